@@ -1,0 +1,43 @@
+"""boamps_carbon: energy measurements of AI/ML work as valid BoAmps reports.
+
+The public API. Names are imported on first use so that the command line starts fast.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "validate": ".validation",
+    "ValidationResult": ".validation",
+    "Problem": ".validation",
+    "CATALOGUE": ".validation",
+    "SchemaVersion": ".schema",
+    "load_schema": ".schema",
+    "Report": ".model",
+    "load_report": ".load",
+    "BoampsError": ".errors",
+    "InputError": ".errors",
+    "ReportLoadError": ".errors",
+    "UnknownSchemaVersionError": ".errors",
+}
+
+__all__ = [*sorted(_EXPORTS), "__version__"]
+
+if TYPE_CHECKING:
+    from .errors import BoampsError, InputError, ReportLoadError, UnknownSchemaVersionError
+    from .load import load_report
+    from .model import Report
+    from .schema import SchemaVersion, load_schema
+    from .validation import CATALOGUE, Problem, ValidationResult, validate
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'boamps_carbon' has no attribute {name!r}")
+    value = getattr(import_module(_EXPORTS[name], __name__), name)
+    globals()[name] = value
+    return value

@@ -1,0 +1,51 @@
+"""The command line: one module per command. The only place that prints or exits."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from .. import __version__
+from ..errors import BoampsError
+from . import validate as validate_command
+
+COMMANDS = (validate_command,)
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="boamps",
+        description="Turn energy measurements of AI/ML work into valid BoAmps reports.",
+    )
+    parser.add_argument("--version", action="version", version=f"boamps_carbon {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for command in COMMANDS:
+        command.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+        return code
+    except BoampsError as exc:
+        print(f"Error: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("Error: interrupted.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # the reader of our output went away (`| head`): nothing left to say
+        sys.stderr.close()
+        return EXIT_OK
+    except Exception as exc:  # a bug of ours: one line for people, the traceback on request
+        if os.environ.get("BOAMPS_DEBUG"):
+            raise
+        print(f"Error: internal error {type(exc).__name__}: {exc}. Set BOAMPS_DEBUG=1 to see "
+              "the traceback and please report it.", file=sys.stderr)
+        return EXIT_INTERNAL

@@ -1,0 +1,55 @@
+"""Reading and writing files safely: atomic writes, JSON with precise error places."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .validation.problems import Problem, problem
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
+    """Write through a temporary file in the same folder, then rename over the target."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _line_col(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    return line, offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+
+
+def parse_json_bytes(data: bytes) -> tuple[Any, list[Problem]]:
+    """Parse JSON from raw bytes. Returns (value, problems); value is None when problems."""
+    found: list[Problem] = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _line_col(data, exc.start)
+        found.append(problem("not-utf8", f"line {line}, column {col}", "Save the file as UTF-8",
+                             line=line, column=col,
+                             actual=f"the byte 0x{data[exc.start]:02x}"))
+        text = data.decode("utf-8", errors="replace")
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        found.append(problem("not-json", f"line {exc.lineno}, column {exc.colno}",
+                             line=exc.lineno, column=exc.colno, actual=exc.msg.lower()))
+        return None, found
+    except RecursionError:
+        found.append(problem("not-json", "", actual="nesting too deep"))
+        return None, found
+    return (None if found else value), found

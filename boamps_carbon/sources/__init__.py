@@ -1,0 +1,1 @@
+"""Readers for every kind of input: BoAmps report files now, CodeCarbon CSVs later."""

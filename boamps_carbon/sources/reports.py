@@ -1,0 +1,87 @@
+"""Finding and reading BoAmps report documents: files, folders, JSON Lines and stdin."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..io import parse_json_bytes
+from ..validation.problems import Problem
+
+STDIN = "-"
+
+
+@dataclass
+class ReportDocument:
+    """One report as read from its source, or the problems that kept it from being read."""
+
+    file: str
+    line: int | None = None
+    data: Any = None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def where(self) -> str:
+        return self.file if self.line is None else f"{self.file}:{self.line}"
+
+
+def expand_paths(paths: Iterable[str]) -> list[str]:
+    """Files named, plus every *.json and *.jsonl below the folders named, in a stable order."""
+    found: list[str] = []
+    for name in paths:
+        if name == STDIN:
+            found.append(name)
+            continue
+        path = Path(name)
+        if path.is_dir():
+            below = sorted(p for p in path.rglob("*") if p.suffix in (".json", ".jsonl")
+                           and p.is_file())
+            if not below:
+                raise InputError("No report files", name, "no *.json or *.jsonl below this folder",
+                                 "Pass report files or a folder that holds some.")
+            found += [str(p) for p in below]
+        elif path.is_file():
+            found.append(name)
+        else:
+            raise InputError("Cannot read reports", name, "no such file or folder",
+                             "Check the path.")
+    return found
+
+
+def _read_bytes(name: str) -> bytes:
+    if name == STDIN:
+        return sys.stdin.buffer.read()
+    try:
+        return Path(name).read_bytes()
+    except OSError as exc:
+        raise InputError("Cannot read report file", name, exc.strerror or str(exc),
+                         "Check the file's permissions.") from None
+
+
+def read_documents(name: str) -> Iterator[ReportDocument]:
+    data = _read_bytes(name)
+    label = "<stdin>" if name == STDIN else name
+    if name.endswith(".jsonl"):
+        yield from _json_lines(label, data)
+        return
+    value, problems = parse_json_bytes(data)
+    yield ReportDocument(label, None, value, problems)
+
+
+def _json_lines(label: str, data: bytes) -> Iterator[ReportDocument]:
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        if not raw.strip():
+            continue
+        value, problems = parse_json_bytes(raw)
+        # the document is one line: its place is the file's line, and the column within it
+        problems = [replace(p, path=p.path.removeprefix("line 1, ")) for p in problems]
+        yield ReportDocument(label, number, value, problems)
+
+
+def iter_documents(paths: Iterable[str]) -> Iterator[ReportDocument]:
+    for name in expand_paths(paths):
+        yield from read_documents(name)
