@@ -10,7 +10,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    ValidatorFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
 
 # Smart union: an integer stays an integer and a float stays a float, so JSON round-trips.
@@ -21,8 +31,28 @@ Fraction = Annotated[int | float, Field(ge=0, le=1)]
 class BoampsModel(BaseModel):
     model_config = ConfigDict(
         alias_generator=to_camel, populate_by_name=True, extra="allow", strict=True,
-        validate_assignment=True,
+        validate_assignment=True, allow_inf_nan=False,  # JSON has no NaN or Infinity
     )
+    # the key order of the JSON this came from, so that writing it back gives the same text
+    _key_order: tuple[str, ...] = PrivateAttr(default=())
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _remember_key_order(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        model = handler(data)
+        if isinstance(data, dict) and isinstance(model, BoampsModel):
+            model._key_order = tuple(data)
+        return model
+
+    @model_serializer(mode="wrap")
+    def _keep_key_order(self, handler: SerializerFunctionWrapHandler,
+                        info: SerializationInfo) -> Any:
+        out = handler(self)
+        if not self._key_order or not info.by_alias or not isinstance(out, dict):
+            return out
+        ordered = {key: out[key] for key in self._key_order if key in out}
+        ordered.update((key, value) for key, value in out.items() if key not in ordered)
+        return ordered
 
     def to_dict(self) -> dict[str, Any]:
         """The BoAmps JSON object: camelCase keys, no None values."""
@@ -157,7 +187,7 @@ class Report(BoampsModel):
     def to_json(self, indent: int | None = 2) -> str:
         import json
 
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, allow_nan=False)
 
     def save(self, path: Any) -> None:
         """Write the report as JSON; the file appears whole or not at all."""
