@@ -25,7 +25,21 @@ _EXPORTS = {
     "UnknownSchemaVersionError": ".errors",
 }
 
-__all__ = [*sorted(_EXPORTS), "__version__"]
+__all__ = [
+    "CATALOGUE",
+    "BoampsError",
+    "InputError",
+    "Problem",
+    "Report",
+    "ReportLoadError",
+    "SchemaVersion",
+    "UnknownSchemaVersionError",
+    "ValidationResult",
+    "__version__",
+    "load_report",
+    "load_schema",
+    "validate",
+]
 
 if TYPE_CHECKING:
     from .errors import BoampsError, InputError, ReportLoadError, UnknownSchemaVersionError

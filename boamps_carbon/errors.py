@@ -37,8 +37,14 @@ class UnknownSchemaVersionError(BoampsError, ValueError):
 class ReportLoadError(BoampsError):
     """A report that cannot be read: not JSON, not an object, or not a valid report."""
 
-    def __init__(self, what: str, where: str = "", value: object = None, hint: str = "",
-                 problems: list | None = None) -> None:
+    def __init__(
+        self,
+        what: str,
+        where: str = "",
+        value: object = None,
+        hint: str = "",
+        problems: list | None = None,
+    ) -> None:
         self.problems = problems or []
         super().__init__(what, where, value, hint)
 

@@ -39,15 +39,29 @@ def parse_json_bytes(data: bytes) -> tuple[Any, list[Problem]]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, col = _line_col(data, exc.start)
-        found.append(problem("not-utf8", f"line {line}, column {col}", "Save the file as UTF-8",
-                             line=line, column=col,
-                             actual=f"the byte 0x{data[exc.start]:02x}"))
+        found.append(
+            problem(
+                "not-utf8",
+                f"line {line}, column {col}",
+                "Save the file as UTF-8",
+                line=line,
+                column=col,
+                actual=f"the byte 0x{data[exc.start]:02x}",
+            )
+        )
         text = data.decode("utf-8", errors="replace")
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        found.append(problem("not-json", f"line {exc.lineno}, column {exc.colno}",
-                             line=exc.lineno, column=exc.colno, actual=exc.msg.lower()))
+        found.append(
+            problem(
+                "not-json",
+                f"line {exc.lineno}, column {exc.colno}",
+                line=exc.lineno,
+                column=exc.colno,
+                actual=exc.msg.lower(),
+            )
+        )
         return None, found
     except RecursionError:
         found.append(problem("not-json", "", actual="nesting too deep"))

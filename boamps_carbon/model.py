@@ -30,8 +30,12 @@ Fraction = Annotated[int | float, Field(ge=0, le=1)]
 
 class BoampsModel(BaseModel):
     model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, extra="allow", strict=True,
-        validate_assignment=True, allow_inf_nan=False,  # JSON has no NaN or Infinity
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="allow",
+        strict=True,
+        validate_assignment=True,
+        allow_inf_nan=False,  # JSON has no NaN or Infinity
     )
     # the key order of the JSON this came from, so that writing it back gives the same text
     _key_order: tuple[str, ...] = PrivateAttr(default=())
@@ -45,8 +49,9 @@ class BoampsModel(BaseModel):
         return model
 
     @model_serializer(mode="wrap")
-    def _keep_key_order(self, handler: SerializerFunctionWrapHandler,
-                        info: SerializationInfo) -> Any:
+    def _keep_key_order(
+        self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
+    ) -> Any:
         out = handler(self)
         if not self._key_order or not info.by_alias or not isinstance(out, dict):
             return out

@@ -18,7 +18,8 @@ def data_dir(name: str) -> Path:
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError(
-        f"boamps_carbon data folder {name!r} is missing next to {_PACKAGE_DIR}; reinstall the package"
+        f"boamps_carbon data folder {name!r} is missing next to {_PACKAGE_DIR}; "
+        "reinstall the package"
     )
 
 

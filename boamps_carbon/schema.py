@@ -34,8 +34,14 @@ SCHEMA_FILES: dict[SchemaVersion, tuple[str, tuple[str, ...]]] = {
     ),
     SchemaVersion.V1_0: (
         "boamps-1.0",
-        ("report.json", "measure.json", "hardware.json", "algorithm.json", "dataset.json",
-         "inference.json"),
+        (
+            "report.json",
+            "measure.json",
+            "hardware.json",
+            "algorithm.json",
+            "dataset.json",
+            "inference.json",
+        ),
     ),
 }
 
@@ -48,7 +54,9 @@ def parse_version(version: str | SchemaVersion) -> SchemaVersion:
     except ValueError:
         known = ", ".join(v.value for v in SchemaVersion)
         raise UnknownSchemaVersionError(
-            "Unknown BoAmps schema version", "--schema-version", repr(version),
+            "Unknown BoAmps schema version",
+            "--schema-version",
+            repr(version),
             f"Use one of: {known}.",
         ) from None
 

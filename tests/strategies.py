@@ -24,9 +24,10 @@ def from_schema(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
         return st.integers(min_value=0, max_value=10**6)
     if kind == "number":
         low, high = schema.get("minimum", -1e9), schema.get("maximum", 1e9)
-        return st.one_of(st.floats(low, high, allow_nan=False),
-                         st.integers(int(low) if low > -1e9 else -10**6,
-                                     int(high) if high < 1e9 else 10**6))
+        return st.one_of(
+            st.floats(low, high, allow_nan=False),
+            st.integers(int(low) if low > -1e9 else -(10**6), int(high) if high < 1e9 else 10**6),
+        )
     if kind == "boolean":
         return st.booleans()
     return _TEXT
@@ -37,8 +38,9 @@ def _object(schema: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
     required = set(schema.get("required", []))
     return st.fixed_dictionaries(
         {name: from_schema(properties[name]) for name in properties if name in required},
-        optional={name: from_schema(sub) for name, sub in properties.items()
-                  if name not in required},
+        optional={
+            name: from_schema(sub) for name, sub in properties.items() if name not in required
+        },
     )
 
 

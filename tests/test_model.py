@@ -93,7 +93,8 @@ def test_load_report_from_path_and_dict(tmp_path: Path) -> None:
     assert load_report(path).to_dict() == make_report()
     assert load_report(make_report()).to_dict() == make_report()
     assert load_report(make_report(SchemaVersion.V1_0), "1.0").to_dict() == make_report(
-        SchemaVersion.V1_0)
+        SchemaVersion.V1_0
+    )
 
 
 def test_load_report_names_the_first_problem(tmp_path: Path) -> None:

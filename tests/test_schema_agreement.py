@@ -69,8 +69,9 @@ def test_public_reports_get_the_official_verdict(version: SchemaVersion) -> None
 
 
 def test_official_example_is_valid_in_1_1() -> None:
-    example = json.loads(shared("boamps-official", "examples",
-                                "energy-report-llm-inference.json").read_text())
+    example = json.loads(
+        shared("boamps-official", "examples", "energy-report-llm-inference.json").read_text()
+    )
     assert validate(example).valid
     assert validate(example).warnings == []
 
@@ -93,8 +94,9 @@ def test_mutations_get_the_official_verdict(version: SchemaVersion, full: bool) 
 
 
 def test_1_1_example_mutated_in_500_ways_keeps_the_official_verdict() -> None:
-    example = json.loads(shared("boamps-official", "examples",
-                                "energy-report-llm-inference.json").read_text())
+    example = json.loads(
+        shared("boamps-official", "examples", "energy-report-llm-inference.json").read_text()
+    )
     for seed in range(500):
         kind, report = mutate(example, 10_000 + seed)
         results = verdicts(SchemaVersion.V1_1, report)

@@ -5,17 +5,18 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from conftest import shared
 from factories import make_report
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from boamps_carbon import UnknownSchemaVersionError, validate
 from boamps_carbon.schema import SchemaVersion
 
 
-def messages(report: object, version: SchemaVersion = SchemaVersion.V1_1,
-             strict: bool = False) -> list[str]:
+def messages(
+    report: object, version: SchemaVersion = SchemaVersion.V1_1, strict: bool = False
+) -> list[str]:
     result = validate(report, version, strict=strict)
     return [str(p) for p in result.errors] + [f"warning: {p}" for p in result.warnings]
 
@@ -163,18 +164,19 @@ def test_average_power_respects_the_1_0_unit() -> None:
 def test_scope_written_as_tracking_mode(version: SchemaVersion) -> None:
     report = make_report(version)
     report["measures"][0].update(cpuTrackingMode="machine", gpuTrackingMode="process")
-    hint = ("CodeCarbon's tracking_mode column is the scope; leave this out or give the method")
+    hint = "CodeCarbon's tracking_mode column is the scope; leave this out or give the method"
     assert messages(report, version) == [
         "warning: measures[0].cpuTrackingMode: expected how power was measured (rapl, constant, "
-        f"nvml...), got CodeCarbon's scope \"machine\". {hint}",
+        f'nvml...), got CodeCarbon\'s scope "machine". {hint}',
         "warning: measures[0].gpuTrackingMode: expected how power was measured (rapl, constant, "
-        f"nvml...), got CodeCarbon's scope \"process\". {hint}",
+        f'nvml...), got CodeCarbon\'s scope "process". {hint}',
     ]
 
 
 def test_canada_geolocation_fallback(version: SchemaVersion) -> None:
-    report = make_report(version, environment={"country": "Canada", "latitude": 46.8,
-                                                "longitude": -71.2})
+    report = make_report(
+        version, environment={"country": "Canada", "latitude": 46.8, "longitude": -71.2}
+    )
     assert messages(report, version) == [
         "warning: environment: expected the real location, got Canada at latitude 46.8, "
         "longitude -71.2, which CodeCarbon reports when it cannot geolocate. Run CodeCarbon "
@@ -183,8 +185,9 @@ def test_canada_geolocation_fallback(version: SchemaVersion) -> None:
 
 
 def test_real_quebec_elsewhere_is_not_flagged(version: SchemaVersion) -> None:
-    report = make_report(version, environment={"country": "Canada", "latitude": 45.5,
-                                               "longitude": -73.6})
+    report = make_report(
+        version, environment={"country": "Canada", "latitude": 45.5, "longitude": -73.6}
+    )
     assert messages(report, version) == []
 
 
@@ -204,7 +207,7 @@ def test_measure_dated_after_its_report(version: SchemaVersion) -> None:
     report["header"]["reportDatetime"] = "2025-01-10 09:00:00"
     report["measures"][0]["measurementDateTime"] = "2025-01-10 09:00:01"
     assert messages(report, version) == [
-        'warning: measures[0].measurementDateTime: expected a measurement that starts before '
+        "warning: measures[0].measurementDateTime: expected a measurement that starts before "
         'the report date "2025-01-10 09:00:00", got "2025-01-10 09:00:01"'
     ]
 
@@ -215,26 +218,17 @@ def test_measure_dated_after_its_report(version: SchemaVersion) -> None:
 def test_every_public_report_is_rejected_with_paths_and_values() -> None:
     folder = shared("boamps-reports")
     expected_first = {
-        "boamps-1.0.x-2024-12-example1-training-randomforest.json":
-            "task.dataset[0].dataUsage: required field is missing (expected a string)",
-        "boamps-1.0.x-2024-12-example2-placeholder-all-fields.json":
-            'task.algorithms[0].quantization: expected a string, got the number 0.0',
-        "boamps-1.0.x-2025-01-llama2-13b-inference-values-as-strings.json":
-            "task.dataset[0].dataUsage: required field is missing (expected a string)",
-        "boamps-1.0.x-2025-02-junk-test-values.json":
-            "header.reportDatetime: required field is missing (expected a string)",
-        "boamps-1.1-bash-tool-2025-07-json_example-stripped-spaces.json":
-            "header.publisher.confidentialityLevel: required field is missing "
-            "(expected a string)",
-        "boamps-G0R0C1-2024-03-instance1.json":
-            "infrastructure: required field is missing (expected an object)",
-        "boamps-G0R0C1-2024-03-instance2.json":
-            "infrastructure: required field is missing (expected an object)",
-        "codecarbon-3.2.6-boamps-output-sample-from-docs.json":
-            "task: required field is missing (expected an object)",
-        "seeds-clients-0.1-boamps-report-sample-from-docs.json":
-            "header.publisher.confidentialityLevel: required field is missing "
-            "(expected a string)",
+        "boamps-1.0.x-2024-12-example1-training-randomforest.json": "task.dataset[0].dataUsage: required field is missing (expected a string)",
+        "boamps-1.0.x-2024-12-example2-placeholder-all-fields.json": "task.algorithms[0].quantization: expected a string, got the number 0.0",
+        "boamps-1.0.x-2025-01-llama2-13b-inference-values-as-strings.json": "task.dataset[0].dataUsage: required field is missing (expected a string)",
+        "boamps-1.0.x-2025-02-junk-test-values.json": "header.reportDatetime: required field is missing (expected a string)",
+        "boamps-1.1-bash-tool-2025-07-json_example-stripped-spaces.json": "header.publisher.confidentialityLevel: required field is missing "
+        "(expected a string)",
+        "boamps-G0R0C1-2024-03-instance1.json": "infrastructure: required field is missing (expected an object)",
+        "boamps-G0R0C1-2024-03-instance2.json": "infrastructure: required field is missing (expected an object)",
+        "codecarbon-3.2.6-boamps-output-sample-from-docs.json": "task: required field is missing (expected an object)",
+        "seeds-clients-0.1-boamps-report-sample-from-docs.json": "header.publisher.confidentialityLevel: required field is missing "
+        "(expected a string)",
     }
     for name, first in expected_first.items():
         result = validate(json.loads((folder / name).read_text(encoding="utf-8")))
@@ -243,32 +237,35 @@ def test_every_public_report_is_rejected_with_paths_and_values() -> None:
 
 
 def test_values_as_strings_report_names_each_value() -> None:
-    path = shared("boamps-reports",
-                  "boamps-1.0.x-2025-01-llama2-13b-inference-values-as-strings.json")
+    path = shared(
+        "boamps-reports", "boamps-1.0.x-2025-01-llama2-13b-inference-values-as-strings.json"
+    )
     result = validate(json.loads(path.read_text(encoding="utf-8")))
     assert len(result.errors) == 20
-    assert ('measures[0].powerConsumption: expected a number, got the string '
-            '"0.359554063044399". Remove the quotes around the number') in map(str, result.errors)
-    assert "environment.powerSupplierType: expected a string, got null" in map(
-        str, result.errors)
+    assert (
+        "measures[0].powerConsumption: expected a number, got the string "
+        '"0.359554063044399". Remove the quotes around the number'
+    ) in map(str, result.errors)
+    assert "environment.powerSupplierType: expected a string, got null" in map(str, result.errors)
 
 
 def test_bash_tool_output_gets_the_scope_warning() -> None:
     path = shared("boamps-official", "tools-bash-data", "output", "boamps_report.json")
     result = validate(json.loads(path.read_text(encoding="utf-8")))
     assert result.valid
-    assert [p.code for p in result.warnings] == ["datetime-format"] + [
-        "tracking-mode-is-scope"] * 2
+    assert [p.code for p in result.warnings] == ["datetime-format"] + ["tracking-mode-is-scope"] * 2
 
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
-                                                               max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
     max_leaves=20,
 )
-SECTIONS = st.sampled_from(["header", "task", "measures", "system", "software",
-                            "infrastructure", "environment", "quality"])
+SECTIONS = st.sampled_from(
+    ["header", "task", "measures", "system", "software", "infrastructure", "environment", "quality"]
+)
 
 
 @settings(max_examples=300, deadline=None)

@@ -46,6 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug of ours: one line for people, the traceback on request
         if os.environ.get("BOAMPS_DEBUG"):
             raise
-        print(f"Error: internal error {type(exc).__name__}: {exc}. Set BOAMPS_DEBUG=1 to see "
-              "the traceback and please report it.", file=sys.stderr)
+        print(
+            f"Error: internal error {type(exc).__name__}: {exc}. Set BOAMPS_DEBUG=1 to see "
+            "the traceback and please report it.",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL

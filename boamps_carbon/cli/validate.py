@@ -16,18 +16,31 @@ HELP = "Validate BoAmps report files (JSON, JSON Lines, folders or stdin)."
 
 def register(commands: Any) -> None:
     parser = commands.add_parser("validate", help=HELP, description=HELP)
-    parser.add_argument("paths", nargs="+", metavar="PATH",
-                        help="a report file, a .jsonl file, a folder (every *.json below it) "
-                             "or - for stdin")
-    parser.add_argument("--schema-version", default=DEFAULT_VERSION.value,
-                        help=f"BoAmps version to check against: "
-                             f"{', '.join(v.value for v in SchemaVersion)} (default "
-                             f"{DEFAULT_VERSION.value})")
-    parser.add_argument("--format", choices=("text", "json", "github"), default="text",
-                        help="text for people, json (one JSON object per line) for programs, "
-                             "github for GitHub Actions annotations")
-    parser.add_argument("--strict", action="store_true",
-                        help="count warnings (semantic problems) as making a report invalid")
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="a report file, a .jsonl file, a folder (every *.json below it) or - for stdin",
+    )
+    parser.add_argument(
+        "--schema-version",
+        default=DEFAULT_VERSION.value,
+        help=f"BoAmps version to check against: "
+        f"{', '.join(v.value for v in SchemaVersion)} (default "
+        f"{DEFAULT_VERSION.value})",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="text for people, json (one JSON object per line) for programs, "
+        "github for GitHub Actions annotations",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="count warnings (semantic problems) as making a report invalid",
+    )
     parser.set_defaults(run=run)
 
 
@@ -65,9 +78,12 @@ def _json(document: ReportDocument, result: ValidationResult, out: TextIO) -> No
     record: dict[str, Any] = {"file": document.file}
     if document.line is not None:
         record["line"] = document.line
-    record.update(valid=result.valid, version=result.version,
-                  errors=[p.to_dict() for p in result.errors],
-                  warnings=[p.to_dict() for p in result.warnings])
+    record.update(
+        valid=result.valid,
+        version=result.version,
+        errors=[p.to_dict() for p in result.errors],
+        warnings=[p.to_dict() for p in result.warnings],
+    )
     out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 

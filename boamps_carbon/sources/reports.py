@@ -38,17 +38,23 @@ def expand_paths(paths: Iterable[str]) -> list[str]:
             continue
         path = Path(name)
         if path.is_dir():
-            below = sorted(p for p in path.rglob("*") if p.suffix in (".json", ".jsonl")
-                           and p.is_file())
+            below = sorted(
+                p for p in path.rglob("*") if p.suffix in (".json", ".jsonl") and p.is_file()
+            )
             if not below:
-                raise InputError("No report files", name, "no *.json or *.jsonl below this folder",
-                                 "Pass report files or a folder that holds some.")
+                raise InputError(
+                    "No report files",
+                    name,
+                    "no *.json or *.jsonl below this folder",
+                    "Pass report files or a folder that holds some.",
+                )
             found += [str(p) for p in below]
         elif path.is_file():
             found.append(name)
         else:
-            raise InputError("Cannot read reports", name, "no such file or folder",
-                             "Check the path.")
+            raise InputError(
+                "Cannot read reports", name, "no such file or folder", "Check the path."
+            )
     return found
 
 
@@ -58,8 +64,12 @@ def _read_bytes(name: str) -> bytes:
     try:
         return Path(name).read_bytes()
     except OSError as exc:
-        raise InputError("Cannot read report file", name, exc.strerror or str(exc),
-                         "Check the file's permissions.") from None
+        raise InputError(
+            "Cannot read report file",
+            name,
+            exc.strerror or str(exc),
+            "Check the file's permissions.",
+        ) from None
 
 
 def read_documents(name: str) -> Iterator[ReportDocument]:

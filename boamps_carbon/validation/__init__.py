@@ -19,9 +19,10 @@ def _checker(version: SchemaVersion) -> Check:
     return compile_schema(load_schema(version), f"{version.value}")
 
 
-def validate(obj: Any, version: str | SchemaVersion = DEFAULT_VERSION, *,
-             strict: bool = False) -> ValidationResult:
-    """Check `obj` (a report as parsed JSON) against BoAmps `version`; all problems, not the first."""
+def validate(
+    obj: Any, version: str | SchemaVersion = DEFAULT_VERSION, *, strict: bool = False
+) -> ValidationResult:
+    """Check `obj` (a parsed report) against BoAmps `version`: every problem, not the first."""
     schema_version = parse_version(version)
     result = ValidationResult(schema_version.value, strict=strict)
     if not isinstance(obj, dict):

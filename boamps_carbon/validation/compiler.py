@@ -19,15 +19,31 @@ from .problems import Problem, problem
 # check(value, indexes of the enclosing arrays, problems found so far)
 Check = Callable[[Any, tuple[int, ...], list[Problem]], None]
 
-SUPPORTED = {"$schema", "title", "description", "type", "properties", "required", "enum",
-             "minimum", "maximum", "minItems", "items"}
+SUPPORTED = {
+    "$schema",
+    "title",
+    "description",
+    "type",
+    "properties",
+    "required",
+    "enum",
+    "minimum",
+    "maximum",
+    "minItems",
+    "items",
+}
 
 # JSON parsing gives exact built-in types, so one set lookup decides the common case;
 # bool is not in the number sets because JSON true is not a number, and draft-04 does
 # not take 2.0 as an integer.
 _EXACT: dict[str, set[type]] = {
-    "string": {str}, "number": {int, float}, "integer": {int}, "object": {dict},
-    "array": {list}, "boolean": {bool}, "null": {type(None)},
+    "string": {str},
+    "number": {int, float},
+    "integer": {int},
+    "object": {dict},
+    "array": {list},
+    "boolean": {bool},
+    "null": {type(None)},
 }
 _SLOW: dict[str, Callable[[Any], bool]] = {
     "string": lambda v: isinstance(v, str),
@@ -65,8 +81,15 @@ def _node(schema: dict[str, Any], template: str, label: str) -> Check:
         kind = type(value)
         if kind not in exact and (kind in _BUILTINS or not any(test(value) for test in slow)):
             # a value of the wrong type gets one message, not a cascade
-            out.append(problem("type", template.format(*idx), _type_hint(names, value),
-                               expected=expected, actual=describe(value)))
+            out.append(
+                problem(
+                    "type",
+                    template.format(*idx),
+                    _type_hint(names, value),
+                    expected=expected,
+                    actual=describe(value),
+                )
+            )
             return
         for step in steps:
             step(value, idx, out)
@@ -103,8 +126,9 @@ def _enum_step(schema: dict[str, Any], template: str, label: str) -> Check | Non
             return
         close = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.6)
         hint = f"Did you mean {quote(close[0])}?" if close else ""
-        out.append(problem("enum", template.format(*idx), hint, expected=expected,
-                           actual=quote(value)))
+        out.append(
+            problem("enum", template.format(*idx), hint, expected=expected, actual=quote(value))
+        )
 
     return step
 
@@ -123,13 +147,16 @@ def _range_step(schema: dict[str, Any], template: str, label: str) -> Check | No
         if type(value) is bool or not isinstance(value, (int, float)):
             return
         if low is not None and value < low:
-            out.append(problem("minimum", template.format(*idx), expected=expected,
-                               actual=value))
+            out.append(problem("minimum", template.format(*idx), expected=expected, actual=value))
         elif high is not None and value > high:
-            hint = (f"This field is a fraction: write {value / 100:g} for {value:g} %"
-                    if is_fraction and value <= 100 else "")
-            out.append(problem("maximum", template.format(*idx), hint, expected=expected,
-                               actual=value))
+            hint = (
+                f"This field is a fraction: write {value / 100:g} for {value:g} %"
+                if is_fraction and value <= 100
+                else ""
+            )
+            out.append(
+                problem("maximum", template.format(*idx), hint, expected=expected, actual=value)
+            )
 
     return step
 
@@ -142,8 +169,11 @@ def _min_items_step(schema: dict[str, Any], template: str, label: str) -> Check 
 
     def step(value: Any, idx: tuple[int, ...], out: list[Problem]) -> None:
         if isinstance(value, list) and len(value) < least:
-            out.append(problem("min-items", template.format(*idx), expected=expected,
-                               actual=describe(value)))
+            out.append(
+                problem(
+                    "min-items", template.format(*idx), expected=expected, actual=describe(value)
+                )
+            )
 
     return step
 
@@ -152,10 +182,15 @@ def _properties_step(schema: dict[str, Any], template: str, label: str) -> Check
     if "properties" not in schema and "required" not in schema:
         return None
     properties = schema.get("properties", {})
-    children = {name: _node(sub, _join(template, name), label)
-                for name, sub in properties.items()}
-    required = [(name, _join(template, name), _expected_of(properties.get(name, {})))
-                for name in schema.get("required", [])]
+    # per property: the exact types that settle a plain leaf without a call, and its check
+    children = {
+        name: (_plain_leaf_types(sub), _node(sub, _join(template, name), label))
+        for name, sub in properties.items()
+    }
+    required = [
+        (name, _join(template, name), _expected_of(properties.get(name, {})))
+        for name in schema.get("required", [])
+    ]
 
     def step(value: Any, idx: tuple[int, ...], out: list[Problem]) -> None:
         if not isinstance(value, dict):
@@ -166,12 +201,28 @@ def _properties_step(schema: dict[str, Any], template: str, label: str) -> Check
         for key, item in value.items():
             child = children.get(key)
             if child is not None:
-                child(item, idx, out)
+                if type(item) not in child[0]:
+                    child[1](item, idx, out)
             elif template or key != "$schema":  # a top-level "$schema" is editor metadata
-                out.append(problem("non-standard-field", _join(template, key).format(*idx),
-                                   expected=label, actual=quote(key)))
+                out.append(
+                    problem(
+                        "non-standard-field",
+                        _join(template, key).format(*idx),
+                        expected=label,
+                        actual=quote(key),
+                    )
+                )
 
     return step
+
+
+def _plain_leaf_types(schema: dict[str, Any]) -> frozenset[type]:
+    """Types that make a node valid on sight: only for nodes that check nothing but a type."""
+    if set(schema) - {"$schema", "title", "description", "type"}:
+        return frozenset()
+    names = schema.get("type", [])
+    names = names if isinstance(names, list) else [names]
+    return frozenset().union(*(_EXACT[n] for n in names if n not in ("object", "array")))
 
 
 def _expected_of(sub: dict[str, Any]) -> str:

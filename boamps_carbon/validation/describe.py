@@ -6,8 +6,13 @@ import json
 from typing import Any
 
 TYPE_NAMES = {
-    "string": "a string", "number": "a number", "integer": "an integer", "object": "an object",
-    "array": "an array", "boolean": "true or false", "null": "null",
+    "string": "a string",
+    "number": "a number",
+    "integer": "an integer",
+    "object": "an object",
+    "array": "an array",
+    "boolean": "true or false",
+    "null": "null",
 }
 
 
@@ -28,7 +33,11 @@ def describe(value: Any) -> str:
     if isinstance(value, str):
         return "an empty string" if value == "" else f"the string {quote(value)}"
     if isinstance(value, list):
-        return "an empty array" if not value else f"an array of {len(value)} item{'' if len(value) == 1 else 's'}"
+        return (
+            "an empty array"
+            if not value
+            else f"an array of {len(value)} item{'' if len(value) == 1 else 's'}"
+        )
     return "an empty object" if not value else "an object"
 
 

@@ -22,37 +22,67 @@ def _t(code: str, title: str, template: str, severity: str = "error") -> Problem
     return ProblemType(code, title, template, severity)
 
 
-CATALOGUE: dict[str, ProblemType] = {t.code: t for t in (
-    # structure (from the schema)
-    _t("type", "Wrong type", "expected {expected}, got {actual}"),
-    _t("required", "Missing required field", "required field is missing (expected {expected})"),
-    _t("enum", "Value not allowed", "expected one of {expected}, got {actual}"),
-    _t("minimum", "Value too small", "expected {expected}, got {actual}"),
-    _t("maximum", "Value too large", "expected {expected}, got {actual}"),
-    _t("min-items", "Too few items", "expected {expected}, got {actual}"),
-    # semantics (warnings unless --strict)
-    _t("datetime-format", "Datetime not in BoAmps format",
-       "expected a datetime as YYYY-MM-DD HH:MM:SS, got {actual}", "warning"),
-    _t("non-positive-energy", "Energy not positive",
-       "expected an energy above 0, got {actual}", "warning"),
-    _t("implausible-power", "Implausible average power",
-       "expected an average power of at most {expected}, got {actual}", "warning"),
-    _t("tracking-mode-is-scope", "Tracking scope given as tracking mode",
-       "expected how power was measured (rapl, constant, nvml...), got CodeCarbon's scope {actual}",
-       "warning"),
-    _t("geolocation-fallback", "Location is CodeCarbon's fallback",
-       "expected the real location, got {actual}, which CodeCarbon reports when it cannot geolocate",
-       "warning"),
-    _t("non-standard-field", "Non-standard field",
-       "field {actual} is not part of BoAmps {expected}", "warning"),
-    _t("measure-after-report", "Measure dated after its report",
-       "expected a measurement that starts before the report date {expected}, got {actual}",
-       "warning"),
-    # reading
-    _t("not-utf8", "Not UTF-8", "expected UTF-8 text, got {actual}"),
-    _t("not-json", "Not JSON", "expected JSON, got a syntax error: {actual}"),
-    _t("not-object", "Not a JSON object", "expected a JSON object, got {actual}"),
-)}
+CATALOGUE: dict[str, ProblemType] = {
+    t.code: t
+    for t in (
+        # structure (from the schema)
+        _t("type", "Wrong type", "expected {expected}, got {actual}"),
+        _t("required", "Missing required field", "required field is missing (expected {expected})"),
+        _t("enum", "Value not allowed", "expected one of {expected}, got {actual}"),
+        _t("minimum", "Value too small", "expected {expected}, got {actual}"),
+        _t("maximum", "Value too large", "expected {expected}, got {actual}"),
+        _t("min-items", "Too few items", "expected {expected}, got {actual}"),
+        # semantics (warnings unless --strict)
+        _t(
+            "datetime-format",
+            "Datetime not in BoAmps format",
+            "expected a datetime as YYYY-MM-DD HH:MM:SS, got {actual}",
+            "warning",
+        ),
+        _t(
+            "non-positive-energy",
+            "Energy not positive",
+            "expected an energy above 0, got {actual}",
+            "warning",
+        ),
+        _t(
+            "implausible-power",
+            "Implausible average power",
+            "expected an average power of at most {expected}, got {actual}",
+            "warning",
+        ),
+        _t(
+            "tracking-mode-is-scope",
+            "Tracking scope given as tracking mode",
+            "expected how power was measured (rapl, constant, nvml...), "
+            "got CodeCarbon's scope {actual}",
+            "warning",
+        ),
+        _t(
+            "geolocation-fallback",
+            "Location is CodeCarbon's fallback",
+            "expected the real location, got {actual}, "
+            "which CodeCarbon reports when it cannot geolocate",
+            "warning",
+        ),
+        _t(
+            "non-standard-field",
+            "Non-standard field",
+            "field {actual} is not part of BoAmps {expected}",
+            "warning",
+        ),
+        _t(
+            "measure-after-report",
+            "Measure dated after its report",
+            "expected a measurement that starts before the report date {expected}, got {actual}",
+            "warning",
+        ),
+        # reading
+        _t("not-utf8", "Not UTF-8", "expected UTF-8 text, got {actual}"),
+        _t("not-json", "Not JSON", "expected JSON, got a syntax error: {actual}"),
+        _t("not-object", "Not a JSON object", "expected a JSON object, got {actual}"),
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -84,8 +114,15 @@ class Problem:
         return f"{text}. {self.hint}" if self.hint else text
 
 
-def problem(code: str, path: str, hint: str = "", *, line: int | None = None,
-            column: int | None = None, **values: Any) -> Problem:
+def problem(
+    code: str,
+    path: str,
+    hint: str = "",
+    *,
+    line: int | None = None,
+    column: int | None = None,
+    **values: Any,
+) -> Problem:
     return Problem(code, path, CATALOGUE[code].template.format(**values), hint, line, column)
 
 

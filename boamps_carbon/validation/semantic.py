@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
@@ -18,9 +17,19 @@ SCOPES = ("machine", "process")
 FALLBACK_COUNTRIES = {"canada", "can", "ca"}
 FALLBACK_LAT_LON = (46.8, -71.2)
 # 1.0 reports name their unit; 1.1 reports are always kWh.
-KWH_PER_UNIT = {"mWh": 1e-6, "Wh": 1e-3, "kWh": 1.0, "MWh": 1e3, "GWh": 1e6,
-                "kJoule": 1 / 3600, "MJoule": 1000 / 3600, "GJoule": 1e6 / 3600,
-                "TJoule": 1e9 / 3600, "PJoule": 1e12 / 3600, "BTU": 0.000293071}
+KWH_PER_UNIT = {
+    "mWh": 1e-6,
+    "Wh": 1e-3,
+    "kWh": 1.0,
+    "MWh": 1e3,
+    "GWh": 1e6,
+    "kJoule": 1 / 3600,
+    "MJoule": 1000 / 3600,
+    "GJoule": 1e6 / 3600,
+    "TJoule": 1e9 / 3600,
+    "PJoule": 1e12 / 3600,
+    "BTU": 0.000293071,
+}
 
 Rule = Callable[[dict[str, Any]], Iterator[Problem]]
 
@@ -37,7 +46,8 @@ def _parse(value: Any) -> datetime | None:
     if match is None:
         return None
     try:
-        return datetime(*map(int, match.groups()))
+        year, month, day, hour, minute, second = map(int, match.groups())
+        return datetime(year, month, day, hour, minute, second)
     except ValueError:  # 2025-02-30 and the like
         return None
 
@@ -57,12 +67,15 @@ def _header(report: dict[str, Any]) -> dict[str, Any]:
 
 def datetime_format(report: dict[str, Any]) -> Iterator[Problem]:
     places = [("header.reportDatetime", _header(report).get("reportDatetime"))]
-    places += [(f"{path}.measurementDateTime", m.get("measurementDateTime"))
-               for path, m in _measures(report)]
+    places += [
+        (f"{path}.measurementDateTime", m.get("measurementDateTime"))
+        for path, m in _measures(report)
+    ]
     for path, value in places:
         if isinstance(value, str) and _parse(value) is None:
-            yield problem("datetime-format", path, "Example: 2025-02-26 16:57:00",
-                          actual=quote(value))
+            yield problem(
+                "datetime-format", path, "Example: 2025-02-26 16:57:00", actual=quote(value)
+            )
 
 
 def energy(report: dict[str, Any]) -> Iterator[Problem]:
@@ -71,16 +84,23 @@ def energy(report: dict[str, Any]) -> Iterator[Problem]:
         if kwh is None:
             continue
         if kwh <= 0:
-            yield problem("non-positive-energy", f"{path}.powerConsumption",
-                          actual=measure["powerConsumption"])
+            yield problem(
+                "non-positive-energy",
+                f"{path}.powerConsumption",
+                actual=measure["powerConsumption"],
+            )
             continue
         seconds = _number(measure.get("measurementDuration"))
         if seconds and seconds > 0 and kwh * 3600 / seconds > MAX_AVERAGE_POWER_KW:
             power = kwh * 3600 / seconds
-            yield problem("implausible-power", f"{path}.powerConsumption",
-                          "powerConsumption is an energy in kWh and measurementDuration is in "
-                          "seconds: check both units",
-                          expected=f"{MAX_AVERAGE_POWER_KW:g} kW", actual=f"{power:.4g} kW")
+            yield problem(
+                "implausible-power",
+                f"{path}.powerConsumption",
+                "powerConsumption is an energy in kWh and measurementDuration is in "
+                "seconds: check both units",
+                expected=f"{MAX_AVERAGE_POWER_KW:g} kW",
+                actual=f"{power:.4g} kW",
+            )
 
 
 def _kwh(measure: dict[str, Any]) -> float | None:
@@ -95,9 +115,13 @@ def tracking_modes(report: dict[str, Any]) -> Iterator[Problem]:
         for key in ("cpuTrackingMode", "gpuTrackingMode"):
             value = measure.get(key)
             if isinstance(value, str) and value.strip().lower() in SCOPES:
-                yield problem("tracking-mode-is-scope", f"{path}.{key}",
-                              "CodeCarbon's tracking_mode column is the scope; leave this out "
-                              "or give the method", actual=quote(value))
+                yield problem(
+                    "tracking-mode-is-scope",
+                    f"{path}.{key}",
+                    "CodeCarbon's tracking_mode column is the scope; leave this out "
+                    "or give the method",
+                    actual=quote(value),
+                )
 
 
 def geolocation_fallback(report: dict[str, Any]) -> Iterator[Problem]:
@@ -105,11 +129,18 @@ def geolocation_fallback(report: dict[str, Any]) -> Iterator[Problem]:
     if not isinstance(env, dict) or not isinstance(env.get("country"), str):
         return
     lat, lon = _number(env.get("latitude")), _number(env.get("longitude"))
-    if (env["country"].strip().lower() in FALLBACK_COUNTRIES and lat is not None
-            and lon is not None and (round(lat, 1), round(lon, 1)) == FALLBACK_LAT_LON):
-        yield problem("geolocation-fallback", "environment",
-                      "Run CodeCarbon offline with country_iso_code, or correct the location",
-                      actual=f"{env['country']} at latitude {lat:g}, longitude {lon:g}")
+    if (
+        env["country"].strip().lower() in FALLBACK_COUNTRIES
+        and lat is not None
+        and lon is not None
+        and (round(lat, 1), round(lon, 1)) == FALLBACK_LAT_LON
+    ):
+        yield problem(
+            "geolocation-fallback",
+            "environment",
+            "Run CodeCarbon offline with country_iso_code, or correct the location",
+            actual=f"{env['country']} at latitude {lat:g}, longitude {lon:g}",
+        )
 
 
 def measure_after_report(report: dict[str, Any]) -> Iterator[Problem]:
@@ -119,13 +150,21 @@ def measure_after_report(report: dict[str, Any]) -> Iterator[Problem]:
     for path, measure in _measures(report):
         started = _parse(measure.get("measurementDateTime"))
         if started is not None and started > reported:
-            yield problem("measure-after-report", f"{path}.measurementDateTime",
-                          expected=quote(_header(report)["reportDatetime"]),
-                          actual=quote(measure["measurementDateTime"]))
+            yield problem(
+                "measure-after-report",
+                f"{path}.measurementDateTime",
+                expected=quote(_header(report)["reportDatetime"]),
+                actual=quote(measure["measurementDateTime"]),
+            )
 
 
-RULES: tuple[Rule, ...] = (datetime_format, energy, tracking_modes, geolocation_fallback,
-                           measure_after_report)
+RULES: tuple[Rule, ...] = (
+    datetime_format,
+    energy,
+    tracking_modes,
+    geolocation_fallback,
+    measure_after_report,
+)
 
 
 def semantic_problems(report: dict[str, Any]) -> list[Problem]:
