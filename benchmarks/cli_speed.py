@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from factories import make_report  # noqa: E402
+from factories import make_report
 
 
 def timed(args: list[str], repeat: int = 5) -> float:

@@ -14,11 +14,11 @@ from pathlib import Path
 import jsonschema
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from factories import make_report  # noqa: E402
-from mutations import mutate  # noqa: E402
+from factories import make_report
+from mutations import mutate
 
-from boamps_carbon.schema import SchemaVersion, load_schema  # noqa: E402
-from boamps_carbon.validation import validate  # noqa: E402
+from boamps_carbon.schema import SchemaVersion, load_schema
+from boamps_carbon.validation import validate
 
 TARGET = 20_000
 
