@@ -30,6 +30,15 @@ def _line_col(data: bytes, offset: int) -> tuple[int, int]:
     return line, offset - (data.rfind(b"\n", 0, offset) + 1) + 1
 
 
+def strip_line_comments(data: bytes) -> bytes:
+    """JSON with `//` comment lines (what `boamps init-context` writes) -> plain JSON.
+
+    Comment lines are blanked, not removed, so that error positions still match the file."""
+    return b"\n".join(
+        b"" if line.lstrip().startswith(b"//") else line for line in data.split(b"\n")
+    )
+
+
 def parse_json_bytes(data: bytes) -> tuple[Any, list[Problem]]:
     """Parse JSON from raw bytes. Returns (value, problems); value is None when problems."""
     found: list[Problem] = []

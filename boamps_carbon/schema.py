@@ -94,3 +94,34 @@ def _load(version: SchemaVersion) -> dict[str, Any]:
 def load_schema(version: str | SchemaVersion = DEFAULT_VERSION) -> dict[str, Any]:
     """The whole report schema of `version`, self-contained (a fresh copy each call)."""
     return copy.deepcopy(_load(parse_version(version)))
+
+
+@cache
+def _order(version: SchemaVersion) -> dict[str, Any]:
+    def node(schema: dict[str, Any]) -> dict[str, Any]:
+        if "items" in schema:
+            return node(schema["items"])
+        properties = schema.get("properties", {})
+        return {
+            "rank": {name: i for i, name in enumerate(properties)},
+            "children": {name: node(sub) for name, sub in properties.items()},
+        }
+
+    return node(_load(version))
+
+
+def in_schema_order(report: Any, version: str | SchemaVersion = DEFAULT_VERSION) -> Any:
+    """The same report with keys in the order the schema lists them (others after, as they
+    were), so that reports built from pieces read like the specification."""
+    return _reorder(report, _order(parse_version(version)))
+
+
+def _reorder(value: Any, order: dict[str, Any]) -> Any:
+    if isinstance(value, list):
+        return [_reorder(item, order) for item in value]
+    if not isinstance(value, dict):
+        return value
+    rank, children = order["rank"], order["children"]
+    keys = sorted(value, key=lambda k: rank.get(k, len(rank)))
+    empty: dict[str, Any] = {"rank": {}, "children": {}}
+    return {k: _reorder(value[k], children.get(k, empty)) for k in keys}

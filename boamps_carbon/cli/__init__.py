@@ -9,9 +9,11 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import BoampsError
+from . import convert as convert_command
+from . import init_context as init_context_command
 from . import validate as validate_command
 
-COMMANDS = (validate_command,)
+COMMANDS = (convert_command, validate_command, init_context_command)
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 

@@ -1,0 +1,168 @@
+"""`boamps convert`: CodeCarbon emissions CSVs to BoAmps reports."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import sys
+from typing import TYPE_CHECKING, Any
+
+from ..io import atomic_write_text
+from ..schema import DEFAULT_VERSION, SchemaVersion
+from ..writers import DEFAULT_FOLDER, STDOUT
+
+if TYPE_CHECKING:
+    from ..convert import Conversion
+
+HELP = "Convert CodeCarbon emissions CSVs to BoAmps reports."
+SHOWN_PER_KIND = 20
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser("convert", help=HELP, description=HELP)
+    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="CodeCarbon emissions CSV")
+    parser.add_argument(
+        "--context",
+        metavar="FILE",
+        help="partial BoAmps report (JSON) with what a CSV cannot know: task, "
+        "publisher... (`boamps init-context` writes one)",
+    )
+    parser.add_argument(
+        "--fieldmap",
+        metavar="FILE",
+        help="field table extending or overriding the built-in one (ours or a "
+        "BoAmps bash tool mapping table)",
+    )
+    parser.add_argument(
+        "--measures",
+        choices=("total", "components"),
+        default="total",
+        help="one measure with the total energy, or one per component",
+    )
+    parser.add_argument(
+        "--schema-version",
+        default=DEFAULT_VERSION.value,
+        help=f"BoAmps version to write: {', '.join(v.value for v in SchemaVersion)}",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        default=DEFAULT_FOLDER,
+        metavar="OUT",
+        help=f"a folder (default {DEFAULT_FOLDER}/), a .jsonl file, or - for JSON Lines on stdout",
+    )
+    parser.add_argument(
+        "--rejects",
+        metavar="FILE",
+        help="CSV of the rows not converted: file, row, reason, then the original columns",
+    )
+    parser.add_argument("--force", action="store_true", help="replace existing report files")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="say which layout and encoding each input has"
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..convert import convert
+    from ..writers import ReportWriter
+
+    conversions = [
+        convert(
+            path,
+            args.context,
+            args.fieldmap,
+            measures=args.measures,
+            schema_version=args.schema_version,
+        )
+        for path in args.inputs
+    ]
+    writer = ReportWriter(args.output, force=args.force)
+    try:
+        for conversion in conversions:
+            if args.verbose:
+                layout = conversion.layout.describe() if conversion.layout else ""
+                print(f"{conversion.path}: {layout}, {conversion.encoding}", file=sys.stderr)
+            for converted in conversion:
+                writer.write(converted.report)
+        written = writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    if args.rejects:
+        atomic_write_text(args.rejects, _rejects_csv(conversions))
+    _summary(conversions, args, written)
+    return 1 if any(c.rejected for c in conversions) else 0
+
+
+def _rejects_csv(conversions: list[Conversion]) -> str:
+    columns: list[str] = []
+    for conversion in conversions:
+        columns += [c for c in conversion.header if c not in columns]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["file", "row", "reason", *columns])
+    for conversion in conversions:
+        for rejected in conversion.rejected:
+            by_name = dict(zip(conversion.header, rejected.values, strict=False))
+            extra = rejected.values[len(conversion.header) :]
+            writer.writerow(
+                [
+                    str(conversion.path),
+                    rejected.row,
+                    rejected.reason,
+                    *(by_name.get(c, "") for c in columns),
+                    *extra,
+                ]
+            )
+    return out.getvalue()
+
+
+def _rows(numbers: list[int]) -> str:
+    ranges: list[str] = []
+    start = previous = numbers[0]
+    for number in [*numbers[1:], None]:
+        if number is not None and number == previous + 1:
+            previous = number
+            continue
+        ranges.append(str(start) if start == previous else f"{start}-{previous}")
+        if number is not None:
+            start = previous = number
+    shown = ", ".join(ranges[:8])
+    return shown + (f" and {len(ranges) - 8} more ranges" if len(ranges) > 8 else "")
+
+
+def _summary(conversions: list[Conversion], args: argparse.Namespace, written: list) -> None:
+    for conversion in conversions:
+        grouped: dict[str, list[int]] = {}
+        for warning in conversion.warnings:
+            grouped.setdefault(warning.message, []).append(warning.row)
+        for message, rows in grouped.items():
+            word = "row" if len(rows) == 1 else "rows"
+            print(f"warning: {conversion.path} {word} {_rows(rows)}: {message}", file=sys.stderr)
+        if not args.rejects:
+            for rejected in conversion.rejected[:SHOWN_PER_KIND]:
+                print(
+                    f"rejected: {conversion.path} row {rejected.row}: {rejected.reason}",
+                    file=sys.stderr,
+                )
+            hidden = len(conversion.rejected) - SHOWN_PER_KIND
+            if hidden > 0:
+                print(
+                    f"rejected: {hidden} more rows of {conversion.path}; "
+                    "write them all with --rejects FILE",
+                    file=sys.stderr,
+                )
+        total = conversion.converted + len(conversion.rejected)
+        print(
+            f"{conversion.path}: {total} rows, {conversion.converted} converted, "
+            f"{len(conversion.rejected)} rejected",
+            file=sys.stderr,
+        )
+    if args.output != STDOUT:
+        print(
+            f"wrote {sum(c.converted for c in conversions)} reports to {args.output}"
+            + (f", rejects to {args.rejects}" if args.rejects else ""),
+            file=sys.stderr,
+        )

@@ -1,0 +1,239 @@
+"""CodeCarbon CSV -> BoAmps reports: the pipeline that ties sources, field table, context and
+validation together. Every input row ends converted or rejected, never lost."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from .context import Context, load_context, merge
+from .errors import InputError
+from .fieldmap import FieldEngine, FieldTable, RowError, load_field_table
+from .fieldmap.engine import to_plain
+from .fieldmap.transforms import RunContext
+from .schema import DEFAULT_VERSION, SchemaVersion, in_schema_order, parse_version
+from .sources.codecarbon_csv import Record, open_text, read_records, scan_file
+from .sources.layouts import Detected, detect
+from .validation import Problem, validate
+
+MEASURE_MODES = ("total", "components")
+INIT_HINT = "Add them to the context file (`boamps init-context` writes a starting one)."
+
+
+@dataclass
+class Rejected:
+    row: int
+    line: int
+    values: list[str]
+    reason: str
+
+
+@dataclass
+class RowWarning:
+    row: int
+    message: str
+
+
+class MissingFieldsError(InputError):
+    """The reports would miss required fields that no CSV row can give."""
+
+
+@dataclass
+class ConvertedRow:
+    row: int
+    report: dict[str, Any]
+
+
+@dataclass
+class Conversion:
+    """A CSV being converted: iterate it for reports; rejects and warnings fill as it goes."""
+
+    path: Path
+    context: Context
+    table: FieldTable
+    measures: str = "total"
+    version: SchemaVersion = DEFAULT_VERSION
+    header: list[str] = field(default_factory=list)
+    layout: Detected | None = None
+    rejected: list[Rejected] = field(default_factory=list)
+    warnings: list[RowWarning] = field(default_factory=list)
+    converted: int = 0
+
+    def __post_init__(self) -> None:
+        if self.measures not in MEASURE_MODES:
+            raise InputError(
+                "Unknown measures mode",
+                "--measures",
+                repr(self.measures),
+                f"Use one of: {', '.join(MEASURE_MODES)}.",
+            )
+        self._scan = scan_file(self.path)
+        with open_text(self.path, self._scan) as text:
+            self.header, records = read_records(text, str(self.path))
+            self.layout = detect(self.header)
+            self._check_layout()
+            self._unique_ids = _unique_run_ids(self.header, records)
+
+    @property
+    def encoding(self) -> str:
+        return self._scan.encoding
+
+    def _check_layout(self) -> None:
+        assert self.layout is not None
+        if self.layout.missing_essential:
+            raise InputError(
+                "Not a CodeCarbon emissions CSV",
+                str(self.path),
+                "no column " + ", ".join(self.layout.missing_essential),
+                "Pass an emissions.csv written by CodeCarbon.",
+            )
+
+    def _engine(self) -> FieldEngine:
+        options = {
+            "measures": self.measures,
+            "layout": self.layout.name if self.layout else "",
+            "schema_version": self.version.value,
+        }
+        return FieldEngine(self.table, self.header, options)
+
+    def __iter__(self) -> Iterator[ConvertedRow]:
+        engine = self._engine()
+        run = RunContext(engine.options, self._scan.sha256, self._unique_ids)
+        checked = False
+        project_column = _index(self.header, "project_name")
+        with ExitStack() as stack:
+            text = stack.enter_context(open_text(self.path, self._scan))
+            _, records = read_records(text, str(self.path))
+            for record in records:
+                built = self._build(record, engine, run, project_column)
+                if built is None:
+                    continue
+                report, problems = built
+                if not checked:
+                    self._preflight(report, problems, engine)
+                    checked = True
+                if self._accept(record, problems):
+                    self.converted += 1
+                    yield ConvertedRow(record.row, report)
+
+    def _build(
+        self, record: Record, engine: FieldEngine, run: RunContext, project_column: int
+    ) -> tuple[dict[str, Any], list[Problem]] | None:
+        if record.reason:
+            self._reject(record, record.reason)
+            return None
+        run.line = record.row
+        try:
+            built = engine.build(record.values, run)
+        except RowError as exc:
+            self._reject(record, str(exc))
+            return None
+        project = record.values[project_column].strip() if project_column >= 0 else None
+        for layer in self.context.for_project(project):
+            merge(built, layer)
+        for path in engine.assume(built, run):
+            self.warnings.append(
+                RowWarning(
+                    record.row,
+                    f"{path} assumed "
+                    f"{_get(built, path)!r}: the CSV does not say; "
+                    "set it in the context",
+                )
+            )
+        report = in_schema_order(to_plain(built), self.version)
+        result = validate(report, self.version)
+        self.warnings += [RowWarning(record.row, str(p)) for p in result.warnings]
+        return report, result.errors
+
+    def _accept(self, record: Record, problems: list[Problem]) -> bool:
+        if problems:
+            first = problems[0]
+            self._reject(record, f"the report would be invalid: {first}")
+            return False
+        return True
+
+    def _reject(self, record: Record, reason: str) -> None:
+        self.rejected.append(Rejected(record.row, record.line, record.values, reason))
+
+    def _preflight(
+        self, report: dict[str, Any], problems: list[Problem], engine: FieldEngine
+    ) -> None:
+        """Fields missing from the first report that no row could ever give stop the run."""
+        fed = _fed_paths(engine)
+        missing = [p for p in problems if p.code == "required" and not _is_fed(p.path, fed)]
+        if missing:
+            names = ", ".join(p.path for p in missing)
+            raise MissingFieldsError("Missing required fields", "context", names, INIT_HINT)
+
+
+def _index(header: list[str], name: str) -> int:
+    return header.index(name) if name in header else -1
+
+
+def _get(report: dict[str, Any], path: str) -> Any:
+    node: Any = report
+    for part in re.split(r"[.\[\]]+", path):
+        if part and isinstance(node, dict):
+            node = node.get(part)
+    return node
+
+
+def _normal(path: str) -> str:
+    return re.sub(r"\[[^\]]*\]", "[]", path)
+
+
+def _fed_paths(engine: FieldEngine) -> set[str]:
+    """Paths, and the objects and lists above them, that some row of this CSV can fill."""
+    fed: set[str] = set()
+    for path in engine.possible_paths():
+        parts = _normal(path).split(".")
+        for end in range(1, len(parts) + 1):
+            prefix = ".".join(parts[:end])
+            fed.update((prefix, prefix.removesuffix("[]")))
+    return fed
+
+
+def _is_fed(path: str, fed: set[str]) -> bool:
+    return _normal(path) in fed
+
+
+def _unique_run_ids(header: list[str], records: Iterator[Record]) -> set[str]:
+    column = _index(header, "run_id")
+    if column < 0:
+        return set()
+    counts: Counter[str] = Counter()
+    for record in records:
+        if not record.reason:
+            counts[record.values[column].strip()] += 1
+    return {value for value, count in counts.items() if count == 1 and _is_uuid(value)}
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        return str(UUID(text)) == text.lower()
+    except ValueError:
+        return False
+
+
+def convert(
+    source: str | Path,
+    context: str | Path | dict[str, Any] | None = None,
+    fieldmap: str | Path | None = None,
+    *,
+    measures: str = "total",
+    schema_version: str | SchemaVersion = DEFAULT_VERSION,
+) -> Conversion:
+    """A Conversion of a CodeCarbon CSV; iterate it for reports, then read `.rejected`."""
+    version = parse_version(schema_version)
+    table = load_field_table()
+    if fieldmap is not None:
+        user = load_field_table(fieldmap)
+        # a bash tool table is a whole mapping of its own; ours extend the built-in one
+        table = user if user.complete else table.extended_by(user)
+    return Conversion(Path(source), load_context(context, version), table, measures, version)

@@ -1,0 +1,246 @@
+"""The named conversions a field table may use. Each one is generic: what it applies to is
+data in the table (source columns, argument), never code.
+
+A transform is built once per table row (`make(row)`) and then called once per input row
+with the row's source values and the run context; it returns the value, or None for
+"no value" (the field is left out), and raises RowError for values it cannot accept.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from .lookup import lookup_table
+from .table import FieldRow
+
+Values = list[str]  # the row's stripped source values, "" when empty or absent
+Apply = Callable[[Values, "RunContext"], Any]
+
+BOAMPS_DATETIME = "%Y-%m-%d %H:%M:%S"
+# our namespace for report ids made from a file's content and a row's place in it
+REPORT_ID_NAMESPACE = uuid.UUID("6f1c3b8e-2d4a-5e7f-9a0b-1c2d3e4f5a6b")
+
+
+class RowError(ValueError):
+    """An input value that the field table cannot turn into a BoAmps value."""
+
+
+class RunContext:
+    """What transforms may know beyond the row: options, the file, the row's place."""
+
+    def __init__(
+        self,
+        options: dict[str, str],
+        file_hash: str = "",
+        unique_run_ids: frozenset[str] | set[str] = frozenset(),
+    ) -> None:
+        self.options = options
+        self.file_hash = file_hash
+        self.unique_run_ids = unique_run_ids
+        self.line = 0
+
+
+def _column(row: FieldRow, index: int = 0) -> str:
+    return row.sources[index] if len(row.sources) > index else "?"
+
+
+def parse_number(text: str, column: str) -> float | None:
+    if text == "":
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise RowError(f"expected a number in column {column}, got {text!r}") from None
+    if not math.isfinite(value):
+        raise RowError(f"expected a finite number in column {column}, got {text!r}")
+    return value
+
+
+def parse_timestamp(text: str, column: str) -> datetime | None:
+    if text == "":
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise RowError(f"expected a date and time in column {column}, got {text!r}") from None
+    return moment.replace(tzinfo=None)  # BoAmps datetimes carry no zone: keep the wall time
+
+
+def significant(value: float, digits: int = 12) -> float:
+    """Drop the binary noise of a computed value (380.95000000000005 -> 380.95)."""
+    return float(f"{value:.{digits}g}")
+
+
+def _number_or_int(value: float) -> float | int:
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+
+def make_constant(row: FieldRow) -> Apply:
+    try:
+        value = json.loads(row.argument)
+    except ValueError:
+        value = row.argument
+    return lambda values, run: value
+
+
+def make_text(row: FieldRow) -> Apply:
+    return lambda values, run: values[0] or None
+
+
+def make_number(row: FieldRow) -> Apply:
+    column = _column(row)
+    def apply(values: Values, run: RunContext) -> float | int | None:
+        value = parse_number(values[0], column)
+        return None if value is None else _number_or_int(value)
+
+    return apply
+
+
+def make_non_negative(what: str) -> Callable[[FieldRow], Apply]:
+    def make(row: FieldRow) -> Apply:
+        column = _column(row)
+
+        def apply(values: Values, run: RunContext) -> float | None:
+            value = parse_number(values[0], column)
+            if value is not None and value < 0:
+                raise RowError(
+                    f"expected a {what} of 0 or more in column {column}, got {values[0]!r}"
+                )
+            return value
+
+        return apply
+
+    return make
+
+
+def make_integer(row: FieldRow) -> Apply:
+    column = _column(row)
+
+    def apply(values: Values, run: RunContext) -> int | None:
+        value = parse_number(values[0], column)
+        if value is None:
+            return None
+        if not value.is_integer():
+            raise RowError(f"expected a whole number in column {column}, got {values[0]!r}")
+        return int(value)
+
+    return apply
+
+
+def make_scale(row: FieldRow) -> Apply:
+    factor, column = float(row.argument), _column(row)
+
+    def apply(values: Values, run: RunContext) -> float | None:
+        value = parse_number(values[0], column)
+        return None if value is None else significant(value * factor)
+
+    return apply
+
+
+def make_ratio(row: FieldRow) -> Apply:
+    factor = float(row.argument or 1)
+    top, bottom = _column(row, 0), _column(row, 1)
+
+    def apply(values: Values, run: RunContext) -> float | None:
+        numerator, denominator = parse_number(values[0], top), parse_number(values[1], bottom)
+        if numerator is None or not denominator:
+            return None
+        return significant(numerator / denominator * factor)
+
+    return apply
+
+
+def make_datetime(row: FieldRow) -> Apply:
+    column = _column(row)
+
+    def apply(values: Values, run: RunContext) -> str | None:
+        moment = parse_timestamp(values[0], column)
+        return None if moment is None else moment.strftime(BOAMPS_DATETIME)
+
+    return apply
+
+
+def make_start_time(row: FieldRow) -> Apply:
+    """The start of a run from its end (`timestamp`) and its length in seconds."""
+    end_column, length_column = _column(row, 0), _column(row, 1)
+
+    def apply(values: Values, run: RunContext) -> str | None:
+        end = parse_timestamp(values[0], end_column)
+        seconds = parse_number(values[1], length_column)
+        if end is None or seconds is None:
+            return None
+        start = end - timedelta(seconds=seconds)
+        # CodeCarbon writes whole seconds: round the start to the nearest one
+        return (start + timedelta(microseconds=500_000)).strftime(BOAMPS_DATETIME)
+
+    return apply
+
+
+def make_report_id(row: FieldRow) -> Apply:
+    def apply(values: Values, run: RunContext) -> str:
+        if values[0] in run.unique_run_ids:
+            return values[0]
+        return str(uuid.uuid5(REPORT_ID_NAMESPACE, f"{run.file_hash}:{run.line}"))
+
+    return apply
+
+
+def make_option(row: FieldRow) -> Apply:
+    return lambda values, run: run.options.get(row.argument)
+
+
+def make_extract(row: FieldRow) -> Apply:
+    """The first group of a regular expression found in the value, as a number if it is one."""
+    pattern = re.compile(row.argument, re.IGNORECASE)
+
+    def apply(values: Values, run: RunContext) -> Any:
+        match = pattern.search(values[0])
+        if match is None:
+            return None
+        found = match.group(1) if pattern.groups else match.group(0)
+        try:
+            return _number_or_int(float(found))
+        except ValueError:
+            return found
+
+    return apply
+
+
+def make_lookup(row: FieldRow) -> Apply:
+    find = lookup_table(row.argument, row.origin)
+    return lambda values, run: find(values[0]) if values[0] else None
+
+
+def make_assume(row: FieldRow) -> Apply:
+    # applied by the engine only when nothing else, context included, gave the field a value
+    return make_constant(row)
+
+
+def make_require(row: FieldRow) -> Apply:
+    return lambda values, run: True
+
+
+TRANSFORMS: dict[str, Callable[[FieldRow], Apply]] = {
+    "constant": make_constant,
+    "text": make_text,
+    "number": make_number,
+    "energy": make_non_negative("energy"),
+    "duration": make_non_negative("duration"),
+    "integer": make_integer,
+    "scale": make_scale,
+    "ratio": make_ratio,
+    "datetime": make_datetime,
+    "start_time": make_start_time,
+    "report_id": make_report_id,
+    "option": make_option,
+    "extract": make_extract,
+    "lookup": make_lookup,
+    "assume": make_assume,
+    "require": make_require,
+}

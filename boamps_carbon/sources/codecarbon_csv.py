@@ -1,0 +1,135 @@
+"""Reading CodeCarbon emissions CSVs whatever their age, encoding and line ends.
+
+Every data row comes out either as values aligned with the header or as a rejection with
+its line number and reason: a row is never read shifted and never dropped silently.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from ..errors import InputError
+
+CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Scan:
+    encoding: str
+    sha256: str
+
+
+@dataclass
+class Record:
+    row: int  # 1 for the first data row after the header; blank lines do not count
+    line: int  # the line where the row starts, as the csv module counts them
+    values: list[str]
+    reason: str = ""  # set when the row is rejected
+
+
+def scan_bytes(chunks: Iterator[bytes], label: str) -> Scan:
+    """One pass over the raw bytes: content hash and encoding (UTF-8, with BOM, or cp1252)."""
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8, first = True, b""
+    for chunk in chunks:
+        digest.update(chunk)
+        first = first or chunk[:3]
+        if utf8:
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                utf8 = False
+    if utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8 = False
+    encoding = ("utf-8-sig" if first.startswith(codecs.BOM_UTF8) else "utf-8") if utf8 else "cp1252"
+    return Scan(encoding, digest.hexdigest())
+
+
+def _chunks(path: Path) -> Iterator[bytes]:
+    with open(path, "rb") as handle:
+        while chunk := handle.read(CHUNK):
+            yield chunk
+
+
+def scan_file(path: Path) -> Scan:
+    try:
+        return scan_bytes(_chunks(path), str(path))
+    except OSError as exc:
+        raise InputError(
+            "Cannot read CSV file", str(path), exc.strerror or str(exc), "Check the path."
+        ) from None
+
+
+def open_text(path: Path, scan: Scan) -> IO[str]:
+    # cp1252 leaves five bytes undefined; those are read as the same code points so that
+    # a stray one costs a wrong character, not the file
+    errors = "strict" if scan.encoding.startswith("utf-8") else "replace"
+    return open(path, encoding=scan.encoding, errors=errors, newline="")
+
+
+def read_records(text: IO[str], label: str) -> tuple[list[str], Iterator[Record]]:
+    """The header, then every data row in order (blank lines are not rows)."""
+    reader = csv.reader(text)
+    header: list[str] | None = None
+    try:
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                header = [cell.strip().lstrip("\ufeff") for cell in row]
+                break
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise InputError(
+            "Not a readable CSV file",
+            f"{label} line {reader.line_num}",
+            str(exc),
+            "Check that the file is a CodeCarbon emissions.csv.",
+        ) from None
+    if header is None:
+        raise InputError(
+            "Empty CSV file", label, "no header row", "Pass a CodeCarbon emissions.csv."
+        )
+    return header, _rows(reader, header, label)
+
+
+def _rows(reader: Any, header: list[str], label: str) -> Iterator[Record]:
+    width = len(header)
+    previous_end, number = reader.line_num, 0
+    try:
+        for row in reader:
+            line, previous_end = previous_end + 1, reader.line_num
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            number += 1
+            if len(row) != width:
+                yield Record(
+                    number,
+                    line,
+                    row,
+                    f"has {len(row)} fields where the header has {width}; "
+                    "the row would be read shifted (CodeCarbon up to 3.3.0 appends "
+                    "rows without their empty columns)",
+                )
+            else:
+                yield Record(number, line, row)
+    except csv.Error as exc:
+        raise InputError(
+            "Not a readable CSV file",
+            f"{label} line {reader.line_num}",
+            str(exc),
+            "Check the file's quoting.",
+        ) from None
+
+
+def text_from_bytes(data: bytes, scan: Scan) -> IO[str]:
+    errors = "strict" if scan.encoding.startswith("utf-8") else "replace"
+    return io.StringIO(data.decode(scan.encoding, errors=errors), newline="")
