@@ -12,6 +12,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "validate": ".validation",
+    "convert": ".convert",
     "ValidationResult": ".validation",
     "Problem": ".validation",
     "CATALOGUE": ".validation",
@@ -36,12 +37,14 @@ __all__ = [
     "UnknownSchemaVersionError",
     "ValidationResult",
     "__version__",
+    "convert",
     "load_report",
     "load_schema",
     "validate",
 ]
 
 if TYPE_CHECKING:
+    from .convert import convert
     from .errors import BoampsError, InputError, ReportLoadError, UnknownSchemaVersionError
     from .load import load_report
     from .model import Report

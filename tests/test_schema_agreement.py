@@ -11,42 +11,20 @@ import pytest
 from conftest import shared
 from factories import make_report
 from mutations import mutate
-from referencing import Registry
-from referencing.jsonschema import DRAFT4
+from official import official_validator
 
 from boamps_carbon.schema import SchemaVersion, load_schema
 from boamps_carbon.validation import validate
 
-OFFICIAL = {
-    SchemaVersion.V1_1: ("boamps-official", "model"),
-    SchemaVersion.V1_0: ("boamps-official", "model-history", "1.0.x-2024-12-8b65ae1"),
-}
 MUTATIONS_PER_BASE = 300
-
-
-def official_validator(version: SchemaVersion) -> jsonschema.Draft4Validator:
-    folder: Path = shared(*OFFICIAL[version])
-    schemas = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]
-    registry = Registry().with_resources((s["id"], DRAFT4.create_resource(s)) for s in schemas)
-    root = next(s for s in schemas if s["id"].endswith("/report_schema.json"))
-    return jsonschema.Draft4Validator(root, registry=registry)
 
 
 def verdicts(version: SchemaVersion, report: Any) -> tuple[bool, bool, bool]:
     """(official schema, our schema through jsonschema, our own validator)."""
-    official = official_validator_cache(version).is_valid(report)
+    official = official_validator(version).is_valid(report)
     ours_reference = jsonschema.Draft4Validator(load_schema(version)).is_valid(report)
     ours = not validate(report, version).errors
     return official, ours_reference, ours
-
-
-_CACHE: dict[SchemaVersion, jsonschema.Draft4Validator] = {}
-
-
-def official_validator_cache(version: SchemaVersion) -> jsonschema.Draft4Validator:
-    if version not in _CACHE:
-        _CACHE[version] = official_validator(version)
-    return _CACHE[version]
 
 
 def public_reports() -> list[Path]:

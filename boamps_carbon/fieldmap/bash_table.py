@@ -42,8 +42,9 @@ def _rows(record: dict[str, str], origin: str) -> Iterator[FieldRow]:
     kind, command = (record.get("Type") or "").strip(), (record.get("CMD") or "").strip()
     if kind in STRUCTURE or command in ("", "no"):
         return
-    place = PLACES.get(((record.get("Context") or "").strip(),
-                        (record.get("Category") or "").strip()))
+    place = PLACES.get(
+        ((record.get("Context") or "").strip(), (record.get("Category") or "").strip())
+    )
     name = (record.get("Name") or "").strip()
     if place is None or not name:
         return

@@ -95,6 +95,7 @@ def make_text(row: FieldRow) -> Apply:
 
 def make_number(row: FieldRow) -> Apply:
     column = _column(row)
+
     def apply(values: Values, run: RunContext) -> float | int | None:
         value = parse_number(values[0], column)
         return None if value is None else _number_or_int(value)
@@ -110,7 +111,7 @@ def make_non_negative(what: str) -> Callable[[FieldRow], Apply]:
             value = parse_number(values[0], column)
             if value is not None and value < 0:
                 raise RowError(
-                    f"expected a {what} of 0 or more in column {column}, got {values[0]!r}"
+                    f"expected {what} of 0 or more in column {column}, got {values[0]!r}"
                 )
             return value
 
@@ -139,6 +140,19 @@ def make_scale(row: FieldRow) -> Apply:
     def apply(values: Values, run: RunContext) -> float | None:
         value = parse_number(values[0], column)
         return None if value is None else significant(value * factor)
+
+    return apply
+
+
+def make_round(row: FieldRow) -> Apply:
+    """A number rounded to `argument` decimals; 0 decimals gives an integer."""
+    digits, column = int(row.argument or 0), _column(row)
+
+    def apply(values: Values, run: RunContext) -> float | int | None:
+        value = parse_number(values[0], column)
+        if value is None:
+            return None
+        return round(value) if digits == 0 else round(value, digits)
 
     return apply
 
@@ -230,10 +244,11 @@ TRANSFORMS: dict[str, Callable[[FieldRow], Apply]] = {
     "constant": make_constant,
     "text": make_text,
     "number": make_number,
-    "energy": make_non_negative("energy"),
-    "duration": make_non_negative("duration"),
+    "energy": make_non_negative("an energy"),
+    "duration": make_non_negative("a duration"),
     "integer": make_integer,
     "scale": make_scale,
+    "round": make_round,
     "ratio": make_ratio,
     "datetime": make_datetime,
     "start_time": make_start_time,
