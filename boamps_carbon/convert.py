@@ -6,23 +6,23 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid5
 
 from .context import Context, load_context, merge
 from .errors import InputError
 from .fieldmap import FieldEngine, FieldTable, RowError, load_field_table
 from .fieldmap.engine import to_plain
-from .fieldmap.transforms import RunContext
+from .fieldmap.transforms import REPORT_ID_NAMESPACE, RunContext
 from .schema import DEFAULT_VERSION, SchemaVersion, in_schema_order, parse_version
-from .sources.codecarbon_csv import Record, open_text, read_records, scan_file
+from .sources.codecarbon_csv import CsvSource, Record, read_records
 from .sources.layouts import Detected, detect
 from .validation import Problem, validate
 
 MEASURE_MODES = ("total", "components")
+GROUP_COLUMNS = ("run_id", "project_name", "experiment_id")
 INIT_HINT = "Add them to the context file (`boamps init-context` writes a starting one)."
 
 
@@ -54,11 +54,12 @@ class ConvertedRow:
 class Conversion:
     """A CSV being converted: iterate it for reports; rejects and warnings fill as it goes."""
 
-    path: Path
+    source: CsvSource
     context: Context
     table: FieldTable
     measures: str = "total"
     version: SchemaVersion = DEFAULT_VERSION
+    group_by: str | None = None
     header: list[str] = field(default_factory=list)
     layout: Detected | None = None
     rejected: list[Rejected] = field(default_factory=list)
@@ -73,12 +74,24 @@ class Conversion:
                 repr(self.measures),
                 f"Use one of: {', '.join(MEASURE_MODES)}.",
             )
-        self._scan = scan_file(self.path)
-        with open_text(self.path, self._scan) as text:
-            self.header, records = read_records(text, str(self.path))
+        if self.group_by is not None and self.group_by not in GROUP_COLUMNS:
+            raise InputError(
+                "Unknown grouping",
+                "--group-by",
+                repr(self.group_by),
+                f"Use one of: {', '.join(GROUP_COLUMNS)}.",
+            )
+        self._scan = self.source.scan
+        self._values: dict[int, list[str]] = {}  # rows kept for grouping
+        with self.source.open() as text:
+            self.header, records = read_records(text, self.source.label)
             self.layout = detect(self.header)
             self._check_layout()
             self._unique_ids = _unique_run_ids(self.header, records)
+
+    @property
+    def path(self) -> str:
+        return self.source.label
 
     @property
     def encoding(self) -> str:
@@ -103,13 +116,42 @@ class Conversion:
         return FieldEngine(self.table, self.header, options)
 
     def __iter__(self) -> Iterator[ConvertedRow]:
+        rows = self._rows()
+        yield from rows if self.group_by is None else self._groups(rows)
+
+    def _groups(self, rows: Iterator[ConvertedRow]) -> Iterator[ConvertedRow]:
+        """One report per group of rows: the first row's report with every row's measures."""
+        assert self.group_by is not None
+        column = _index(self.header, self.group_by)
+        if column < 0:
+            raise InputError(
+                "No such column to group by",
+                self.path,
+                self.group_by,
+                "Choose a column the CSV has.",
+            )
+        groups: dict[str, list[ConvertedRow]] = {}
+        for converted in rows:
+            groups.setdefault(self._values[converted.row][column].strip(), []).append(converted)
+        for key, members in groups.items():
+            report = members[0].report
+            report["measures"] = [m for member in members for m in member.report["measures"]]
+            header = report.setdefault("header", {})
+            header["reportId"] = str(
+                uuid5(REPORT_ID_NAMESPACE, f"{self._scan.sha256}:{self.group_by}={key}")
+            )
+            header["reportDatetime"] = max(
+                m.report.get("header", {}).get("reportDatetime", "") for m in members
+            ) or header.get("reportDatetime")
+            yield ConvertedRow(members[0].row, report)
+
+    def _rows(self) -> Iterator[ConvertedRow]:
         engine = self._engine()
         run = RunContext(engine.options, self._scan.sha256, self._unique_ids)
         checked = False
         project_column = _index(self.header, "project_name")
-        with ExitStack() as stack:
-            text = stack.enter_context(open_text(self.path, self._scan))
-            _, records = read_records(text, str(self.path))
+        with self.source.open() as text:
+            _, records = read_records(text, self.path)
             for record in records:
                 built = self._build(record, engine, run, project_column)
                 if built is None:
@@ -120,6 +162,8 @@ class Conversion:
                     checked = True
                 if self._accept(record, problems):
                     self.converted += 1
+                    if self.group_by is not None:
+                        self._values[record.row] = record.values
                     yield ConvertedRow(record.row, report)
 
     def _build(
@@ -222,18 +266,27 @@ def _is_uuid(text: str) -> bool:
 
 
 def convert(
-    source: str | Path,
+    source: Any,
     context: str | Path | dict[str, Any] | None = None,
     fieldmap: str | Path | None = None,
     *,
     measures: str = "total",
     schema_version: str | SchemaVersion = DEFAULT_VERSION,
+    group_by: str | None = None,
 ) -> Conversion:
-    """A Conversion of a CodeCarbon CSV; iterate it for reports, then read `.rejected`."""
+    """A Conversion of a CodeCarbon CSV (a path, file object, bytes or pandas DataFrame);
+    iterate it for reports, then read `.rejected` for the rows it could not convert."""
     version = parse_version(schema_version)
     table = load_field_table()
     if fieldmap is not None:
         user = load_field_table(fieldmap)
         # a bash tool table is a whole mapping of its own; ours extend the built-in one
         table = user if user.complete else table.extended_by(user)
-    return Conversion(Path(source), load_context(context, version), table, measures, version)
+    return Conversion(
+        CsvSource.from_any(source),
+        load_context(context, version),
+        table,
+        measures,
+        version,
+        group_by,
+    )

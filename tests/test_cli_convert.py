@@ -364,3 +364,57 @@ def test_init_context_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[s
         "header.publisher.confidentialityLevel, task.taskFamily, "
         "task.algorithms, task.dataset."
     )
+
+
+def test_group_by_project_on_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(
+        capsys,
+        "convert",
+        str(EXAMPLE),
+        "--context",
+        str(CONTEXT),
+        "-o",
+        "-",
+        "--group-by",
+        "project_name",
+    )
+    reports = [json.loads(line) for line in out.splitlines()]
+    assert code == 0
+    assert [len(r["measures"]) for r in reports] == [2, 1]
+    assert err == f"{EXAMPLE}: 3 rows, 3 converted, 0 rejected\n"
+
+
+def test_progress_line_in_a_terminal(tmp_path: Path) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    rows = example_rows()
+    many = [{**rows[i % 3], "run_id": ""} for i in range(3000)]
+    path = write_csv(tmp_path / "many.csv", many)
+    leader, follower = pty.openpty()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import time, boamps_carbon.cli.convert as c; "
+            "c.Progress.EVERY = 0; from boamps_carbon.cli import main; "
+            f"raise SystemExit(main(['convert', {str(path)!r}, '--context', {str(CONTEXT)!r}, "
+            f"'-o', {str(tmp_path / 'o.jsonl')!r}]))",
+        ],
+        stderr=follower,
+        stdout=subprocess.DEVNULL,
+        check=False,
+    )
+    os.close(follower)
+    seen = os.read(leader, 65536).decode()
+    os.close(leader)
+    assert done.returncode == 0
+    assert f"\r{path}: 1,024 reports..." in seen
+    assert seen.endswith(
+        f"{path}: 3000 rows, 3000 converted, 0 rejected\r\n"
+        f"wrote 3000 reports to {tmp_path / 'o.jsonl'}\r\n"
+    )

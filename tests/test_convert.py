@@ -345,3 +345,51 @@ def test_not_a_codecarbon_file(tmp_path: Path) -> None:
         f"Not a CodeCarbon emissions CSV at {path}: no column timestamp, duration, "
         "energy_consumed. Pass an emissions.csv written by CodeCarbon."
     )
+
+
+def test_group_by_project_gathers_the_rows_as_measures() -> None:
+    path = public_csv("codecarbon-2.4.2-aws-linux-4xL4-pue1.22.csv")
+    rows = reports(path)
+    grouped = reports(path, group_by="project_name")
+    projects = list(dict.fromkeys(r["header"]["publisher"]["projectName"] for r in rows))
+    assert [r["header"]["publisher"]["projectName"] for r in grouped] == projects
+    assert sum(len(r["measures"]) for r in grouped) == len(rows) == 28
+    first = [r for r in rows if r["header"]["publisher"]["projectName"] == projects[0]]
+    assert grouped[0]["measures"] == [r["measures"][0] for r in first]
+    assert grouped[0]["header"]["reportDatetime"] == max(
+        r["header"]["reportDatetime"] for r in first
+    )
+    official = official_validator(SchemaVersion.V1_1)
+    assert all(official.is_valid(r) for r in grouped)
+    assert [r["header"]["reportId"] for r in reports(path, group_by="project_name")] == [
+        r["header"]["reportId"] for r in grouped
+    ]
+
+
+def test_unknown_grouping() -> None:
+    with pytest.raises(InputError) as caught:
+        convert(bash_input(), CONTEXT, group_by="host")
+    assert caught.value.message == (
+        "Unknown grouping at --group-by: 'host'. Use one of: run_id, project_name, experiment_id."
+    )
+
+
+def test_sources_other_than_paths() -> None:
+    import pandas as pd
+
+    path = bash_input()
+    expected = reports(path)
+    with open(path, "rb") as handle:
+        assert [c.report for c in convert(handle, CONTEXT)] == expected
+    with open(path, encoding="utf-8") as handle:
+        assert [c.report for c in convert(handle, CONTEXT)] == expected
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    from_frame = [c.report for c in convert(frame, CONTEXT)]
+    assert len(from_frame) == 104
+    assert from_frame[0]["measures"] == expected[0]["measures"]
+    with pytest.raises(InputError) as caught:
+        convert(42, CONTEXT)
+    assert caught.value.message == (
+        "Unsupported CSV source at source: int. Pass a path, a file object, bytes or a pandas "
+        "DataFrame."
+    )

@@ -6,6 +6,7 @@ import argparse
 import csv
 import io
 import sys
+import time
 from typing import TYPE_CHECKING, Any
 
 from ..io import atomic_write_text
@@ -39,6 +40,11 @@ def register(commands: Any) -> None:
         choices=("total", "components"),
         default="total",
         help="one measure with the total energy, or one per component",
+    )
+    parser.add_argument(
+        "--group-by",
+        choices=("run_id", "project_name", "experiment_id"),
+        help="one report per group of rows, whose measures are the group's rows",
     )
     parser.add_argument(
         "--schema-version",
@@ -75,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
             args.fieldmap,
             measures=args.measures,
             schema_version=args.schema_version,
+            group_by=args.group_by,
         )
         for path in args.inputs
     ]
@@ -84,16 +91,41 @@ def run(args: argparse.Namespace) -> int:
             if args.verbose:
                 layout = conversion.layout.describe() if conversion.layout else ""
                 print(f"{conversion.path}: {layout}, {conversion.encoding}", file=sys.stderr)
+            progress = Progress(str(conversion.path))
             for converted in conversion:
                 writer.write(converted.report)
-        written = writer.commit()
+                progress.tick()
+            progress.done()
+        writer.commit()
     except BaseException:
         writer.abort()
         raise
     if args.rejects:
         atomic_write_text(args.rejects, _rejects_csv(conversions))
-    _summary(conversions, args, written)
+    _summary(conversions, args, writer.count)
     return 1 if any(c.rejected for c in conversions) else 0
+
+
+class Progress:
+    """A line on stderr that counts rows, for long runs in a terminal only."""
+
+    EVERY = 0.5  # seconds
+
+    def __init__(self, label: str) -> None:
+        self.label, self.count = label, 0
+        self.shown = sys.stderr.isatty()
+        self.next = time.monotonic() + self.EVERY
+
+    def tick(self) -> None:
+        self.count += 1
+        if self.shown and (self.count & 1023) == 0 and time.monotonic() >= self.next:
+            self.next = time.monotonic() + self.EVERY
+            sys.stderr.write(f"\r{self.label}: {self.count:,} reports...")
+            sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.shown and self.count >= 1024:
+            sys.stderr.write("\r\033[K")  # clear the line for the summary
 
 
 def _rejects_csv(conversions: list[Conversion]) -> str:
@@ -133,7 +165,7 @@ def _rows(numbers: list[int]) -> str:
     return shown + (f" and {len(ranges) - 8} more ranges" if len(ranges) > 8 else "")
 
 
-def _summary(conversions: list[Conversion], args: argparse.Namespace, written: list) -> None:
+def _summary(conversions: list[Conversion], args: argparse.Namespace, reports: int) -> None:
     for conversion in conversions:
         grouped: dict[str, list[int]] = {}
         for warning in conversion.warnings:
@@ -162,7 +194,7 @@ def _summary(conversions: list[Conversion], args: argparse.Namespace, written: l
         )
     if args.output != STDOUT:
         print(
-            f"wrote {sum(c.converted for c in conversions)} reports to {args.output}"
+            f"wrote {reports} reports to {args.output}"
             + (f", rejects to {args.rejects}" if args.rejects else ""),
             file=sys.stderr,
         )

@@ -130,6 +130,41 @@ def _rows(reader: Any, header: list[str], label: str) -> Iterator[Record]:
         ) from None
 
 
-def text_from_bytes(data: bytes, scan: Scan) -> IO[str]:
-    errors = "strict" if scan.encoding.startswith("utf-8") else "replace"
-    return io.StringIO(data.decode(scan.encoding, errors=errors), newline="")
+class CsvSource:
+    """A CSV that can be read more than once: a file on disk, or bytes held in memory."""
+
+    def __init__(self, label: str, path: Path | None = None, data: bytes | None = None):
+        self.label, self.path, self.data = label, path, data
+        if data is not None:
+            self.scan = scan_bytes(iter([data]), label)
+        else:
+            assert path is not None
+            self.scan = scan_file(path)
+
+    @classmethod
+    def from_any(cls, source: Any) -> CsvSource:
+        """A path, a file object (text or binary), bytes, or a pandas DataFrame."""
+        if isinstance(source, (str, Path)):
+            return cls(str(source), path=Path(source))
+        if isinstance(source, bytes):
+            return cls("<bytes>", data=source)
+        if hasattr(source, "to_csv") and hasattr(source, "columns"):
+            text = source.fillna("").astype(str).to_csv(index=False, lineterminator="\n")
+            return cls("<DataFrame>", data=text.encode("utf-8"))
+        if hasattr(source, "read"):
+            content = source.read()
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            return cls(str(getattr(source, "name", "<stream>")), data=data)
+        raise InputError(
+            "Unsupported CSV source",
+            "source",
+            type(source).__name__,
+            "Pass a path, a file object, bytes or a pandas DataFrame.",
+        )
+
+    def open(self) -> IO[str]:
+        errors = "strict" if self.scan.encoding.startswith("utf-8") else "replace"
+        if self.data is not None:
+            return io.StringIO(self.data.decode(self.scan.encoding, errors=errors), newline="")
+        assert self.path is not None
+        return open_text(self.path, self.scan)

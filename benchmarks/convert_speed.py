@@ -1,0 +1,129 @@
+"""Rows per second and peak memory of `convert` to JSON Lines on a large CodeCarbon 3.x CSV,
+against a straightforward per-row build + jsonschema validation measured in the same run.
+
+Targets (issue #3): >= 100,000 rows/s end to end, peak memory <= 300 MB whatever the size.
+Usage: python benchmarks/convert_speed.py [ROWS]   (default 200,000; the target is for 1,000,000)
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import jsonschema
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "emissions.csv"
+CONTEXT = ROOT / "examples" / "context.json"
+
+
+def make_csv(path: Path, rows: int) -> None:
+    with EXAMPLE.open(encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        header, samples = reader.fieldnames or [], list(reader)
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, header, lineterminator="\n")
+        writer.writeheader()
+        for index in range(rows):
+            row = dict(samples[index % len(samples)])
+            row["run_id"] = str(uuid.UUID(int=index + 1, version=4))
+            row["duration"] = f"{1 + index % 1000 / 7:.6f}"
+            writer.writerow(row)
+
+
+def baseline(path: Path, limit: int) -> float:
+    """The obvious way: build each report by hand, validate it with jsonschema, dump it."""
+    from boamps_carbon.schema import load_schema
+
+    validator = jsonschema.Draft4Validator(load_schema("1.1"))
+    context = json.loads(CONTEXT.read_text(encoding="utf-8"))
+    start = time.perf_counter()
+    with path.open(encoding="utf-8", newline="") as handle:
+        for count, row in enumerate(csv.DictReader(handle), start=1):
+            report = {
+                "header": {
+                    "reportId": row["run_id"],
+                    "reportDatetime": row["timestamp"],
+                    "publisher": context["header"]["publisher"],
+                },
+                "task": context["task"],
+                "measures": [
+                    {
+                        "measurementMethod": "codecarbon",
+                        "version": row["codecarbon_version"],
+                        "powerConsumption": float(row["energy_consumed"]),
+                        "measurementDuration": float(row["duration"]),
+                    }
+                ],
+                "infrastructure": {
+                    "infraType": "onPremise",
+                    "components": [
+                        {
+                            "componentType": "cpu",
+                            "nbComponent": int(row["cpu_count"]),
+                            "componentName": row["cpu_model"],
+                        }
+                    ],
+                },
+                "environment": {"country": row["country_name"]},
+            }
+            validator.validate(report)
+            json.dumps(report)
+            if count >= limit:
+                break
+    return count / (time.perf_counter() - start)
+
+
+def ours(path: Path, out: Path) -> tuple[float, float]:
+    """The real command in a child process: its wall time and its peak memory (MB)."""
+    start = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "boamps_carbon",
+            "convert",
+            str(path),
+            "--context",
+            str(CONTEXT),
+            "-o",
+            str(out),
+            "--force",
+        ],
+        check=True,
+        stderr=subprocess.DEVNULL,
+    )
+    elapsed = time.perf_counter() - start
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return elapsed, peak_kb / 1024
+
+
+def main() -> int:
+    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "emissions.csv"
+        make_csv(path, rows)
+        base_rate = baseline(path, min(rows, 20_000))
+        elapsed, peak = ours(path, Path(folder) / "out.jsonl")
+        lines = sum(1 for _ in (Path(folder) / "out.jsonl").open(encoding="utf-8"))
+    rate = rows / elapsed
+    print(f"rows:                 {rows:,} ({path.stat().st_size if path.exists() else 0} bytes)")
+    print(f"baseline:             {base_rate:,.0f} rows/s (per-row build + jsonschema)")
+    print(
+        f"boamps convert:       {rate:,.0f} rows/s end to end ({elapsed:.2f} s, {lines:,} reports)"
+    )
+    print(f"ratio:                {rate / base_rate:.1f}x baseline")
+    print(f"peak memory:          {peak:.0f} MB (target 300 MB)")
+    print(f"target 100,000 rows/s: {'met' if rate >= 100_000 else 'MISSED'}")
+    return 0 if rate >= 100_000 and peak <= 300 and lines == rows else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
