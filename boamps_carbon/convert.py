@@ -18,7 +18,8 @@ from .fieldmap.engine import to_plain
 from .fieldmap.transforms import REPORT_ID_NAMESPACE, RunContext
 from .schema import DEFAULT_VERSION, SchemaVersion, in_schema_order, parse_version
 from .sources.codecarbon_csv import CsvSource, Record, read_records
-from .sources.layouts import Detected, detect
+from .render.flat import unflatten
+from .sources.layouts import FLAT, Detected, detect
 from .validation import Problem, validate
 
 MEASURE_MODES = ("total", "components")
@@ -99,7 +100,7 @@ class Conversion:
 
     def _check_layout(self) -> None:
         assert self.layout is not None
-        if self.layout.missing_essential:
+        if self.layout.layout is not FLAT and self.layout.missing_essential:
             raise InputError(
                 "Not a CodeCarbon emissions CSV",
                 str(self.path),
@@ -174,7 +175,11 @@ class Conversion:
             return None
         run.line = record.row
         try:
-            built = engine.build(record.values, run)
+            built = (
+                unflatten(dict(zip(self.header, record.values, strict=True)), self.version)
+                if self.layout is not None and self.layout.layout is FLAT
+                else engine.build(record.values, run)
+            )
         except RowError as exc:
             self._reject(record, str(exc))
             return None

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
+from ..render.flat import is_flat_header
 from ..resources import schemas_dir
 
 # without these a CSV says nothing BoAmps can use
@@ -20,6 +21,9 @@ class Layout:
     name: str
     versions: str
     columns: tuple[str, ...]
+
+
+FLAT = Layout("boamps-flat", "none: a flat BoAmps CSV", ())
 
 
 @dataclass
@@ -37,6 +41,8 @@ class Detected:
     def describe(self) -> str:
         if self.layout is None:
             return "an unknown layout"
+        if self.layout is FLAT:
+            return "a flat BoAmps CSV (one report per row)"
         text = (
             f"{self.layout.name} (CodeCarbon {self.layout.versions}, "
             f"{len(self.layout.columns)} columns"
@@ -64,6 +70,8 @@ def known_layouts() -> tuple[Layout, ...]:
 
 def detect(header: Sequence[str]) -> Detected:
     names = list(header)
+    if is_flat_header(names):
+        return Detected(FLAT)
     present = set(names)
     missing = [c for c in ESSENTIAL if c not in present]
     task_file = "task_name" in present
