@@ -16,9 +16,9 @@ from .errors import InputError
 from .fieldmap import FieldEngine, FieldTable, RowError, load_field_table
 from .fieldmap.engine import to_plain
 from .fieldmap.transforms import REPORT_ID_NAMESPACE, RunContext
+from .render.flat import unflatten
 from .schema import DEFAULT_VERSION, SchemaVersion, in_schema_order, parse_version
 from .sources.codecarbon_csv import CsvSource, Record, read_records
-from .render.flat import unflatten
 from .sources.layouts import FLAT, Detected, detect
 from .validation import Problem, validate
 

@@ -9,11 +9,11 @@ from typing import Any
 from conftest import shared
 from hypothesis import HealthCheck, given, settings
 from strategies import reports as valid_reports
+from test_convert import CONTEXT, NEEDS_HARDWARE, PUBLIC_CSVS, WITH_HARDWARE, public_csv
 
 from boamps_carbon.convert import convert
 from boamps_carbon.render.flat import cell_text, flatten, to_csv_text, unflatten
 from boamps_carbon.schema import SchemaVersion
-from test_convert import CONTEXT, NEEDS_HARDWARE, PUBLIC_CSVS, WITH_HARDWARE, public_csv
 
 
 def test_official_example_flattens_to_the_official_csv() -> None:

@@ -121,7 +121,7 @@ def _typed(text: str, leaf: dict[str, Any]) -> Any:
             return text  # kept as it is, so that validation can say what is wrong
     if kind == "boolean" and text in ("true", "false"):
         return text == "true"
-    if kind == "string" or kind is None and text.startswith("'"):
+    if kind == "string" or (kind is None and text.startswith("'")):
         return text[1:] if text.startswith("'") else text
     return _guess(text)
 
