@@ -11,16 +11,16 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid5
 
-from .context import Context, load_context, merge
+from .assemble import assemble
+from .context import Context, load_context
 from .errors import InputError
 from .fieldmap import FieldEngine, FieldTable, RowError, load_field_table
-from .fieldmap.engine import to_plain
 from .fieldmap.transforms import REPORT_ID_NAMESPACE, RunContext
 from .render.flat import unflatten
-from .schema import DEFAULT_VERSION, SchemaVersion, in_schema_order, parse_version
+from .schema import DEFAULT_VERSION, SchemaVersion, parse_version
 from .sources.codecarbon_csv import CsvSource, Record, read_records
 from .sources.layouts import FLAT, Detected, detect
-from .validation import Problem, validate
+from .validation import Problem
 
 MEASURE_MODES = ("total", "components")
 GROUP_COLUMNS = ("run_id", "project_name", "experiment_id")
@@ -184,21 +184,9 @@ class Conversion:
             self._reject(record, str(exc))
             return None
         project = record.values[project_column].strip() if project_column >= 0 else None
-        for layer in self.context.for_project(project):
-            merge(built, layer)
-        for path in engine.assume(built, run):
-            self.warnings.append(
-                RowWarning(
-                    record.row,
-                    f"{path} assumed "
-                    f"{_get(built, path)!r}: the CSV does not say; "
-                    "set it in the context",
-                )
-            )
-        report = in_schema_order(to_plain(built), self.version)
-        result = validate(report, self.version)
-        self.warnings += [RowWarning(record.row, str(p)) for p in result.warnings]
-        return report, result.errors
+        done = assemble(built, self.context, project, engine, run, self.version)
+        self.warnings += [RowWarning(record.row, message) for message in done.warnings]
+        return done.report, done.errors
 
     def _accept(self, record: Record, problems: list[Problem]) -> bool:
         if problems:
@@ -223,14 +211,6 @@ class Conversion:
 
 def _index(header: list[str], name: str) -> int:
     return header.index(name) if name in header else -1
-
-
-def _get(report: dict[str, Any], path: str) -> Any:
-    node: Any = report
-    for part in re.split(r"[.\[\]]+", path):
-        if part and isinstance(node, dict):
-            node = node.get(part)
-    return node
 
 
 def _normal(path: str) -> str:

@@ -246,7 +246,7 @@ def test_cloud_is_detected_when_the_context_is_silent(
         "onPremise",
     ]
     assert (
-        f"warning: {path} row 2: infrastructure.infraType assumed 'onPremise': the CSV does "
+        f"warning: {path} row 2: infrastructure.infraType assumed 'onPremise': the source does "
         "not say; set it in the context"
     ) in err.splitlines()
 
