@@ -13,6 +13,11 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "validate": ".validation",
     "convert": ".convert",
+    "generate_report": ".collect",
+    "track": ".collect",
+    "measure_idle": ".collect",
+    "Calibration": ".collect",
+    "BoAmpsHandler": ".handler",
     "ValidationResult": ".validation",
     "Problem": ".validation",
     "CATALOGUE": ".validation",
@@ -28,6 +33,8 @@ _EXPORTS = {
 
 __all__ = [
     "CATALOGUE",
+    "BoAmpsHandler",
+    "Calibration",
     "BoampsError",
     "InputError",
     "Problem",
@@ -38,13 +45,18 @@ __all__ = [
     "ValidationResult",
     "__version__",
     "convert",
+    "generate_report",
     "load_report",
     "load_schema",
+    "measure_idle",
+    "track",
     "validate",
 ]
 
 if TYPE_CHECKING:
+    from .collect import Calibration, generate_report, measure_idle, track
     from .convert import convert
+    from .handler import BoAmpsHandler
     from .errors import BoampsError, InputError, ReportLoadError, UnknownSchemaVersionError
     from .load import load_report
     from .model import Report

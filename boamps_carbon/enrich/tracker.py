@@ -58,9 +58,10 @@ def _gpu_device(device: Any) -> dict[str, Any]:
             "total_memory": _plain(details.get("total_memory"))}
 
 
-def snapshot(tracker: Any) -> dict[str, Any]:
-    """What a stopped tracker measured and knows, as JSON-ready data."""
-    data = getattr(tracker, "final_emissions_data", None)
+def snapshot(tracker: Any, emissions: Any = None) -> dict[str, Any]:
+    """What a stopped tracker measured and knows, as JSON-ready data. `emissions` (an
+    EmissionsData) stands for the final one when a handler gets it before the tracker has it."""
+    data = emissions if emissions is not None else getattr(tracker, "final_emissions_data", None)
     values = _safe(lambda: dict(data.values)) if data is not None else None
     if not values:
         raise TrackerError("The tracker has no measurement", type(tracker).__name__,

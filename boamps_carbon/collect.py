@@ -1,0 +1,265 @@
+"""Live collection: a CodeCarbon tracker in, a validated BoAmps report out.
+
+The tracker's measurement goes through the same field table as a CSV row; what only a live
+tracker knows (how each component was measured, the GPUs, the OS distribution, an idle
+calibration) is added on top, then the context, then validation.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .assemble import assemble
+from .context import load_context
+from .enrich import platform as platform_facts
+from .enrich.tracker import TrackerError, gpu_inventory, snapshot, tracking_methods
+from .errors import BoampsError
+from .fieldmap import FieldEngine, RowError, load_field_table
+from .fieldmap.engine import KeyedList
+from .fieldmap.transforms import RunContext
+from .model import Report
+from .schema import DEFAULT_VERSION, SchemaVersion, parse_version
+
+log = logging.getLogger("boamps_carbon")
+FALLBACK = ("canada", 46.8, -71.2)
+
+
+class ReportInvalidError(BoampsError):
+    """The report would not be valid: usually the context lacks the task."""
+
+    def __init__(self, what: str, where: str, value: object, hint: str,
+                 problems: list[Any]) -> None:
+        self.problems = problems
+        super().__init__(what, where, value, hint)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Energy of an idle window measured with the same settings: the machine's baseline."""
+
+    duration: float  # seconds
+    energy: float  # kWh, all components
+    cpu_energy: float | None = None
+    gpu_energy: float | None = None
+    ram_energy: float | None = None
+
+    @classmethod
+    def from_emissions(cls, values: dict[str, Any]) -> Calibration:
+        def number(key: str) -> float | None:
+            value = values.get(key)
+            return float(value) if isinstance(value, (int, float)) else None
+
+        return cls(float(values["duration"]), float(values["energy_consumed"]),
+                   number("cpu_energy"), number("gpu_energy"), number("ram_energy"))
+
+    def energy_of(self, measure: str) -> float | None:
+        return {"total": self.energy, "cpu": self.cpu_energy, "gpu": self.gpu_energy,
+                "ram": self.ram_energy}.get(measure)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def build_report(snap: dict[str, Any], context: Any = None, *, measures: str = "total",
+                 calibration: Calibration | None = None,
+                 schema_version: str | SchemaVersion = DEFAULT_VERSION
+                 ) -> tuple[dict[str, Any], list[str]]:
+    """The report (a dict) and its warnings, from a tracker snapshot; raises if invalid."""
+    version = parse_version(schema_version)
+    values = dict(snap["emissions"])
+    header = list(values)
+    options = {"measures": measures, "layout": "codecarbon-live",
+               "schema_version": version.value}
+    engine = FieldEngine(load_field_table(), header, options)
+    run_id = str(values.get("run_id") or "")
+    run = RunContext(options, file_hash=run_id, unique_run_ids={run_id} if _uuid(run_id)
+                     else set())
+    try:
+        built = engine.build([_cell(values[k]) for k in header], run)
+    except RowError as exc:
+        raise TrackerError("Unreadable tracker measurement", "final_emissions_data", str(exc),
+                           "Report this with your CodeCarbon version.") from None
+    notes = enrich(built, snap, calibration)
+    project = str(values.get("project_name") or "") or None
+    done = assemble(built, load_context(context, version), project, engine, run, version)
+    if done.errors:
+        missing = ", ".join(str(p) for p in done.errors[:5])
+        raise ReportInvalidError("The report would be invalid", "generate_report", missing,
+                                 "Give the task, dataset and publisher in the context "
+                                 "(`boamps init-context` writes one).", done.errors)
+    return done.report, notes + done.warnings
+
+
+def _uuid(text: str) -> bool:
+    try:
+        return str(uuid.UUID(text)) == text.lower()
+    except ValueError:
+        return False
+
+
+def enrich(built: dict[str, Any], snap: dict[str, Any],
+           calibration: Calibration | None) -> list[str]:
+    """Put what only the live tracker knows into a report being built; returns warnings."""
+    notes: list[str] = []
+    system = platform_facts.os_facts(snap.get("platform") or {})
+    if system.get("os"):
+        built["system"] = system
+    methods, unknown = tracking_methods(snap.get("hardware") or [])
+    notes += unknown
+    components = built.get("infrastructure", {}).get("components", KeyedList())
+    inventory = gpu_inventory(snap.get("hardware") or [])
+    if inventory and "gpu" in components:
+        components["gpu"].update(inventory)
+    for key, measure in built.get("measures", {}).items():
+        if key in ("total", "cpu") and "cpu" in methods:
+            measure["cpuTrackingMode"] = methods["cpu"]
+        if (key == "gpu" or key == "total" and "gpu" in components) and "gpu" in methods:
+            measure["gpuTrackingMode"] = methods["gpu"]
+        energy = calibration.energy_of(key) if calibration else None
+        if calibration is not None and energy is not None:
+            measure["powerCalibrationMeasurement"] = energy
+            measure["durationCalibrationMeasurement"] = calibration.duration
+    notes += _drop_fallback_location(built, snap)
+    return notes
+
+
+def _drop_fallback_location(built: dict[str, Any], snap: dict[str, Any]) -> list[str]:
+    env = built.get("environment") or {}
+    place = (str(env.get("country", "")).lower(), env.get("latitude"), env.get("longitude"))
+    if snap.get("offline") or place != FALLBACK:
+        return []
+    del built["environment"]
+    return ["environment left out: CodeCarbon answered Canada at 46.8, -71.2, its fallback "
+            "when it cannot geolocate; run offline with country_iso_code"]
+
+
+def _running(tracker: Any) -> bool:
+    return getattr(tracker, "_start_time", None) is not None
+
+
+def generate_report(tracker: Any, context: Any = None, *, measures: str = "total",
+                    calibration: Calibration | None = None,
+                    schema_version: str | SchemaVersion = DEFAULT_VERSION) -> Report:
+    """Stop `tracker` if it runs, and return its validated BoAmps report."""
+    if _running(tracker):
+        tracker.stop()
+    report, notes = build_report(snapshot(tracker), context, measures=measures,
+                                 calibration=calibration, schema_version=schema_version)
+    for note in notes:
+        log.warning("boamps report: %s", note)
+    return Report.model_validate(report)
+
+
+def new_tracker(options: dict[str, Any]) -> Any:
+    """An offline tracker unless `online=True`; no file written unless asked."""
+    from codecarbon import EmissionsTracker, OfflineEmissionsTracker
+
+    settings = {"save_to_file": False, "log_level": "error", **options}
+    if settings.pop("online", False):
+        settings.pop("country_iso_code", None)
+        return EmissionsTracker(**settings)
+    if not settings.get("country_iso_code"):
+        raise BoampsError("An offline tracker needs a country", "country_iso_code", "missing",
+                          "Pass country_iso_code='FRA' (ISO 3166 alpha-3), or online=True.")
+    return OfflineEmissionsTracker(**settings)
+
+
+def measure_idle(seconds: float, **tracker_options: Any) -> Calibration:
+    """Measure `seconds` of idleness with a tracker set up like `tracker_options`."""
+    import time
+
+    if seconds <= 0:
+        raise BoampsError("Calibration needs a positive duration", "seconds", seconds,
+                          "Give a number of seconds, such as 10.")
+    tracker = new_tracker(tracker_options)
+    tracker.start()
+    time.sleep(seconds)
+    tracker.stop()
+    return Calibration.from_emissions(snapshot(tracker)["emissions"])
+
+
+def write_report(report: Report, output: str | Path) -> Path:
+    """A .json file, a folder (file named from the report), or a .jsonl to append to."""
+    from .writers import file_name, report_json
+
+    target = Path(output)
+    data = report.to_dict()
+    if target.suffix == ".jsonl":
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(report_json(data, None) + "\n")
+        return target
+    if target.suffix != ".json":
+        target = target / file_name(data)
+    report.save(target)
+    return target
+
+
+class track:  # noqa: N801 - used as `with track(...)` and `@track(...)`, like a function
+    """Measure a block (or a decorated function) and write its BoAmps report.
+
+    An offline tracker by default, for the country given as `country_iso_code` or found in
+    the context's `environment.country` when that is an ISO alpha-3 code.
+    """
+
+    def __init__(self, context: Any = None, output: str | Path | None = None, *,
+                 calibrate_seconds: float = 0, measures: str = "total",
+                 schema_version: str | SchemaVersion = DEFAULT_VERSION,
+                 **tracker_options: Any) -> None:
+        self.context, self.output = context, output
+        self.calibrate_seconds, self.measures = calibrate_seconds, measures
+        self.schema_version = parse_version(schema_version)
+        self.options = tracker_options
+        self.report: Report | None = None
+        self.path: Path | None = None
+        self.tracker: Any = None
+        self.calibration: Calibration | None = None
+
+    def _tracker_options(self) -> dict[str, Any]:
+        options = dict(self.options)
+        if not options.get("online") and not options.get("country_iso_code"):
+            country = load_context(self.context, self.schema_version).base.get(
+                "environment", {}).get("country", "")
+            if isinstance(country, str) and len(country) == 3 and country.isupper():
+                options["country_iso_code"] = country
+        return options
+
+    def __enter__(self) -> track:
+        load_context(self.context, self.schema_version)  # a bad context fails before the work
+        options = self._tracker_options()
+        if self.calibrate_seconds:
+            self.calibration = measure_idle(self.calibrate_seconds, **options)
+        self.tracker = new_tracker(options)
+        self.tracker.start()
+        return self
+
+    def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
+        try:
+            self.report = generate_report(self.tracker, self.context, measures=self.measures,
+                                          calibration=self.calibration,
+                                          schema_version=self.schema_version)
+            if self.output is not None:
+                self.path = write_report(self.report, self.output)
+        except BoampsError:
+            if kind is None:
+                raise
+            log.exception("boamps report not written")  # the body's own error goes on
+
+    def __call__(self, function: Any) -> Any:
+        import functools
+
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with track(self.context, self.output, calibrate_seconds=self.calibrate_seconds,
+                       measures=self.measures, schema_version=self.schema_version,
+                       **self.options):
+                return function(*args, **kwargs)
+
+        return wrapper
