@@ -34,8 +34,8 @@ _EXPORTS = {
 __all__ = [
     "CATALOGUE",
     "BoAmpsHandler",
-    "Calibration",
     "BoampsError",
+    "Calibration",
     "InputError",
     "Problem",
     "Report",
@@ -56,8 +56,8 @@ __all__ = [
 if TYPE_CHECKING:
     from .collect import Calibration, generate_report, measure_idle, track
     from .convert import convert
-    from .handler import BoAmpsHandler
     from .errors import BoampsError, InputError, ReportLoadError, UnknownSchemaVersionError
+    from .handler import BoAmpsHandler
     from .load import load_report
     from .model import Report
     from .schema import SchemaVersion, load_schema

@@ -22,12 +22,21 @@ class Assembled:
     warnings: list[str] = field(default_factory=list)
 
 
-def assemble(built: dict[str, Any], context: Context, project: str | None,
-             engine: FieldEngine, run: RunContext, version: SchemaVersion) -> Assembled:
+def assemble(
+    built: dict[str, Any],
+    context: Context,
+    project: str | None,
+    engine: FieldEngine,
+    run: RunContext,
+    version: SchemaVersion,
+) -> Assembled:
     for layer in context.for_project(project):
         merge(built, layer)
-    notes = [f"{path} assumed {get_path(built, parse_path(path, path))!r}: the source does "
-             "not say; set it in the context" for path in engine.assume(built, run)]
+    notes = [
+        f"{path} assumed {get_path(built, parse_path(path, path))!r}: the source does "
+        "not say; set it in the context"
+        for path in engine.assume(built, run)
+    ]
     report = in_schema_order(to_plain(built), version)
     result = validate(report, version)
     return Assembled(report, result.errors, notes + [str(p) for p in result.warnings])

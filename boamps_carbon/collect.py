@@ -31,8 +31,9 @@ FALLBACK = ("canada", 46.8, -71.2)
 class ReportInvalidError(BoampsError):
     """The report would not be valid: usually the context lacks the task."""
 
-    def __init__(self, what: str, where: str, value: object, hint: str,
-                 problems: list[Any]) -> None:
+    def __init__(
+        self, what: str, where: str, value: object, hint: str, problems: list[Any]
+    ) -> None:
         self.problems = problems
         super().__init__(what, where, value, hint)
 
@@ -53,12 +54,21 @@ class Calibration:
             value = values.get(key)
             return float(value) if isinstance(value, (int, float)) else None
 
-        return cls(float(values["duration"]), float(values["energy_consumed"]),
-                   number("cpu_energy"), number("gpu_energy"), number("ram_energy"))
+        return cls(
+            float(values["duration"]),
+            float(values["energy_consumed"]),
+            number("cpu_energy"),
+            number("gpu_energy"),
+            number("ram_energy"),
+        )
 
     def energy_of(self, measure: str) -> float | None:
-        return {"total": self.energy, "cpu": self.cpu_energy, "gpu": self.gpu_energy,
-                "ram": self.ram_energy}.get(measure)
+        return {
+            "total": self.energy,
+            "cpu": self.cpu_energy,
+            "gpu": self.gpu_energy,
+            "ram": self.ram_energy,
+        }.get(measure)
 
 
 def _cell(value: Any) -> str:
@@ -67,33 +77,44 @@ def _cell(value: Any) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
-def build_report(snap: dict[str, Any], context: Any = None, *, measures: str = "total",
-                 calibration: Calibration | None = None,
-                 schema_version: str | SchemaVersion = DEFAULT_VERSION
-                 ) -> tuple[dict[str, Any], list[str]]:
+def build_report(
+    snap: dict[str, Any],
+    context: Any = None,
+    *,
+    measures: str = "total",
+    calibration: Calibration | None = None,
+    schema_version: str | SchemaVersion = DEFAULT_VERSION,
+) -> tuple[dict[str, Any], list[str]]:
     """The report (a dict) and its warnings, from a tracker snapshot; raises if invalid."""
     version = parse_version(schema_version)
     values = dict(snap["emissions"])
     header = list(values)
-    options = {"measures": measures, "layout": "codecarbon-live",
-               "schema_version": version.value}
+    options = {"measures": measures, "layout": "codecarbon-live", "schema_version": version.value}
     engine = FieldEngine(load_field_table(), header, options)
     run_id = str(values.get("run_id") or "")
-    run = RunContext(options, file_hash=run_id, unique_run_ids={run_id} if _uuid(run_id)
-                     else set())
+    run = RunContext(options, file_hash=run_id, unique_run_ids={run_id} if _uuid(run_id) else set())
     try:
         built = engine.build([_cell(values[k]) for k in header], run)
     except RowError as exc:
-        raise TrackerError("Unreadable tracker measurement", "final_emissions_data", str(exc),
-                           "Report this with your CodeCarbon version.") from None
+        raise TrackerError(
+            "Unreadable tracker measurement",
+            "final_emissions_data",
+            str(exc),
+            "Report this with your CodeCarbon version.",
+        ) from None
     notes = enrich(built, snap, calibration)
     project = str(values.get("project_name") or "") or None
     done = assemble(built, load_context(context, version), project, engine, run, version)
     if done.errors:
         missing = ", ".join(str(p) for p in done.errors[:5])
-        raise ReportInvalidError("The report would be invalid", "generate_report", missing,
-                                 "Give the task, dataset and publisher in the context "
-                                 "(`boamps init-context` writes one).", done.errors)
+        raise ReportInvalidError(
+            "The report would be invalid",
+            "generate_report",
+            missing,
+            "Give the task, dataset and publisher in the context "
+            "(`boamps init-context` writes one).",
+            done.errors,
+        )
     return done.report, notes + done.warnings
 
 
@@ -104,8 +125,9 @@ def _uuid(text: str) -> bool:
         return False
 
 
-def enrich(built: dict[str, Any], snap: dict[str, Any],
-           calibration: Calibration | None) -> list[str]:
+def enrich(
+    built: dict[str, Any], snap: dict[str, Any], calibration: Calibration | None
+) -> list[str]:
     """Put what only the live tracker knows into a report being built; returns warnings."""
     notes: list[str] = []
     system = platform_facts.os_facts(snap.get("platform") or {})
@@ -120,7 +142,7 @@ def enrich(built: dict[str, Any], snap: dict[str, Any],
     for key, measure in built.get("measures", {}).items():
         if key in ("total", "cpu") and "cpu" in methods:
             measure["cpuTrackingMode"] = methods["cpu"]
-        if (key == "gpu" or key == "total" and "gpu" in components) and "gpu" in methods:
+        if (key == "gpu" or (key == "total" and "gpu" in components)) and "gpu" in methods:
             measure["gpuTrackingMode"] = methods["gpu"]
         energy = calibration.energy_of(key) if calibration else None
         if calibration is not None and energy is not None:
@@ -136,22 +158,38 @@ def _drop_fallback_location(built: dict[str, Any], snap: dict[str, Any]) -> list
     if snap.get("offline") or place != FALLBACK:
         return []
     del built["environment"]
-    return ["environment left out: CodeCarbon answered Canada at 46.8, -71.2, its fallback "
-            "when it cannot geolocate; run offline with country_iso_code"]
+    return [
+        "environment left out: CodeCarbon answered Canada at 46.8, -71.2, its fallback "
+        "when it cannot geolocate; run offline with country_iso_code"
+    ]
 
 
 def _running(tracker: Any) -> bool:
-    return getattr(tracker, "_start_time", None) is not None
+    # CodeCarbon 2.x keeps _start_time after stop(); both versions drop the scheduler there
+    return (
+        getattr(tracker, "_start_time", None) is not None
+        and getattr(tracker, "_scheduler", None) is not None
+    )
 
 
-def generate_report(tracker: Any, context: Any = None, *, measures: str = "total",
-                    calibration: Calibration | None = None,
-                    schema_version: str | SchemaVersion = DEFAULT_VERSION) -> Report:
+def generate_report(
+    tracker: Any,
+    context: Any = None,
+    *,
+    measures: str = "total",
+    calibration: Calibration | None = None,
+    schema_version: str | SchemaVersion = DEFAULT_VERSION,
+) -> Report:
     """Stop `tracker` if it runs, and return its validated BoAmps report."""
     if _running(tracker):
         tracker.stop()
-    report, notes = build_report(snapshot(tracker), context, measures=measures,
-                                 calibration=calibration, schema_version=schema_version)
+    report, notes = build_report(
+        snapshot(tracker),
+        context,
+        measures=measures,
+        calibration=calibration,
+        schema_version=schema_version,
+    )
     for note in notes:
         log.warning("boamps report: %s", note)
     return Report.model_validate(report)
@@ -161,14 +199,28 @@ def new_tracker(options: dict[str, Any]) -> Any:
     """An offline tracker unless `online=True`; no file written unless asked."""
     from codecarbon import EmissionsTracker, OfflineEmissionsTracker
 
-    settings = {"save_to_file": False, "log_level": "error", **options}
+    settings = {"log_level": "error", **_no_file_output(), **options}
     if settings.pop("online", False):
         settings.pop("country_iso_code", None)
         return EmissionsTracker(**settings)
     if not settings.get("country_iso_code"):
-        raise BoampsError("An offline tracker needs a country", "country_iso_code", "missing",
-                          "Pass country_iso_code='FRA' (ISO 3166 alpha-3), or online=True.")
+        raise BoampsError(
+            "An offline tracker needs a country",
+            "country_iso_code",
+            "missing",
+            "Pass country_iso_code='FRA' (ISO 3166 alpha-3), or online=True.",
+        )
     return OfflineEmissionsTracker(**settings)
+
+
+def _no_file_output() -> dict[str, Any]:
+    # CodeCarbon 3.3 deprecates save_to_file for output_methods; 2.x only knows save_to_file
+    import inspect
+
+    from codecarbon import EmissionsTracker
+
+    parameters = inspect.signature(EmissionsTracker.__init__).parameters
+    return {"output_methods": []} if "output_methods" in parameters else {"save_to_file": False}
 
 
 def measure_idle(seconds: float, **tracker_options: Any) -> Calibration:
@@ -176,8 +228,12 @@ def measure_idle(seconds: float, **tracker_options: Any) -> Calibration:
     import time
 
     if seconds <= 0:
-        raise BoampsError("Calibration needs a positive duration", "seconds", seconds,
-                          "Give a number of seconds, such as 10.")
+        raise BoampsError(
+            "Calibration needs a positive duration",
+            "seconds",
+            seconds,
+            "Give a number of seconds, such as 10.",
+        )
     tracker = new_tracker(tracker_options)
     tracker.start()
     time.sleep(seconds)
@@ -202,17 +258,23 @@ def write_report(report: Report, output: str | Path) -> Path:
     return target
 
 
-class track:  # noqa: N801 - used as `with track(...)` and `@track(...)`, like a function
+class track:
     """Measure a block (or a decorated function) and write its BoAmps report.
 
     An offline tracker by default, for the country given as `country_iso_code` or found in
     the context's `environment.country` when that is an ISO alpha-3 code.
     """
 
-    def __init__(self, context: Any = None, output: str | Path | None = None, *,
-                 calibrate_seconds: float = 0, measures: str = "total",
-                 schema_version: str | SchemaVersion = DEFAULT_VERSION,
-                 **tracker_options: Any) -> None:
+    def __init__(
+        self,
+        context: Any = None,
+        output: str | Path | None = None,
+        *,
+        calibrate_seconds: float = 0,
+        measures: str = "total",
+        schema_version: str | SchemaVersion = DEFAULT_VERSION,
+        **tracker_options: Any,
+    ) -> None:
         self.context, self.output = context, output
         self.calibrate_seconds, self.measures = calibrate_seconds, measures
         self.schema_version = parse_version(schema_version)
@@ -225,8 +287,11 @@ class track:  # noqa: N801 - used as `with track(...)` and `@track(...)`, like a
     def _tracker_options(self) -> dict[str, Any]:
         options = dict(self.options)
         if not options.get("online") and not options.get("country_iso_code"):
-            country = load_context(self.context, self.schema_version).base.get(
-                "environment", {}).get("country", "")
+            country = (
+                load_context(self.context, self.schema_version)
+                .base.get("environment", {})
+                .get("country", "")
+            )
             if isinstance(country, str) and len(country) == 3 and country.isupper():
                 options["country_iso_code"] = country
         return options
@@ -242,9 +307,13 @@ class track:  # noqa: N801 - used as `with track(...)` and `@track(...)`, like a
 
     def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
         try:
-            self.report = generate_report(self.tracker, self.context, measures=self.measures,
-                                          calibration=self.calibration,
-                                          schema_version=self.schema_version)
+            self.report = generate_report(
+                self.tracker,
+                self.context,
+                measures=self.measures,
+                calibration=self.calibration,
+                schema_version=self.schema_version,
+            )
             if self.output is not None:
                 self.path = write_report(self.report, self.output)
         except BoampsError:
@@ -257,9 +326,14 @@ class track:  # noqa: N801 - used as `with track(...)` and `@track(...)`, like a
 
         @functools.wraps(function)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with track(self.context, self.output, calibrate_seconds=self.calibrate_seconds,
-                       measures=self.measures, schema_version=self.schema_version,
-                       **self.options):
+            with track(
+                self.context,
+                self.output,
+                calibrate_seconds=self.calibrate_seconds,
+                measures=self.measures,
+                schema_version=self.schema_version,
+                **self.options,
+            ):
                 return function(*args, **kwargs)
 
         return wrapper

@@ -32,10 +32,16 @@ def _calling_tracker() -> Any:
     return None
 
 
-class BoAmpsHandler(BaseOutput):  # type: ignore[misc]
-    def __init__(self, context: Any = None, output: str | Path = "boamps-reports", *,
-                 measures: str = "total", schema_version: str | SchemaVersion = DEFAULT_VERSION,
-                 tracker: Any = None) -> None:
+class BoAmpsHandler(BaseOutput):
+    def __init__(
+        self,
+        context: Any = None,
+        output: str | Path = "boamps-reports",
+        *,
+        measures: str = "total",
+        schema_version: str | SchemaVersion = DEFAULT_VERSION,
+        tracker: Any = None,
+    ) -> None:
         self.context, self.output, self.measures = context, output, measures
         self.schema_version, self.tracker = schema_version, tracker
         self.report: Report | None = None
@@ -46,8 +52,9 @@ class BoAmpsHandler(BaseOutput):  # type: ignore[misc]
         try:
             tracker = self.tracker or _calling_tracker()
             snap = snapshot(tracker, emissions=total)
-            data, notes = build_report(snap, self.context, measures=self.measures,
-                                       schema_version=self.schema_version)
+            data, notes = build_report(
+                snap, self.context, measures=self.measures, schema_version=self.schema_version
+            )
             for note in notes:
                 log.warning("boamps report: %s", note)
             self.report = Report.model_validate(data)

@@ -53,7 +53,7 @@ def os_facts(facts: dict[str, Any]) -> dict[str, str]:
     elif system == "darwin" and facts.get("mac_ver"):
         result.update(distribution="macos", distributionVersion=str(facts["mac_ver"]))
     elif system == "windows":
-        name, version = (list(facts.get("win_ver") or []) + ["", ""])[:2]
+        name, version = [*list(facts.get("win_ver") or []), "", ""][:2]
         if name:
             result["distribution"] = f"windows {str(name).lower()}"
         if version:

@@ -41,21 +41,26 @@ def _hardware_item(item: Any) -> dict[str, Any]:
     kind = type(item).__name__
     described: dict[str, Any] = {"type": kind}
     if kind == "CPU":
-        described.update(mode=_safe(lambda: item._mode), model=_safe(lambda: item._model),
-                         tdp=_plain(_safe(lambda: item._tdp)),
-                         generic_tdp=_safe(lambda: bool(item._is_generic_tdp)))
+        described.update(
+            mode=_safe(lambda: item._mode),
+            model=_safe(lambda: item._model),
+            tdp=_plain(_safe(lambda: item._tdp)),
+            generic_tdp=_safe(lambda: bool(item._is_generic_tdp)),
+        )
     elif kind == "GPU":
         described["devices"] = [_gpu_device(d) for d in _safe(lambda: item.devices.devices, [])]
     elif kind == "AppleSiliconChip":
-        described.update(model=_safe(lambda: item._model),
-                         chip_part=_safe(lambda: item.chip_part))
+        described.update(model=_safe(lambda: item._model), chip_part=_safe(lambda: item.chip_part))
     return {key: value for key, value in described.items() if value is not None}
 
 
 def _gpu_device(device: Any) -> dict[str, Any]:
     details = _safe(device.get_static_details, {}) or {}
-    return {"vendor": type(device).__name__, "name": _plain(details.get("name")),
-            "total_memory": _plain(details.get("total_memory"))}
+    return {
+        "vendor": type(device).__name__,
+        "name": _plain(details.get("name")),
+        "total_memory": _plain(details.get("total_memory")),
+    }
 
 
 def snapshot(tracker: Any, emissions: Any = None) -> dict[str, Any]:
@@ -64,15 +69,18 @@ def snapshot(tracker: Any, emissions: Any = None) -> dict[str, Any]:
     data = emissions if emissions is not None else getattr(tracker, "final_emissions_data", None)
     values = _safe(lambda: dict(data.values)) if data is not None else None
     if not values:
-        raise TrackerError("The tracker has no measurement", type(tracker).__name__,
-                           "final_emissions_data is missing",
-                           "Start the tracker, run the work, and make sure stop() succeeded "
-                           "(CodeCarbon logs the reason when it fails).")
+        raise TrackerError(
+            "The tracker has no measurement",
+            type(tracker).__name__,
+            "final_emissions_data is missing",
+            "Start the tracker, run the work, and make sure stop() succeeded "
+            "(CodeCarbon logs the reason when it fails).",
+        )
     conf = _safe(lambda: dict(tracker._conf), {}) or {}
     return {
         "codecarbon_version": _plain(values.get("codecarbon_version")),
-        "offline": type(tracker).__name__.startswith("Offline") or bool(
-            conf.get("country_iso_code")),
+        "offline": type(tracker).__name__.startswith("Offline")
+        or bool(conf.get("country_iso_code")),
         "emissions": {key: _plain(value) for key, value in values.items()},
         "hardware": [_hardware_item(h) for h in _safe(lambda: list(tracker._hardware), [])],
         "cpu_physical_count": _plain(conf.get("cpu_physical_count")),
@@ -82,8 +90,9 @@ def snapshot(tracker: Any, emissions: Any = None) -> dict[str, Any]:
 
 @cache
 def _methods() -> tuple[dict[str, str], ...]:
-    with open(schemas_dir() / "tables" / "tracking-methods.csv", encoding="utf-8",
-              newline="") as handle:
+    with open(
+        schemas_dir() / "tables" / "tracking-methods.csv", encoding="utf-8", newline=""
+    ) as handle:
         return tuple(csv.DictReader(handle))
 
 
@@ -95,8 +104,11 @@ def tracking_methods(hardware: list[dict[str, Any]]) -> tuple[dict[str, str], li
         kinds = [d.get("vendor", "") for d in item.get("devices", [])] or [item.get("type", "")]
         mode = item.get("mode", item.get("chip_part", ""))
         for kind in kinds:
-            rows = [r for r in _methods() if r["hardware"] == kind
-                    and (r["mode"] == "" or r["mode"] == mode)]
+            rows = [
+                r
+                for r in _methods()
+                if r["hardware"] == kind and (r["mode"] == "" or r["mode"] == mode)
+            ]
             if rows:
                 found.setdefault(rows[0]["component"], rows[0]["method"])
             elif item.get("type") in ("CPU", "GPU", "AppleSiliconChip"):
