@@ -8,7 +8,6 @@ calibration) is added on top, then the context, then validation.
 from __future__ import annotations
 
 import logging
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from .fieldmap.engine import KeyedList
 from .fieldmap.transforms import RunContext
 from .model import Report
 from .schema import DEFAULT_VERSION, SchemaVersion, parse_version
+from .sources.run_ids import is_uuid
 
 log = logging.getLogger("boamps_carbon")
 FALLBACK = ("canada", 46.8, -71.2)
@@ -92,7 +92,9 @@ def build_report(
     options = {"measures": measures, "layout": "codecarbon-live", "schema_version": version.value}
     engine = FieldEngine(load_field_table(), header, options)
     run_id = str(values.get("run_id") or "")
-    run = RunContext(options, file_hash=run_id, unique_run_ids={run_id} if _uuid(run_id) else set())
+    run = RunContext(
+        options, file_hash=run_id, unique_run_ids={run_id} if is_uuid(run_id) else set()
+    )
     try:
         built = engine.build([_cell(values[k]) for k in header], run)
     except RowError as exc:
@@ -116,13 +118,6 @@ def build_report(
             done.errors,
         )
     return done.report, notes + done.warnings
-
-
-def _uuid(text: str) -> bool:
-    try:
-        return str(uuid.UUID(text)) == text.lower()
-    except ValueError:
-        return False
 
 
 def enrich(
@@ -199,7 +194,8 @@ def new_tracker(options: dict[str, Any]) -> Any:
     """An offline tracker unless `online=True`; no file written unless asked."""
     from codecarbon import EmissionsTracker, OfflineEmissionsTracker
 
-    settings = {"log_level": "error", **_no_file_output(), **options}
+    # CodeCarbon 2.x locks a file for its whole life unless told otherwise; 3.x does not
+    settings = {"log_level": "error", "allow_multiple_runs": True, **_no_file_output(), **options}
     if settings.pop("online", False):
         settings.pop("country_iso_code", None)
         return EmissionsTracker(**settings)

@@ -4,12 +4,11 @@ validation together. Every input row ends converted or rejected, never lost."""
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from uuid import UUID, uuid5
+from uuid import uuid5
 
 from .assemble import assemble
 from .context import Context, load_context
@@ -20,6 +19,7 @@ from .render.flat import unflatten
 from .schema import DEFAULT_VERSION, SchemaVersion, parse_version
 from .sources.codecarbon_csv import CsvSource, Record, read_records
 from .sources.layouts import FLAT, Detected, detect
+from .sources.run_ids import UniqueRunIds
 from .validation import Problem
 
 MEASURE_MODES = ("total", "components")
@@ -232,22 +232,11 @@ def _is_fed(path: str, fed: set[str]) -> bool:
     return _normal(path) in fed
 
 
-def _unique_run_ids(header: list[str], records: Iterator[Record]) -> set[str]:
+def _unique_run_ids(header: list[str], records: Iterator[Record]) -> UniqueRunIds:
     column = _index(header, "run_id")
-    if column < 0:
-        return set()
-    counts: Counter[str] = Counter()
-    for record in records:
-        if not record.reason:
-            counts[record.values[column].strip()] += 1
-    return {value for value, count in counts.items() if count == 1 and _is_uuid(value)}
-
-
-def _is_uuid(text: str) -> bool:
-    try:
-        return str(UUID(text)) == text.lower()
-    except ValueError:
-        return False
+    return UniqueRunIds(
+        record.values[column].strip() for record in records if column >= 0 and not record.reason
+    )
 
 
 def convert(

@@ -29,6 +29,7 @@ def new_tracker(**options: Any) -> OfflineEmissionsTracker:
         "save_to_file": False,
         "log_level": "error",
         "measure_power_secs": 1,
+        "allow_multiple_runs": True,
         **options,
     }
     return OfflineEmissionsTracker(**settings)

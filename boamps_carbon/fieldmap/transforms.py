@@ -12,7 +12,7 @@ import json
 import math
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -38,7 +38,7 @@ class RunContext:
         self,
         options: dict[str, str],
         file_hash: str = "",
-        unique_run_ids: frozenset[str] | set[str] = frozenset(),
+        unique_run_ids: Container[str] = frozenset(),
     ) -> None:
         self.options = options
         self.file_hash = file_hash

@@ -1,0 +1,44 @@
+"""Which run_ids of a file can be report ids: UUIDs that appear exactly once.
+
+Millions of rows must fit in little memory, so the file's ids are kept as 8-byte digests in
+one numpy array, sorted once; only the digests seen twice stay in a set."""
+
+from __future__ import annotations
+
+import hashlib
+from array import array
+from collections.abc import Iterable
+from uuid import UUID
+
+
+def is_uuid(text: str) -> bool:
+    try:
+        return str(UUID(text)) == text.lower()
+    except ValueError:
+        return False
+
+
+def _digest(text: str) -> int:
+    # a keyed-free, stable hash: Python's hash() changes between processes
+    return int.from_bytes(
+        hashlib.blake2b(text.encode(), digest_size=8).digest(), "little", signed=True
+    )
+
+
+class UniqueRunIds:
+    def __init__(self, run_ids: Iterable[str]) -> None:
+        import numpy
+
+        digests = numpy.frombuffer(
+            array("q", (_digest(r) for r in run_ids if r)), dtype=numpy.int64
+        ).copy()
+        digests.sort()
+        self._repeated = set(digests[1:][digests[1:] == digests[:-1]].tolist())
+
+    def __contains__(self, run_id: object) -> bool:
+        return (
+            isinstance(run_id, str)
+            and bool(run_id)
+            and is_uuid(run_id)
+            and _digest(run_id) not in self._repeated
+        )
