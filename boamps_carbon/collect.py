@@ -131,6 +131,9 @@ def enrich(
     methods, unknown = tracking_methods(snap.get("hardware") or [])
     notes += unknown
     components = built.get("infrastructure", {}).get("components", KeyedList())
+    vendor = _cpu_maker(str((snap.get("platform") or {}).get("cpu_vendor") or ""))
+    if vendor and "cpu" in components:
+        components["cpu"].setdefault("manufacturer", vendor)
     inventory = gpu_inventory(snap.get("hardware") or [])
     if inventory and "gpu" in components:
         components["gpu"].update(inventory)
@@ -145,6 +148,12 @@ def enrich(
             measure["durationCalibrationMeasurement"] = calibration.duration
     notes += _drop_fallback_location(built, snap)
     return notes
+
+
+def _cpu_maker(vendor: str) -> str | None:
+    from .fieldmap.lookup import lookup_table
+
+    return lookup_table("cpu-vendors/manufacturer", "cpu-vendors")(vendor) if vendor else None
 
 
 def _drop_fallback_location(built: dict[str, Any], snap: dict[str, Any]) -> list[str]:

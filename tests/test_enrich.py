@@ -209,3 +209,31 @@ def test_tracking_methods_and_inventory_from_parts() -> None:
             }
         ]
     ) == {"nbComponent": 2}
+
+
+@pytest.mark.parametrize(
+    ("vendor", "maker"),
+    [
+        ("GenuineIntel", "intel"),
+        ("AMD64 Family 25 Model 80 Stepping 0, AuthenticAMD", "amd"),
+        ("0x41", "arm"),
+        ("0x61", "apple"),
+        ("", None),
+        ("Mystery", None),
+    ],
+)
+def test_cpu_vendor_names_the_maker_the_model_string_does_not(
+    vendor: str, maker: str | None
+) -> None:
+    data = snap("linux-unknown-cpu-mode")
+    data["emissions"]["cpu_model"] = "Virtual CPU 0.1"
+    data["platform"]["cpu_vendor"] = vendor
+    report, _ = build_report(data, CONTEXT)
+    assert report["infrastructure"]["components"][0].get("manufacturer") == maker
+
+
+def test_the_model_string_wins_over_the_vendor() -> None:
+    data = snap("linux-2x-v100s-rapl-codecarbon-2.8")
+    data["platform"]["cpu_vendor"] = "AuthenticAMD"  # a recorded vendor cannot overrule
+    report, _ = build_report(data, CONTEXT)
+    assert report["infrastructure"]["components"][0]["manufacturer"] == "intel"

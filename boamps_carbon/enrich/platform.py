@@ -23,12 +23,28 @@ def capture() -> dict[str, Any]:
         except OSError:
             continue
     return {
+        "cpu_vendor": _cpu_vendor(),
         "system": platform.system(),
         "release": platform.release(),
         "os_release": os_release,
         "mac_ver": platform.mac_ver()[0],
         "win_ver": list(platform.win32_ver()[:2]),
     }
+
+
+def _cpu_vendor() -> str:
+    """The processor's vendor string, cheaply: /proc/cpuinfo on Linux, else what Python says
+    (Windows names the vendor there). py-cpuinfo would take a second; CodeCarbon already used
+    it for the model name."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                key, _, value = line.partition(":")
+                if key.strip() in ("vendor_id", "CPU implementer"):
+                    return value.strip()
+    except OSError:
+        pass
+    return platform.processor()
 
 
 def parse_os_release(text: str) -> dict[str, str]:
