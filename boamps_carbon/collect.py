@@ -84,8 +84,10 @@ def build_report(
     measures: str = "total",
     calibration: Calibration | None = None,
     schema_version: str | SchemaVersion = DEFAULT_VERSION,
+    locate: bool | str = False,
 ) -> tuple[dict[str, Any], list[str]]:
-    """The report (a dict) and its warnings, from a tracker snapshot; raises if invalid."""
+    """The report (a dict) and its warnings, from a tracker snapshot; raises if invalid.
+    `locate` (True, or a service URL) looks the place up online; off by default."""
     version = parse_version(schema_version)
     values = dict(snap["emissions"])
     header = list(values)
@@ -104,7 +106,12 @@ def build_report(
             str(exc),
             "Report this with your CodeCarbon version.",
         ) from None
-    notes = enrich(built, snap, calibration)
+    located = None
+    if locate:
+        from .enrich.location import locate as look_up
+
+        located = look_up(locate if isinstance(locate, str) else None)
+    notes = enrich(built, snap, calibration, located)
     project = str(values.get("project_name") or "") or None
     done = assemble(built, load_context(context, version), project, engine, run, version)
     if done.errors:
@@ -121,22 +128,18 @@ def build_report(
 
 
 def enrich(
-    built: dict[str, Any], snap: dict[str, Any], calibration: Calibration | None
+    built: dict[str, Any],
+    snap: dict[str, Any],
+    calibration: Calibration | None,
+    located: dict[str, Any] | None = None,
 ) -> list[str]:
     """Put what only the live tracker knows into a report being built; returns warnings."""
-    notes: list[str] = []
     system = platform_facts.os_facts(snap.get("platform") or {})
     if system.get("os"):
         built["system"] = system
-    methods, unknown = tracking_methods(snap.get("hardware") or [])
-    notes += unknown
+    methods, notes = tracking_methods(snap.get("hardware") or [])
     components = built.get("infrastructure", {}).get("components", KeyedList())
-    vendor = _cpu_maker(str((snap.get("platform") or {}).get("cpu_vendor") or ""))
-    if vendor and "cpu" in components:
-        components["cpu"].setdefault("manufacturer", vendor)
-    inventory = gpu_inventory(snap.get("hardware") or [])
-    if inventory and "gpu" in components:
-        components["gpu"].update(inventory)
+    _enrich_components(components, snap)
     for key, measure in built.get("measures", {}).items():
         if key in ("total", "cpu") and "cpu" in methods:
             measure["cpuTrackingMode"] = methods["cpu"]
@@ -147,7 +150,30 @@ def enrich(
             measure["powerCalibrationMeasurement"] = energy
             measure["durationCalibrationMeasurement"] = calibration.duration
     notes += _drop_fallback_location(built, snap)
+    _add_located(built, located or {})
     return notes
+
+
+def _enrich_components(components: KeyedList, snap: dict[str, Any]) -> None:
+    vendor = _cpu_maker(str((snap.get("platform") or {}).get("cpu_vendor") or ""))
+    if vendor and "cpu" in components:
+        components["cpu"].setdefault("manufacturer", vendor)
+    inventory = gpu_inventory(snap.get("hardware") or [])
+    if inventory and "gpu" in components:
+        components["gpu"].update(inventory)
+
+
+def _add_located(built: dict[str, Any], located: dict[str, Any]) -> None:
+    """An online lookup fills the place when the tracker had none, or details it when both
+    name the same country; it never contradicts the tracker."""
+    if not located:
+        return
+    env = built.get("environment")
+    if not env:
+        built["environment"] = dict(located)
+    elif str(env.get("country", "")).lower() == str(located["country"]).lower():
+        for key, value in located.items():
+            env.setdefault(key, value)
 
 
 def _cpu_maker(vendor: str) -> str | None:
@@ -183,8 +209,10 @@ def generate_report(
     measures: str = "total",
     calibration: Calibration | None = None,
     schema_version: str | SchemaVersion = DEFAULT_VERSION,
+    locate: bool | str = False,
 ) -> Report:
-    """Stop `tracker` if it runs, and return its validated BoAmps report."""
+    """Stop `tracker` if it runs, and return its validated BoAmps report. `locate` (True or a
+    service URL) looks the machine's place up online, 2 s at most, cached for a day."""
     if _running(tracker):
         tracker.stop()
     report, notes = build_report(
@@ -193,6 +221,7 @@ def generate_report(
         measures=measures,
         calibration=calibration,
         schema_version=schema_version,
+        locate=locate,
     )
     for note in notes:
         log.warning("boamps report: %s", note)
@@ -278,9 +307,10 @@ class track:
         calibrate_seconds: float = 0,
         measures: str = "total",
         schema_version: str | SchemaVersion = DEFAULT_VERSION,
+        locate: bool | str = False,
         **tracker_options: Any,
     ) -> None:
-        self.context, self.output = context, output
+        self.context, self.output, self.locate = context, output, locate
         self.calibrate_seconds, self.measures = calibrate_seconds, measures
         self.schema_version = parse_version(schema_version)
         self.options = tracker_options
@@ -318,6 +348,7 @@ class track:
                 measures=self.measures,
                 calibration=self.calibration,
                 schema_version=self.schema_version,
+                locate=self.locate,
             )
             if self.output is not None:
                 self.path = write_report(self.report, self.output)
@@ -337,6 +368,7 @@ class track:
                 calibrate_seconds=self.calibrate_seconds,
                 measures=self.measures,
                 schema_version=self.schema_version,
+                locate=self.locate,
                 **self.options,
             ):
                 return function(*args, **kwargs)

@@ -40,6 +40,15 @@ def register(commands: Any) -> None:
         action="store_true",
         help="let CodeCarbon look up the location and carbon intensity online",
     )
+    parser.add_argument(
+        "--locate",
+        nargs="?",
+        const=True,
+        default=False,
+        metavar="URL",
+        help="look the machine's place up online (2 s at most, cached for a day); "
+        "optionally the service's URL",
+    )
     parser.add_argument("--measures", choices=("total", "components"), default="total")
     parser.add_argument("--schema-version", default=DEFAULT_VERSION.value)
     parser.add_argument(
@@ -71,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
         calibrate_seconds=args.calibrate,
         measures=args.measures,
         schema_version=args.schema_version,
+        locate=args.locate,
         **options,
     )
     with measured:
