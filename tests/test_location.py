@@ -30,7 +30,7 @@ class Service(BaseHTTPRequestHandler):
     delay = 0.0
     calls = 0
 
-    def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+    def do_GET(self) -> None:
         type(self).calls += 1
         time.sleep(self.delay)
         body = json.dumps(ANSWER).encode()
