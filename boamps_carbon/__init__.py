@@ -13,6 +13,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "validate": ".validation",
     "convert": ".convert",
+    "statement": ".render.statement",
     "generate_report": ".collect",
     "track": ".collect",
     "measure_idle": ".collect",
@@ -49,6 +50,7 @@ __all__ = [
     "load_report",
     "load_schema",
     "measure_idle",
+    "statement",
     "track",
     "validate",
 ]
@@ -60,6 +62,7 @@ if TYPE_CHECKING:
     from .handler import BoAmpsHandler
     from .load import load_report
     from .model import Report
+    from .render.statement import statement
     from .schema import SchemaVersion, load_schema
     from .validation import CATALOGUE, Problem, ValidationResult, validate
 

@@ -11,10 +11,21 @@ from .. import __version__
 from ..errors import BoampsError
 from . import convert as convert_command
 from . import init_context as init_context_command
+from . import render as render_command
 from . import run as run_command
+from . import statement as statement_command
+from . import summary as summary_command
 from . import validate as validate_command
 
-COMMANDS = (convert_command, validate_command, run_command, init_context_command)
+COMMANDS = (
+    convert_command,
+    validate_command,
+    run_command,
+    render_command,
+    statement_command,
+    summary_command,
+    init_context_command,
+)
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 

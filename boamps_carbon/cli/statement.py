@@ -1,0 +1,37 @@
+"""`boamps statement`: a paper-ready paragraph on the energy and emissions of reports."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from ..schema import DEFAULT_VERSION
+from .reading import valid_reports
+
+HELP = "Write a paper-ready statement of the energy and emissions of reports."
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser("statement", help=HELP, description=HELP)
+    parser.add_argument("reports", nargs="+", metavar="REPORT")
+    parser.add_argument(
+        "--format",
+        choices=("text", "markdown", "latex"),
+        default="text",
+        help="latex adds \\cite keys and prints their BibTeX entries",
+    )
+    parser.add_argument("--project", metavar="P", help="only reports of this projectName")
+    parser.add_argument(
+        "--since", metavar="DATE", help="only reports dated on or after, YYYY-MM-DD"
+    )
+    parser.add_argument("--schema-version", default=DEFAULT_VERSION.value)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..render.statement import statement
+
+    reports, skipped = valid_reports(args.reports, args.schema_version)
+    sys.stdout.write(statement(reports, fmt=args.format, project=args.project, since=args.since))
+    return 1 if skipped else 0

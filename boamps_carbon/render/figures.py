@@ -1,0 +1,165 @@
+"""The figures a reader wants from reports: energy, duration, emissions, hardware, methods.
+
+Emissions are derived: energy times the carbon intensity the report states; a report without
+an intensity has no emissions, and the totals say how much energy that leaves uncovered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class ReportFigures:
+    report_id: str
+    date: str
+    project: str
+    stage: str
+    family: str
+    model: str
+    energy_kwh: float
+    duration_s: float
+    intensity: float | None  # gCO2e/kWh
+    country: str
+    hardware: list[str]
+    methods: list[str]
+    tracking: list[str]
+    description: str = ""
+
+    @property
+    def emissions_kg(self) -> float | None:
+        return None if self.intensity is None else self.energy_kwh * self.intensity / 1000
+
+    @property
+    def mean_power_w(self) -> float | None:
+        return self.energy_kwh * 3.6e6 / self.duration_s if self.duration_s > 0 else None
+
+
+def _number(value: Any) -> float:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
+
+
+def _duration(measures: list[dict[str, Any]]) -> float:
+    # measures of one window (one per component) share it; distinct windows add up
+    windows = {
+        (m.get("measurementDateTime"), _number(m.get("measurementDuration"))) for m in measures
+    }
+    return sum(length for _, length in windows)
+
+
+def component_label(component: dict[str, Any]) -> str:
+    name = component.get("componentName")
+    count = component.get("nbComponent", 1)
+    kind = str(component.get("componentType", "")).upper()
+    if kind == "RAM" and component.get("memorySize") is not None:
+        return f"{significant_text(component['memorySize'])} GB RAM"
+    if name:
+        return f"{name} ({kind})" if " x " in str(name) else f"{count} x {name} ({kind})"
+    return f"{count} x {kind}"
+
+
+def significant_text(value: Any) -> str:
+    from .units import significant
+
+    return significant(float(value))
+
+
+def _methods(measures: list[dict[str, Any]]) -> list[str]:
+    found = []
+    for measure in measures:
+        text = str(measure.get("measurementMethod", "unknown"))
+        if measure.get("version"):
+            text += f" {measure['version']}"
+        if text not in found:
+            found.append(text)
+    return found
+
+
+def _tracking(measures: list[dict[str, Any]]) -> list[str]:
+    found = []
+    for measure in measures:
+        for part, key in (("CPU", "cpuTrackingMode"), ("GPU", "gpuTrackingMode")):
+            if measure.get(key) and f"{part}: {measure[key]}" not in found:
+                found.append(f"{part}: {measure[key]}")
+    return found
+
+
+def figures(report: dict[str, Any]) -> ReportFigures:
+    header, task = report.get("header") or {}, report.get("task") or {}
+    measures = [m for m in report.get("measures") or [] if isinstance(m, dict)]
+    env = report.get("environment") or {}
+    algorithm = (task.get("algorithms") or [{}])[0]
+    components = (report.get("infrastructure") or {}).get("components") or []
+    intensity = env.get("powerSourceCarbonIntensity")
+    return ReportFigures(
+        report_id=str(header.get("reportId", "")),
+        date=str(header.get("reportDatetime", "")),
+        project=str((header.get("publisher") or {}).get("projectName", "")),
+        stage=str(task.get("taskStage", "")),
+        family=str(task.get("taskFamily", "")),
+        model=str(
+            algorithm.get("foundationModelName")
+            or algorithm.get("algorithmName")
+            or algorithm.get("algorithmType")
+            or ""
+        ),
+        energy_kwh=sum(_number(m.get("powerConsumption")) for m in measures),
+        duration_s=_duration(measures),
+        intensity=float(intensity) if isinstance(intensity, (int, float)) else None,
+        country=str(env.get("country", "")),
+        hardware=[component_label(c) for c in components if isinstance(c, dict)],
+        methods=_methods(measures),
+        tracking=_tracking(measures),
+        description=str(task.get("taskDescription", "")),
+    )
+
+
+@dataclass
+class Totals:
+    runs: int = 0
+    energy_kwh: float = 0.0
+    duration_s: float = 0.0
+    emissions_kg: float = 0.0
+    energy_with_intensity_kwh: float = 0.0
+    hardware: list[str] = field(default_factory=list)
+    methods: list[str] = field(default_factory=list)
+    tracking: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+
+    @property
+    def intensity(self) -> float | None:
+        """Energy-weighted carbon intensity of the reports that state one (gCO2e/kWh)."""
+        if self.energy_with_intensity_kwh <= 0:
+            return None
+        return self.emissions_kg * 1000 / self.energy_with_intensity_kwh
+
+    @property
+    def energy_without_intensity_kwh(self) -> float:
+        return self.energy_kwh - self.energy_with_intensity_kwh
+
+    @property
+    def mean_power_w(self) -> float | None:
+        return self.energy_kwh * 3.6e6 / self.duration_s if self.duration_s > 0 else None
+
+
+def totals(items: list[ReportFigures]) -> Totals:
+    result = Totals()
+    for item in items:
+        result.runs += 1
+        result.energy_kwh += item.energy_kwh
+        result.duration_s += item.duration_s
+        if item.emissions_kg is not None:
+            result.emissions_kg += item.emissions_kg
+            result.energy_with_intensity_kwh += item.energy_kwh
+        for target, values in (
+            (result.hardware, item.hardware),
+            (result.methods, item.methods),
+            (result.tracking, item.tracking),
+            (result.countries, [item.country] if item.country else []),
+        ):
+            seen = {v.lower() for v in target}  # "France" and "france" are one country
+            for value in values:
+                if value.lower() not in seen:
+                    seen.add(value.lower())
+                    target.append(value)
+    return result

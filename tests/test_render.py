@@ -1,0 +1,267 @@
+"""Renderings people read: figures, templates, tables, statements and summaries."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT, shared
+from factories import make_report
+
+from boamps_carbon import InputError
+from boamps_carbon.cli import main
+from boamps_carbon.convert import convert
+from boamps_carbon.render import units
+from boamps_carbon.render.pages import render_reports
+from boamps_carbon.render.statement import statement
+from boamps_carbon.render.summary import as_csv, summarise
+from boamps_carbon.render.tables import tables
+
+TEMPLATES = ROOT / "templates"
+
+
+def example_reports() -> list[dict[str, Any]]:
+    return [
+        c.report
+        for c in convert(ROOT / "examples" / "emissions.csv", ROOT / "examples" / "context.json")
+    ]
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize(
+    ("kwh", "text"),
+    [
+        (0.000478, "0.478 Wh"),
+        (0.0235899, "23.6 Wh"),
+        (1.5, "1.50 kWh"),
+        (1234.5, "1.23 MWh"),
+        (0, "0 Wh"),
+    ],
+)
+def test_energy_units(kwh: float, text: str) -> None:
+    assert units.energy(kwh) == text
+
+
+def test_other_units() -> None:
+    assert [
+        units.mass(4.06e-5),
+        units.mass(12.34),
+        units.duration(3.508),
+        units.duration(1719.4),
+        units.duration(17234.0),
+        units.power(1500),
+        units.power(21.2),
+    ] == ["0.0406 g CO2e", "12.3 kg CO2e", "3.51 s", "28.7 min", "4.79 h", "1.50 kW", "21.2 W"]
+
+
+def test_text_summary_of_the_example() -> None:
+    text = render_reports(example_reports(), "text")
+    assert text.splitlines()[:6] == [
+        "Report 96f75a4f-a769-47bb-86cf-6130539c8123 (2026-11-22 06:52:20)",
+        "  Task:       training / textClassification, logisticRegression, project sentiment-train",
+        "  Energy:     0.0236 Wh in 4.01 s (mean 21.2 W)",
+        "  Emissions:  0.00132 g CO2e at 56.0 gCO2e/kWh (France)",
+        "  Hardware:   2 x AMD EPYC (CPU), 23.5 GB RAM",
+        "  Measured:   codecarbon 3.3.2",
+    ]
+    assert text.splitlines()[-1] == (
+        "All 3 reports: 0.0535 Wh in 9.02 s, 0.00300 g CO2e at 56.0 gCO2e/kWh on average"
+    )
+
+
+def test_markdown_escapes_table_cells() -> None:
+    report = make_report(full=True)
+    report["task"]["taskFamily"] = "a|b"
+    text = render_reports([report], "markdown")
+    assert "| training / a\\|b" not in text and "inference / a\\|b, mistral-7b |" in text
+
+
+def test_html_is_escaped_and_self_contained() -> None:
+    report = make_report(full=True)
+    report["task"]["taskDescription"] = "<script>alert(1)</script>"
+    page = render_reports([report], "html")
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "http://" not in page and "https://" not in page.replace(
+        "https://example.org", ""
+    )  # only the report's own URIs, never fetched
+
+
+def test_user_template_with_an_unknown_variable(tmp_path: Path) -> None:
+    template = tmp_path / "mine.txt.j2"
+    template.write_text(
+        "Total: {{ t.energy_kwh | energy }}\n{{ nonsense.value }}\n", encoding="utf-8"
+    )
+    with pytest.raises(InputError) as caught:
+        render_reports(example_reports(), "text", template)
+    assert caught.value.message == (
+        f"Unknown template variable at {template} line 2: 'nonsense' is undefined. Use the "
+        "variables the built-in templates use."
+    )
+    good = tmp_path / "ok.txt.j2"
+    good.write_text("Total: {{ t.energy_kwh | energy }} over {{ t.runs }} runs\n", encoding="utf-8")
+    assert render_reports(example_reports(), "text", good) == "Total: 0.0535 Wh over 3 runs\n"
+
+
+def test_every_template_in_the_folder_is_used_and_renders() -> None:
+    used = {
+        "report.txt.j2",
+        "report.md.j2",
+        "report.html.j2",
+        "statement.txt.j2",
+        "statement.md.j2",
+        "statement.tex.j2",
+        "references.bib",
+    }
+    assert {p.name for p in TEMPLATES.iterdir()} == used
+    reports = example_reports()
+    for fmt in ("text", "markdown", "html"):
+        assert render_reports(reports, fmt)
+    for fmt in ("text", "markdown", "latex"):
+        assert statement(reports, fmt=fmt)
+
+
+def test_related_tables_are_keyed_by_report() -> None:
+    files = tables(example_reports())
+    assert list(files) == [
+        "reports.csv",
+        "measures.csv",
+        "components.csv",
+        "algorithms.csv",
+        "datasets.csv",
+    ]
+    measures = list(csv.DictReader(io.StringIO(files["measures.csv"])))
+    assert [(m["reportId"][:8], m["index"], m["powerConsumption"]) for m in measures] == [
+        ("96f75a4f", "0", "2.3589909147498855e-05"),
+        ("e8d49d0a", "0", "1.7987971084849796e-05"),
+        ("2071ab09", "0", "1.1918561061985164e-05"),
+    ]
+    header = files["reports.csv"].splitlines()[0].split(",")
+    assert header[0] == "header_reportId"
+    assert not any(
+        c.startswith(("measures_", "task_algorithms", "task_dataset", "infrastructure_components"))
+        for c in header
+    )
+
+
+def test_statement_figures_equal_the_sums_of_the_inputs() -> None:
+    reports = example_reports()
+    energy = sum(r["measures"][0]["powerConsumption"] for r in reports)
+    emissions = sum(
+        r["measures"][0]["powerConsumption"] * r["environment"]["powerSourceCarbonIntensity"] / 1000
+        for r in reports
+    )
+    text = statement(reports)
+    assert f"consumed {units.energy(energy)} of electricity" in text
+    assert f"this amounts to {units.mass(emissions)}." in text
+    assert "(3 runs, 9.02 s in total)" in text
+    assert text.startswith(
+        "The computations reported here (3 runs, 9.02 s in total) consumed "
+        "0.0535 Wh of electricity, as measured with codecarbon 3.3.2 on 2 x "
+        "AMD EPYC (CPU), 23.5 GB RAM. At an energy-weighted carbon intensity "
+        "of 56.0 gCO2e/kWh (France), this amounts to 0.00300 g CO2e. These "
+        "are estimates"
+    )
+
+
+def test_statement_over_the_official_bash_input() -> None:
+    path = shared("boamps-official", "tools-bash-data", "input", "codecarbon_file.csv")
+    context = json.loads((ROOT / "examples" / "context.json").read_text(encoding="utf-8"))
+    reports = [c.report for c in convert(path, context)]
+    energy = sum(r["measures"][0]["powerConsumption"] for r in reports)
+    text = statement(reports, fmt="markdown")
+    assert f"consumed **{units.energy(energy)}** of electricity" in text
+    assert "(104 runs," in text
+
+
+def test_statement_selection_and_latex() -> None:
+    reports = example_reports()
+    only = statement(reports, project="sentiment-eval", fmt="latex")
+    assert only.startswith("The computations reported here (1 run, 2.00 s in total)")
+    assert "~\\cite{codecarbon}" in only and "@software{codecarbon," in only
+    assert "boamps\\_carbon~\\cite{boampscarbon}" in only
+    with pytest.raises(InputError) as caught:
+        statement(reports, since="2030-01-01")
+    assert caught.value.message == (
+        "No report to state at selection: project=None, since='2030-01-01'. Check --project "
+        "and --since against the reports."
+    )
+
+
+def test_statement_without_intensity_says_so() -> None:
+    report = make_report()
+    text = statement([report])
+    assert "no carbon intensity is stated, so the emissions are left out" in text
+    assert "amounts to" not in text
+
+
+def test_summary_by_project_sums_each_group() -> None:
+    rows = summarise(example_reports(), "project")
+    assert [(r["group"], r["runs"]) for r in rows] == [
+        ("sentiment-train", 2),
+        ("sentiment-eval", 1),
+    ]
+    assert rows[0]["energy_kwh"] == pytest.approx(2.3589909147498855e-05 + 1.7987971084849796e-05)
+    assert as_csv(rows).splitlines()[0] == (
+        "group,runs,energy_kwh,emissions_kg,duration_s,mean_power_w"
+    )
+
+
+def test_cli_render_skips_invalid_reports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(make_report()), encoding="utf-8")
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"task": {}}), encoding="utf-8")
+    out = tmp_path / "out.csv"
+    code, stdout, err = run(
+        capsys, "render", "--format", "csv", "-o", str(out), str(good), str(bad)
+    )
+    assert (code, stdout) == (1, "")
+    assert err == (
+        f"skipped: {bad}: invalid report: measures: required field is missing (expected an array)\n"
+    )
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 2
+
+
+def test_cli_render_nothing_valid_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("[]", encoding="utf-8")
+    out = tmp_path / "page.html"
+    code, _, err = run(capsys, "render", "--format", "html", "-o", str(out), str(bad))
+    assert code == 2
+    assert err.splitlines()[-1] == (
+        f"Error: No valid report at {bad}: 1 invalid. Run "
+        "`boamps validate` on them to see every problem."
+    )
+    assert not out.exists()
+
+
+def test_cli_tables_need_a_folder(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "render", "--format", "tables", "x.json") == (
+        2,
+        "",
+        "Error: Related tables need a folder at --format tables: no -o. Add -o FOLDER.\n",
+    )
+
+
+def test_cli_summary_and_statement(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    reports = tmp_path / "r.jsonl"
+    reports.write_text("".join(json.dumps(r) + "\n" for r in example_reports()), encoding="utf-8")
+    code, out, _ = run(capsys, "summary", "--by", "month", "--format", "json", str(reports))
+    assert code == 0
+    assert [(r["group"], r["runs"]) for r in json.loads(out)] == [("2026-11", 3)]
+    code, out, _ = run(capsys, "statement", "--format", "markdown", str(reports))
+    assert code == 0 and out.startswith("**Energy and carbon footprint.**")
