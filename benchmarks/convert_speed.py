@@ -110,11 +110,12 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "emissions.csv"
         make_csv(path, rows)
+        size_mb = path.stat().st_size / 1e6
         base_rate = baseline(path, min(rows, 20_000))
         elapsed, peak = ours(path, Path(folder) / "out.jsonl")
         lines = sum(1 for _ in (Path(folder) / "out.jsonl").open(encoding="utf-8"))
     rate = rows / elapsed
-    print(f"rows:                 {rows:,} ({path.stat().st_size if path.exists() else 0} bytes)")
+    print(f"rows:                 {rows:,} ({size_mb:.0f} MB of CSV)")
     print(f"baseline:             {base_rate:,.0f} rows/s (per-row build + jsonschema)")
     print(
         f"boamps convert:       {rate:,.0f} rows/s end to end ({elapsed:.2f} s, {lines:,} reports)"

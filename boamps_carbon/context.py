@@ -106,6 +106,15 @@ def _check(partial: dict[str, Any], label: str, version: str | SchemaVersion) ->
         )
 
 
+def json_copy(value: Any) -> Any:
+    """A deep copy of JSON data, several times faster than copy.deepcopy."""
+    if isinstance(value, dict):
+        return {key: json_copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [json_copy(item) for item in value]
+    return value
+
+
 def merge(base: dict[str, Any], overlay: dict[str, Any]) -> None:
     """Put `overlay` (a plain partial report) into `base` (a report being built); the
     overlay wins on every value it gives."""
@@ -120,7 +129,7 @@ def merge(base: dict[str, Any], overlay: dict[str, Any]) -> None:
         elif isinstance(current, KeyedList) and isinstance(value, list):
             _merge_list(current, value, MERGE_KEYS.get(key))
         else:
-            base[key] = copy.deepcopy(value)
+            base[key] = json_copy(value)
 
 
 def _merge_list(current: KeyedList, items: list[Any], match_on: str | None) -> None:
@@ -140,4 +149,4 @@ def _merge_list(current: KeyedList, items: list[Any], match_on: str | None) -> N
         if key in current:
             merge(current[key], item)
         else:
-            current[key] = copy.deepcopy(item)
+            current[key] = json_copy(item)

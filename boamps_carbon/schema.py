@@ -103,7 +103,7 @@ def _order(version: SchemaVersion) -> dict[str, Any]:
             return node(schema["items"])
         properties = schema.get("properties", {})
         return {
-            "rank": {name: i for i, name in enumerate(properties)},
+            "keys": tuple(properties),
             "children": {name: node(sub) for name, sub in properties.items()},
         }
 
@@ -116,12 +116,22 @@ def in_schema_order(report: Any, version: str | SchemaVersion = DEFAULT_VERSION)
     return _reorder(report, _order(parse_version(version)))
 
 
+_LEAF: dict[str, Any] = {"keys": (), "children": {}}
+
+
 def _reorder(value: Any, order: dict[str, Any]) -> Any:
     if isinstance(value, list):
         return [_reorder(item, order) for item in value]
     if not isinstance(value, dict):
         return value
-    rank, children = order["rank"], order["children"]
-    keys = sorted(value, key=lambda k: rank.get(k, len(rank)))
-    empty: dict[str, Any] = {"rank": {}, "children": {}}
-    return {k: _reorder(value[k], children.get(k, empty)) for k in keys}
+    children = order["children"]
+    out = {}
+    for key in order["keys"]:
+        if key in value:
+            item = value[key]
+            out[key] = _reorder(item, children[key]) if isinstance(item, (dict, list)) else item
+    if len(out) != len(value):
+        for key, item in value.items():
+            if key not in out:
+                out[key] = _reorder(item, _LEAF)
+    return out

@@ -4,7 +4,8 @@ A field table is data (`schemas/fieldmaps/*.csv`); `engine` walks it with one ge
 and `transforms` holds the small set of named conversions it may use.
 """
 
-from .engine import FieldEngine, RowError
+from .engine import FieldEngine
 from .table import FieldRow, FieldTable, load_field_table
+from .transforms import RowError
 
 __all__ = ["FieldEngine", "FieldRow", "FieldTable", "RowError", "load_field_table"]

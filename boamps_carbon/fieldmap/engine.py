@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
+from ..errors import InputError
 from .table import FieldRow, FieldTable
-from .transforms import TRANSFORMS, Apply, RowError, RunContext, parse_number
+from .transforms import TRANSFORMS, Apply, RunContext, parse_number
 
 Steps = tuple[tuple[str, str | None], ...]
 Condition = Callable[[Sequence[str], RunContext], bool]
@@ -73,57 +74,131 @@ def get_path(report: dict[str, Any], steps: Steps) -> Any:
     return node
 
 
+def setter(steps: Steps) -> Callable[[dict[str, Any], Any], None]:
+    """set_path for one path, with the walk decided once (it runs for every field of every
+    row)."""
+    *parents, (last, last_key) = steps
+    if last_key is not None:
+        return lambda report, value: set_path(report, steps, value)
+    if not parents:
+        return lambda report, value: report.__setitem__(last, value)
+
+    def put(report: dict[str, Any], value: Any) -> None:
+        node = report
+        for name, key in parents:
+            if key is None:
+                node = node.setdefault(name, {})
+            else:
+                node = node.setdefault(name, KeyedList()).setdefault(key, {})
+        node[last] = value
+
+    return put
+
+
 @dataclass
 class _Compiled:
     row: FieldRow
     steps: Steps
     apply: Apply
     indexes: tuple[int, ...]
-    condition: Condition
+    condition: Condition | None  # None: always
     containers: tuple[Steps, ...]  # enclosing elements that have require rows
+    put: Callable[[dict[str, Any], Any], None]
+    fallback: bool = False  # another row may fill the same path: the first value wins
+
+
+# transforms that give nothing for an empty source: with their column absent, never a value
+_EMPTY_GIVES_NOTHING = {
+    "text",
+    "number",
+    "integer",
+    "energy",
+    "duration",
+    "scale",
+    "round",
+    "datetime",
+    "start_time",
+    "extract",
+    "lookup",
+    "ratio",
+}
 
 
 class FieldEngine:
+    """A field table compiled for one header and one set of options: rows that can never
+    apply (an option that rules them out, a column the file lacks) are dropped once here."""
+
     def __init__(self, table: FieldTable, columns: Sequence[str], options: dict[str, str]) -> None:
         self.columns = list(columns)
         self.options = options
         self._table = table
-        position = {name: i for i, name in enumerate(self.columns)}
-        self._position = position
-        requires = [r for r in table.rows if r.transform == "require"]
-        self._required: dict[Steps, list[Condition]] = {}
-        for row in requires:
-            self._required.setdefault(row.steps, []).append(self._condition(row))
-        self._fields = [
-            self._compile(r) for r in table.rows if r.transform not in ("require", "assume")
-        ]
-        self._assumed = [self._compile(r) for r in table.rows if r.transform == "assume"]
+        self._position = {name: i for i, name in enumerate(self.columns)}
+        self._containers: dict[Steps, list[Condition] | bool] = {}
+        for row in table.rows:
+            if row.transform == "require":
+                self._add_requirement(row)
+        compiled = [self._compile(r) for r in table.rows if r.transform != "require"]
+        usable = [c for c in compiled if c is not None]
+        self._fields = [c for c in usable if c.row.transform != "assume"]
+        paths = [f.steps for f in self._fields]
+        for field in self._fields:
+            field.fallback = paths.count(field.steps) > 1
+        self._assumed = [c for c in usable if c.row.transform == "assume"]
 
-    # building
+    def _add_requirement(self, row: FieldRow) -> None:
+        condition = self._condition(row)
+        current = self._containers.setdefault(row.steps, [])
+        if current is True or condition is False:
+            return
+        if condition is None:
+            self._containers[row.steps] = True
+        else:
+            assert isinstance(current, list)
+            current.append(condition)
 
-    def _compile(self, row: FieldRow) -> _Compiled:
+    def _compile(self, row: FieldRow) -> _Compiled | None:
+        condition = self._condition(row)
         steps = row.steps
         containers = tuple(
-            steps[: i + 1] for i in range(len(steps) - 1) if steps[: i + 1] in self._required
+            steps[: i + 1] for i in range(len(steps) - 1) if steps[: i + 1] in self._containers
         )
         indexes = tuple(self._position.get(source, -1) for source in row.sources)
-        return _Compiled(
-            row, steps, TRANSFORMS[row.transform](row), indexes, self._condition(row), containers
+        never = (
+            condition is False
+            or any(self._containers[c] == [] for c in containers)
+            or (row.transform in _EMPTY_GIVES_NOTHING and indexes and all(i < 0 for i in indexes))
         )
+        if never:
+            return None
+        dynamic = condition if callable(condition) else None
+        apply = TRANSFORMS[row.transform](row)
+        return _Compiled(row, steps, apply, indexes, dynamic, containers, setter(steps))
 
-    def _condition(self, row: FieldRow) -> Condition:
+    def _condition(self, row: FieldRow) -> Condition | Literal[False] | None:
+        """None when the row always applies, False when it never can, else a test."""
         terms = [self._term(text, row) for text in row.when.split("&") if text.strip()]
-        return lambda values, run: all(term(values, run) for term in terms)
+        if any(term is False for term in terms):
+            return False
+        tests = [term for term in terms if callable(term)]
+        if not tests:
+            return None
+        if len(tests) == 1:
+            return tests[0]
+        return lambda values, run: all(test(values, run) for test in tests)
 
-    def _term(self, text: str, row: FieldRow) -> Condition:
+    def _term(self, text: str, row: FieldRow) -> Condition | bool:  # bool: settled already
         match = _TERM.match(text)
         if match is None:
-            raise RowError(f"bad condition {text!r} in field table at {row.origin}")
+            raise InputError(
+                "Bad condition in field table",
+                row.origin,
+                repr(text),
+                "Write column, !column, column=value, column>number...",
+            )
         name, op, expected = match["name"], match["op"], match["value"]
-        if name in self.options:  # an option of the run, such as measures or layout
+        if name in self.options:  # an option of the run: settled once for the whole file
             actual = self.options[name]
-            holds = actual == expected if op == "=" else actual != expected
-            return lambda values, run: holds
+            return actual == expected if op == "=" else actual != expected
         index = self._position.get(name, -1)
 
         def value_of(values: Sequence[str]) -> str:
@@ -147,34 +222,32 @@ class FieldEngine:
         """The report fields this row gives, with list elements still keyed."""
         report: dict[str, Any] = {}
         done: set[Steps] = set()
-        exists: dict[Steps, bool] = {}
+        width = len(values)
+        exists = {
+            container: tests is True or any(test(values, run) for test in tests)  # type: ignore[union-attr]
+            for container, tests in self._containers.items()
+        }
         for field in self._fields:
-            if field.steps in done or not self._inside(field, values, run, exists):
+            if field.fallback and field.steps in done:
                 continue
-            if not field.condition(values, run):
+            if field.containers and not all(exists[c] for c in field.containers):
                 continue
-            sources = [values[i].strip() if 0 <= i < len(values) else "" for i in field.indexes]
+            if field.condition is not None and not field.condition(values, run):
+                continue
+            sources = [values[i].strip() if 0 <= i < width else "" for i in field.indexes]
             value = field.apply(sources or [""], run)
             if value is not None:
-                set_path(report, field.steps, value)
-                done.add(field.steps)
+                field.put(report, value)
+                if field.fallback:
+                    done.add(field.steps)
         return report
-
-    def _inside(
-        self, field: _Compiled, values: Sequence[str], run: RunContext, exists: dict[Steps, bool]
-    ) -> bool:
-        for container in field.containers:
-            if container not in exists:
-                exists[container] = any(c(values, run) for c in self._required[container])
-            if not exists[container]:
-                return False
-        return True
 
     def assume(self, report: dict[str, Any], run: RunContext) -> list[str]:
         """Fill the `assume` defaults still missing; returns the paths it filled."""
         filled = []
         for field in self._assumed:
-            if get_path(report, field.steps) is None and field.condition([], run):
+            holds = field.condition is None or field.condition([], run)
+            if get_path(report, field.steps) is None and holds:
                 set_path(report, field.steps, field.apply([""], run))
                 filled.append(field.row.path)
         return filled
