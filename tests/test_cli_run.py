@@ -88,3 +88,19 @@ def test_run_with_a_bad_context_does_not_run_the_command(tmp_path: Path) -> None
     assert done.returncode == 2
     assert not marker.exists()
     assert done.stderr.startswith(f"Error: Context file is not valid JSON at {context}:")
+
+
+def test_the_example_script_writes_a_valid_report(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "examples" / "track_training.py"),
+            str(tmp_path / "report.json"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"wrote {tmp_path / 'report.json'}: ")
+    assert boamps("validate", "--strict", str(tmp_path / "report.json")).returncode == 0

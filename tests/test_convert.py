@@ -393,3 +393,29 @@ def test_sources_other_than_paths() -> None:
         "Unsupported CSV source at source: int. Pass a path, a file object, bytes or a pandas "
         "DataFrame."
     )
+
+
+def test_task_files_and_gpu_counts_from_names(tmp_path: Path) -> None:
+    header = (
+        "timestamp,project_name,run_id,duration,emissions,energy_consumed,country_name,"
+        "cpu_count,cpu_model,gpu_count,gpu_model,task_name"
+    )
+    rows = [
+        "2025-01-02T10:00:00,p,,60,0.001,0.01,France,8,AMD EPYC 7742,,2 x NVIDIA A100 80GB,"
+        "load data"
+    ]
+    path = tmp_path / "tasks.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    conversion = convert(path, CONTEXT)
+    [report] = [c.report for c in conversion]
+    assert conversion.layout is not None and conversion.layout.task_file
+    gpu = report["infrastructure"]["components"][1]
+    assert (gpu["componentType"], gpu["nbComponent"], gpu["memorySize"]) == ("gpu", 2, 80)
+
+
+def test_a_gpu_name_without_a_count_invents_no_count(tmp_path: Path) -> None:
+    header = "timestamp,duration,energy_consumed,country_name,cpu_count,gpu_count,gpu_model"
+    path = tmp_path / "e.csv"
+    path.write_text(f"{header}\n2025-01-02T10:00:00,60,0.01,France,8,,Apple M1\n", encoding="utf-8")
+    [report] = [c.report for c in convert(path, CONTEXT)]
+    assert [c["componentType"] for c in report["infrastructure"]["components"]] == ["cpu"]

@@ -22,7 +22,7 @@ from .transforms import TRANSFORMS, Apply, RunContext, parse_number
 Steps = tuple[tuple[str, str | None], ...]
 Condition = Callable[[Sequence[str], RunContext], bool]
 _TERM = re.compile(
-    r"^\s*(?P<negate>!)?(?P<name>[\w.-]+)\s*(?:(?P<op>=|!=|>|<)\s*(?P<value>.*?))?\s*$"
+    r"^\s*(?P<negate>!)?(?P<name>[\w.-]+)\s*(?:(?P<op>=|!=|>|<|~)\s*(?P<value>.*?))?\s*$"
 )
 
 
@@ -207,6 +207,9 @@ class FieldEngine:
         if op is None:
             empty_wanted = bool(match["negate"])
             return lambda values, run: (value_of(values) == "") == empty_wanted
+        if op == "~":
+            pattern = re.compile(expected, re.IGNORECASE)
+            return lambda values, run: pattern.search(value_of(values)) is not None
         if op in ("=", "!="):
             wanted = expected.lower()
             return lambda values, run: (value_of(values).lower() == wanted) == (op == "=")
