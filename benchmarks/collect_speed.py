@@ -18,7 +18,7 @@ TARGET_MS = 50.0
 
 def main() -> int:
     from boamps_carbon import generate_report
-    from boamps_carbon.collect import new_tracker
+    from boamps_carbon.tracking import new_tracker
 
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     context = ROOT / "examples" / "context.json"

@@ -15,8 +15,8 @@ _EXPORTS = {
     "convert": ".convert",
     "statement": ".render.statement",
     "generate_report": ".collect",
-    "track": ".collect",
-    "measure_idle": ".collect",
+    "track": ".tracking",
+    "measure_idle": ".tracking",
     "Calibration": ".collect",
     "BoAmpsHandler": ".handler",
     "ValidationResult": ".validation",
@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .collect import Calibration, generate_report, measure_idle, track
+    from .collect import Calibration, generate_report
     from .convert import convert
     from .errors import BoampsError, InputError, ReportLoadError, UnknownSchemaVersionError
     from .handler import BoAmpsHandler
@@ -64,6 +64,7 @@ if TYPE_CHECKING:
     from .model import Report
     from .render.statement import statement
     from .schema import SchemaVersion, load_schema
+    from .tracking import measure_idle, track
     from .validation import CATALOGUE, Problem, ValidationResult, validate
 
 

@@ -117,6 +117,8 @@ class Conversion:
         return FieldEngine(self.table, self.header, options)
 
     def __iter__(self) -> Iterator[ConvertedRow]:
+        # each pass reads the file again: its accounts start again too
+        self.rejected, self.warnings, self.converted = [], [], 0
         rows = self._rows()
         yield from rows if self.group_by is None else self._groups(rows)
 

@@ -13,10 +13,11 @@ from typing import Any
 
 from codecarbon.output_methods.base_output import BaseOutput
 
-from .collect import build_report, write_report
+from .collect import build_report
 from .enrich.tracker import snapshot
 from .model import Report
 from .schema import DEFAULT_VERSION, SchemaVersion
+from .tracking import write_report
 
 log = logging.getLogger("boamps_carbon")
 

@@ -61,7 +61,7 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..collect import track
+    from ..tracking import track
 
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     with measured:
         code = _run(command)
     # the report is written whatever the command's fate; its exit code is ours
-    from ..collect import write_report
+    from ..tracking import write_report
 
     assert measured.report is not None
     path = write_report(measured.report, args.output)

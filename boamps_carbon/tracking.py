@@ -1,0 +1,165 @@
+"""Trackers we start ourselves: `track()` around a block, `measure_idle()` for a baseline,
+and writing the report where the user asked."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from .collect import Calibration, generate_report
+from .context import load_context
+from .enrich.tracker import snapshot
+from .errors import BoampsError
+from .model import Report
+from .schema import DEFAULT_VERSION, SchemaVersion, parse_version
+
+log = logging.getLogger("boamps_carbon")
+
+
+def new_tracker(options: dict[str, Any]) -> Any:
+    """An offline tracker unless `online=True`; no file written unless asked."""
+    from codecarbon import EmissionsTracker, OfflineEmissionsTracker
+
+    # CodeCarbon 2.x locks a file for its whole life unless told otherwise; 3.x does not
+    settings = {"log_level": "error", "allow_multiple_runs": True, **_no_file_output(), **options}
+    if settings.pop("online", False):
+        settings.pop("country_iso_code", None)
+        return EmissionsTracker(**settings)
+    if not settings.get("country_iso_code"):
+        raise BoampsError(
+            "An offline tracker needs a country",
+            "country_iso_code",
+            "missing",
+            "Pass country_iso_code='FRA' (ISO 3166 alpha-3), or online=True.",
+        )
+    return OfflineEmissionsTracker(**settings)
+
+
+def _no_file_output() -> dict[str, Any]:
+    # CodeCarbon 3.3 deprecates save_to_file for output_methods; 2.x only knows save_to_file
+    import inspect
+
+    from codecarbon import EmissionsTracker
+
+    parameters = inspect.signature(EmissionsTracker.__init__).parameters
+    return {"output_methods": []} if "output_methods" in parameters else {"save_to_file": False}
+
+
+def measure_idle(seconds: float, **tracker_options: Any) -> Calibration:
+    """Measure `seconds` of idleness with a tracker set up like `tracker_options`."""
+    import time
+
+    if seconds <= 0:
+        raise BoampsError(
+            "Calibration needs a positive duration",
+            "seconds",
+            seconds,
+            "Give a number of seconds, such as 10.",
+        )
+    tracker = new_tracker(tracker_options)
+    tracker.start()
+    time.sleep(seconds)
+    tracker.stop()
+    return Calibration.from_emissions(snapshot(tracker)["emissions"])
+
+
+def write_report(report: Report, output: str | Path) -> Path:
+    """A .json file, a folder (file named from the report), or a .jsonl to append to."""
+    from .writers import file_name, report_json
+
+    target = Path(output)
+    data = report.to_dict()
+    if target.suffix == ".jsonl":
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(report_json(data, None) + "\n")
+        return target
+    if target.suffix != ".json":
+        target = target / file_name(data)
+    report.save(target)
+    return target
+
+
+class track:
+    """Measure a block (or a decorated function) and write its BoAmps report.
+
+    An offline tracker by default, for the country given as `country_iso_code` or found in
+    the context's `environment.country` when that is an ISO alpha-3 code.
+    """
+
+    def __init__(
+        self,
+        context: Any = None,
+        output: str | Path | None = None,
+        *,
+        calibrate_seconds: float = 0,
+        measures: str = "total",
+        schema_version: str | SchemaVersion = DEFAULT_VERSION,
+        locate: bool | str = False,
+        **tracker_options: Any,
+    ) -> None:
+        self.context, self.output, self.locate = context, output, locate
+        self.calibrate_seconds, self.measures = calibrate_seconds, measures
+        self.schema_version = parse_version(schema_version)
+        self.options = tracker_options
+        self.report: Report | None = None
+        self.path: Path | None = None
+        self.tracker: Any = None
+        self.calibration: Calibration | None = None
+
+    def _tracker_options(self) -> dict[str, Any]:
+        options = dict(self.options)
+        if not options.get("online") and not options.get("country_iso_code"):
+            country = (
+                load_context(self.context, self.schema_version)
+                .base.get("environment", {})
+                .get("country", "")
+            )
+            if isinstance(country, str) and len(country) == 3 and country.isupper():
+                options["country_iso_code"] = country
+        return options
+
+    def __enter__(self) -> track:
+        load_context(self.context, self.schema_version)  # a bad context fails before the work
+        options = self._tracker_options()
+        if self.calibrate_seconds:
+            self.calibration = measure_idle(self.calibrate_seconds, **options)
+        self.tracker = new_tracker(options)
+        self.tracker.start()
+        return self
+
+    def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
+        try:
+            self.report = generate_report(
+                self.tracker,
+                self.context,
+                measures=self.measures,
+                calibration=self.calibration,
+                schema_version=self.schema_version,
+                locate=self.locate,
+            )
+            if self.output is not None:
+                self.path = write_report(self.report, self.output)
+        except BoampsError:
+            if kind is None:
+                raise
+            log.exception("boamps report not written")  # the body's own error goes on
+
+    def __call__(self, function: Any) -> Any:
+        import functools
+
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with track(
+                self.context,
+                self.output,
+                calibrate_seconds=self.calibrate_seconds,
+                measures=self.measures,
+                schema_version=self.schema_version,
+                locate=self.locate,
+                **self.options,
+            ):
+                return function(*args, **kwargs)
+
+        return wrapper
