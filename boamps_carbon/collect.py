@@ -117,7 +117,7 @@ def build_report(
         missing = ", ".join(str(p) for p in done.errors[:5])
         raise ReportInvalidError(
             "The report would be invalid",
-            "generate_report",
+            "the context",
             missing,
             "Give the task, dataset and publisher in the context "
             "(`boamps init-context` writes one).",
@@ -225,3 +225,37 @@ def generate_report(
     for note in notes:
         log.warning("boamps report: %s", note)
     return Report.model_validate(report)
+
+
+# a measurement with every field a tracker gives, to find what the context lacks before a run
+_PROBE = {
+    "timestamp": "2000-01-01T00:00:00",
+    "project_name": "",
+    "run_id": "",
+    "duration": 1.0,
+    "emissions": 1e-9,
+    "cpu_energy": 1e-6,
+    "gpu_energy": 0.0,
+    "ram_energy": 1e-6,
+    "energy_consumed": 2e-6,
+    "country_name": "probe",
+    "os": "",
+    "python_version": "3",
+    "codecarbon_version": "0",
+    "cpu_count": 1,
+    "cpu_model": "probe",
+    "gpu_count": 0,
+    "ram_total_size": 1.0,
+    "tracking_mode": "machine",
+}
+
+
+def check_context(
+    context: Any = None,
+    *,
+    measures: str = "total",
+    schema_version: str | SchemaVersion = DEFAULT_VERSION,
+) -> None:
+    """Raise now (ReportInvalidError, InputError) if no tracker could complete the context."""
+    snap = {"offline": True, "emissions": _PROBE, "hardware": [], "platform": {}}
+    build_report(snap, context, measures=measures, schema_version=schema_version)

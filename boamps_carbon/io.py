@@ -3,26 +3,49 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from .errors import InputError
 from .validation.problems import Problem, problem
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     """Write through a temporary file in the same folder, then rename over the target."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise _cannot_write(target, exc) from None
+    try:
+        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes it private; a report is not
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
         os.replace(temp, target)
-    except BaseException:
+    except BaseException as exc:
         Path(temp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise _cannot_write(target, exc) from None
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _cannot_write(target: Path, exc: OSError) -> InputError:
+    return InputError(
+        "Cannot write",
+        str(target),
+        exc.strerror or str(exc),
+        "Check that the path names a file in a folder you can write to.",
+    )
 
 
 def _line_col(data: bytes, offset: int) -> tuple[int, int]:
@@ -37,6 +60,17 @@ def strip_line_comments(data: bytes) -> bytes:
     return b"\n".join(
         b"" if line.lstrip().startswith(b"//") else line for line in data.split(b"\n")
     )
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"the number {text} is too large for JSON readers")
+    return value
 
 
 def parse_json_bytes(data: bytes) -> tuple[Any, list[Problem]]:
@@ -60,7 +94,7 @@ def parse_json_bytes(data: bytes) -> tuple[Any, list[Problem]]:
         )
         text = data.decode("utf-8", errors="replace")
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
     except json.JSONDecodeError as exc:
         found.append(
             problem(
@@ -74,5 +108,9 @@ def parse_json_bytes(data: bytes) -> tuple[Any, list[Problem]]:
         return None, found
     except RecursionError:
         found.append(problem("not-json", "", actual="nesting too deep"))
+        return None, found
+    except ValueError as exc:  # NaN, Infinity, 1e400, an integer of thousands of digits
+        reason = str(exc) if "JSON" in str(exc) else "an integer with more than 4300 digits"
+        found.append(problem("not-json", "", actual=reason))
         return None, found
     return (None if found else value), found

@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from .collect import Calibration, generate_report
+from .collect import Calibration, check_context, generate_report
 from .context import load_context
 from .enrich.tracker import snapshot
 from .errors import BoampsError
@@ -44,6 +44,26 @@ def _no_file_output() -> dict[str, Any]:
 
     parameters = inspect.signature(EmissionsTracker.__init__).parameters
     return {"output_methods": []} if "output_methods" in parameters else {"save_to_file": False}
+
+
+def check_country(options: dict[str, Any]) -> None:
+    """An offline tracker's country must be one CodeCarbon knows, or stop() fails at the end."""
+    country = options.get("country_iso_code")
+    if options.get("online") or not country:
+        return
+    try:
+        from codecarbon.input import DataSource
+
+        known = set(DataSource().get_global_energy_mix_data())
+    except Exception:  # CodeCarbon's data moved: let CodeCarbon judge
+        return
+    if country not in known:
+        raise BoampsError(
+            "Unknown country for CodeCarbon",
+            "country_iso_code",
+            repr(country),
+            "Give an ISO 3166 alpha-3 code CodeCarbon knows, such as FRA or USA.",
+        )
 
 
 def measure_idle(seconds: float, **tracker_options: Any) -> Calibration:
@@ -121,8 +141,10 @@ class track:
         return options
 
     def __enter__(self) -> track:
-        load_context(self.context, self.schema_version)  # a bad context fails before the work
+        # what can be known to fail fails now, before the work it would waste
+        check_context(self.context, measures=self.measures, schema_version=self.schema_version)
         options = self._tracker_options()
+        check_country(options)
         if self.calibrate_seconds:
             self.calibration = measure_idle(self.calibrate_seconds, **options)
         self.tracker = new_tracker(options)
@@ -141,7 +163,7 @@ class track:
             )
             if self.output is not None:
                 self.path = write_report(self.report, self.output)
-        except BoampsError:
+        except Exception:
             if kind is None:
                 raise
             log.exception("boamps report not written")  # the body's own error goes on

@@ -104,3 +104,21 @@ def test_the_example_script_writes_a_valid_report(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"wrote {tmp_path / 'report.json'}: ")
     assert boamps("validate", "--strict", str(tmp_path / "report.json")).returncode == 0
+
+
+def test_run_checks_the_context_before_the_command(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    done = boamps(
+        "run", "--country", "FRA", "--", sys.executable, "-c", f"open({str(marker)!r}, 'w')"
+    )
+    assert done.returncode == 2 and not marker.exists()
+    assert done.stderr.startswith("Error: The report would be invalid at the context: task:")
+
+
+def test_run_a_file_that_is_not_executable(tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    done = boamps(
+        "run", "--context", str(CONTEXT), "--country", "FRA", "-o", str(out), "--", str(tmp_path)
+    )
+    assert done.returncode == 126
+    assert out.exists()

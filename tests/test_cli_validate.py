@@ -225,3 +225,41 @@ def test_bundled_example_is_valid(capsys: pytest.CaptureFixture[str]) -> None:
         "1 valid, 0 invalid\n",
         "",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ('{"task": NaN}', "NaN is not a JSON number"),
+        ('{"task": -Infinity}', "-Infinity is not a JSON number"),
+        ('{"task": 1e400}', "the number 1e400 is too large for JSON readers"),
+        ('{"task": ' + "9" * 5000 + "}", "an integer with more than 4300 digits"),
+    ],
+)
+def test_numbers_json_cannot_carry(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, reason: str
+) -> None:
+    path = tmp_path / "r.json"
+    path.write_text(text, encoding="utf-8")
+    code, out, _ = run(capsys, "validate", str(path))
+    assert code == 1
+    assert out.splitlines()[0] == f"{path}: (root): expected JSON, got a syntax error: {reason}"
+
+
+def test_huge_integers_do_not_crash(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = make_report()
+    report["measures"][0]["powerConsumption"] = 10**400
+    path = write(tmp_path / "r.json", report)
+    assert run(capsys, "validate", str(path))[:2] == (0, "1 valid, 0 invalid\n")
+
+
+def test_json_lines_on_stdin() -> None:
+    lines = "\n".join(json.dumps(make_report()) for _ in range(3)) + "\n"
+    done = subprocess.run(
+        [sys.executable, "-m", "boamps_carbon", "validate", "-"],
+        input=lines,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (0, "3 valid, 0 invalid\n")

@@ -188,3 +188,29 @@ def test_handler_never_breaks_codecarbon(tmp_path: Path) -> None:
     assert (tmp_path / "emissions.csv").exists()  # CodeCarbon's own output still written
     assert isinstance(handler.error, ReportInvalidError)
     assert not (tmp_path / "reports").exists()
+
+
+def test_the_body_error_wins_over_a_report_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    with (
+        pytest.raises(ValueError, match="body error"),
+        track(CONTEXT, blocker / "sub" / "r.json", country_iso_code="FRA"),
+    ):
+        raise ValueError("body error")
+
+
+def test_a_context_without_task_fails_before_the_work() -> None:
+    ran = []
+    with pytest.raises(ReportInvalidError), track({}, country_iso_code="FRA"):
+        ran.append(True)
+    assert ran == []
+
+
+def test_an_unknown_country_fails_before_the_work() -> None:
+    with pytest.raises(BoampsError) as caught, track(CONTEXT, country_iso_code="ZZZ"):
+        pass
+    assert caught.value.message == (
+        "Unknown country for CodeCarbon at country_iso_code: 'ZZZ'. Give an ISO 3166 alpha-3 "
+        "code CodeCarbon knows, such as FRA or USA."
+    )

@@ -152,7 +152,7 @@ def test_missing_task_is_a_typed_error() -> None:
     with pytest.raises(ReportInvalidError) as caught:
         build_report(snap("windows-11-emi-codecarbon-3.3"), None)
     assert caught.value.message == (
-        "The report would be invalid at generate_report: task: required field is missing "
+        "The report would be invalid at the context: task: required field is missing "
         "(expected an object), header.publisher.confidentialityLevel: required field is "
         "missing (expected a string). Give the task, dataset and publisher in the context "
         "(`boamps init-context` writes one)."

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from conftest import shared
+from factories import make_report
 from hypothesis import HealthCheck, given, settings
 from strategies import reports as valid_reports
 from test_convert import CONTEXT, NEEDS_HARDWARE, PUBLIC_CSVS, WITH_HARDWARE, public_csv
@@ -43,6 +44,21 @@ def test_every_converted_public_report_round_trips(tmp_path: Path) -> None:
             assert json.dumps(back) == json.dumps(originals), name
 
 
+def test_empty_and_non_standard_values_come_back_exactly() -> None:
+    report = make_report()
+    report["task"]["algorithms"][0]["framework"] = ""
+    report["measures"][0]["extra"] = {"a": [1, "007"]}
+    report["measures"][0]["code"] = "007"
+    report["note"] = "=1+1"
+    report["header"]["publisher"] = {"confidentialityLevel": "public", "x_y": -5}
+    cells = flatten(report)
+    assert cells["task_algorithms_0_framework"] == "'"
+    assert cells["measures_0_extra"] == '{"a":[1,"007"]}'
+    assert cells["measures_0_code"] == '"007"'
+    assert cells["note"] == '"=1+1"'
+    assert unflatten(cells) == report
+
+
 def test_formula_cells_are_neutralised_and_restored() -> None:
     report = {
         "task": {"taskDescription": '=HYPERLINK("x")', "taskStage": "+1", "taskFamily": "'quoted"},
@@ -59,20 +75,17 @@ def test_formula_cells_are_neutralised_and_restored() -> None:
     assert unflatten(cells) == report
 
 
-def _prune(value: Any) -> Any:
-    """What a flat row cannot carry: empty strings, empty objects and lists."""
-    if isinstance(value, dict):
-        pruned = {k: _prune(v) for k, v in value.items()}
-        return {k: v for k, v in pruned.items() if v not in ("", {}, [])}
-    if isinstance(value, list):
-        pruned_items = [_prune(v) for v in value]
-        return [v for v in pruned_items if v not in ("", {}, [])]
-    return value
-
-
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(report=valid_reports(SchemaVersion.V1_1))
 def test_any_report_survives_the_flat_round_trip(report: dict[str, Any]) -> None:
-    expected = _prune(report)
-    assert unflatten(flatten(report)) == expected
+    assert unflatten(flatten(report)) == report
     assert all(isinstance(cell_text(v), str) for v in flatten(report).values())
+
+
+def test_line_breaks_inside_cells_survive_the_csv(tmp_path: Path) -> None:
+    report = make_report()
+    report["environment"] = {"country": "France", "location": "a\rb\nc\r\n"}
+    report["task"]["taskDescription"] = '\rstarts with CR, has, commas and "quotes"'
+    path = tmp_path / "flat.csv"
+    path.write_text(to_csv_text([report]), encoding="utf-8", newline="")
+    assert [c.report for c in convert(path)] == [report]

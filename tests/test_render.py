@@ -200,7 +200,7 @@ def test_statement_selection_and_latex() -> None:
 def test_statement_without_intensity_says_so() -> None:
     report = make_report()
     text = statement([report])
-    assert "no carbon intensity is stated, so the emissions are left out" in text
+    assert "The reports state no carbon intensity, so no emissions are given." in text
     assert "amounts to" not in text
 
 
@@ -265,3 +265,63 @@ def test_cli_summary_and_statement(tmp_path: Path, capsys: pytest.CaptureFixture
     assert [(r["group"], r["runs"]) for r in json.loads(out)] == [("2026-11", 3)]
     code, out, _ = run(capsys, "statement", "--format", "markdown", str(reports))
     assert code == 0 and out.startswith("**Energy and carbon footprint.**")
+
+
+def test_rounding_picks_the_unit_after_rounding() -> None:
+    assert [
+        units.significant(0.9996),
+        units.energy(0.9996),
+        units.duration(59.99),
+        units.power(999.9),
+        units.significant(1e30),
+    ] == ["1.00", "1.00 kWh", "1.00 min", "1.00 kW", "1.00e+30"]
+
+
+def test_unknown_durations_are_not_zero() -> None:
+    known = make_report()
+    known["measures"][0].update(powerConsumption=0.001, measurementDuration=100)
+    unknown = make_report()
+    unknown["measures"][0]["powerConsumption"] = 0.5
+    rows = summarise([known, unknown], "project")
+    assert rows[0]["duration_s"] == 100
+    assert rows[0]["mean_power_w"] == pytest.approx(36.0)  # the known report alone
+    text = render_reports([unknown], "text")
+    assert "Energy:     500 Wh in a time not stated" in text
+    assert "(2 runs, 1.67 min in total, 1 without a stated duration)" in statement([known, unknown])
+
+
+def test_version_1_0_units_are_converted() -> None:
+    from boamps_carbon.schema import SchemaVersion
+
+    report = make_report(SchemaVersion.V1_0)
+    report["measures"][0].update(unit="MWh", powerConsumption=12)
+    assert render_reports([report], "text").splitlines()[2].startswith("  Energy:     12.0 MWh")
+
+
+def test_template_runtime_errors_name_the_template(tmp_path: Path) -> None:
+    template = tmp_path / "zero.j2"
+    template.write_text("{{ t.runs }}\n{{ 1 / 0 }}\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        render_reports(example_reports(), "text", template)
+    assert caught.value.message == (
+        f"Template failed at {template} line 2: ZeroDivisionError: division by zero. Fix the "
+        "template."
+    )
+
+
+def test_output_that_cannot_be_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = ROOT / "examples" / "report.json"
+    assert run(capsys, "render", "-o", str(tmp_path), str(report)) == (
+        2,
+        "",
+        f"Error: Cannot write at {tmp_path}: Is a directory. Check that the path names "
+        "a file in a folder you can write to.\n",
+    )
+
+
+def test_tables_neutralise_the_report_id_in_every_table() -> None:
+    report = make_report()
+    report["header"]["reportId"] = "=HYPERLINK(1)"
+    files = tables([report])
+    assert files["reports.csv"].splitlines()[1].startswith("'=HYPERLINK(1)")
+    assert files["measures.csv"].splitlines()[1].startswith("'=HYPERLINK(1)")

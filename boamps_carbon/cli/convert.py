@@ -133,7 +133,7 @@ def _rejects_csv(conversions: list[Conversion]) -> str:
     for conversion in conversions:
         columns += [c for c in conversion.header if c not in columns]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["file", "row", "reason", *columns])
     for conversion in conversions:
         for rejected in conversion.rejected:

@@ -83,14 +83,18 @@ def run(args: argparse.Namespace) -> int:
         locate=args.locate,
         **options,
     )
-    with measured:
-        code = _run(command)
-    # the report is written whatever the command's fate; its exit code is ours
-    from ..tracking import write_report
-
-    assert measured.report is not None
-    path = write_report(measured.report, args.output)
-    print(f"wrote {path}", file=sys.stderr)
+    measured.output = args.output
+    code: int | None = None
+    try:
+        with measured:
+            code = _run(command)
+    except BoampsError as exc:
+        if code is None:
+            raise  # found before the command ran: a usage error
+        # the command ran: its exit code still wins; ours says only that the report failed
+        print(f"Error: {exc.message}", file=sys.stderr)
+        return code or 2
+    print(f"wrote {measured.path}", file=sys.stderr)
     return code
 
 
@@ -103,5 +107,12 @@ def _run(command: list[str]) -> int:
             file=sys.stderr,
         )
         return 127
+    except OSError as exc:  # found but not runnable, as a shell says with 126
+        print(
+            f"Error: Cannot run the command at boamps run: {command[0]}: "
+            f"{exc.strerror or exc}. Check that it is an executable file.",
+            file=sys.stderr,
+        )
+        return 126
     except KeyboardInterrupt:
         return 130

@@ -5,8 +5,11 @@ an intensity has no emissions, and the totals say how much energy that leaves un
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
+
+from ..validation.semantic import KWH_PER_UNIT
 
 
 @dataclass
@@ -18,7 +21,7 @@ class ReportFigures:
     family: str
     model: str
     energy_kwh: float
-    duration_s: float
+    duration_s: float | None  # None: a measure does not give its length
     intensity: float | None  # gCO2e/kWh
     country: str
     hardware: list[str]
@@ -32,19 +35,40 @@ class ReportFigures:
 
     @property
     def mean_power_w(self) -> float | None:
-        return self.energy_kwh * 3.6e6 / self.duration_s if self.duration_s > 0 else None
+        if not self.duration_s:
+            return None
+        return self.energy_kwh * 3.6e6 / self.duration_s
 
 
 def _number(value: Any) -> float:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            return float(value)
+        except OverflowError:
+            return math.inf
+    return 0.0
 
 
-def _duration(measures: list[dict[str, Any]]) -> float:
-    # measures of one window (one per component) share it; distinct windows add up
+def _duration(measures: list[dict[str, Any]]) -> float | None:
+    """Seconds measured, or None when a measure does not say: a missing length is unknown,
+    not zero. Measures of one window (one per component) share it; distinct windows add up."""
+    if not measures or any(
+        not isinstance(m.get("measurementDuration"), (int, float))
+        or isinstance(m.get("measurementDuration"), bool)
+        for m in measures
+    ):
+        return None
     windows = {
         (m.get("measurementDateTime"), _number(m.get("measurementDuration"))) for m in measures
     }
     return sum(length for _, length in windows)
+
+
+def _kwh(measure: dict[str, Any]) -> float:
+    # 1.0 reports name their unit (Wh, MJoule...); 1.1 reports are in kWh
+    unit = measure.get("unit", "kWh")
+    factor = KWH_PER_UNIT.get(unit, 1.0) if isinstance(unit, str) else 1.0
+    return _number(measure.get("powerConsumption")) * factor
 
 
 def component_label(component: dict[str, Any]) -> str:
@@ -103,7 +127,7 @@ def figures(report: dict[str, Any]) -> ReportFigures:
             or algorithm.get("algorithmType")
             or ""
         ),
-        energy_kwh=sum(_number(m.get("powerConsumption")) for m in measures),
+        energy_kwh=sum(_kwh(m) for m in measures),
         duration_s=_duration(measures),
         intensity=float(intensity) if isinstance(intensity, (int, float)) else None,
         country=str(env.get("country", "")),
@@ -118,7 +142,9 @@ def figures(report: dict[str, Any]) -> ReportFigures:
 class Totals:
     runs: int = 0
     energy_kwh: float = 0.0
-    duration_s: float = 0.0
+    duration_s: float = 0.0  # of the reports that give one
+    runs_without_duration: int = 0
+    energy_with_duration_kwh: float = 0.0
     emissions_kg: float = 0.0
     energy_with_intensity_kwh: float = 0.0
     hardware: list[str] = field(default_factory=list)
@@ -139,7 +165,10 @@ class Totals:
 
     @property
     def mean_power_w(self) -> float | None:
-        return self.energy_kwh * 3.6e6 / self.duration_s if self.duration_s > 0 else None
+        """Over the reports that give their duration only: energy and time must match."""
+        if self.duration_s <= 0:
+            return None
+        return self.energy_with_duration_kwh * 3.6e6 / self.duration_s
 
 
 def totals(items: list[ReportFigures]) -> Totals:
@@ -147,7 +176,11 @@ def totals(items: list[ReportFigures]) -> Totals:
     for item in items:
         result.runs += 1
         result.energy_kwh += item.energy_kwh
-        result.duration_s += item.duration_s
+        if item.duration_s is None:
+            result.runs_without_duration += 1
+        else:
+            result.duration_s += item.duration_s
+            result.energy_with_duration_kwh += item.energy_kwh
         if item.emissions_kg is not None:
             result.emissions_kg += item.emissions_kg
             result.energy_with_intensity_kwh += item.energy_kwh

@@ -11,6 +11,7 @@ removes exactly one and loses nothing.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -20,21 +21,31 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 _INTEGER = re.compile(r"-?\d+")
 
 
-def flatten(report: dict[str, Any]) -> dict[str, str]:
+def flatten(
+    report: dict[str, Any], version: str | SchemaVersion = DEFAULT_VERSION
+) -> dict[str, str]:
     cells: dict[str, str] = {}
-    _walk(report, "", cells)
+    _walk(report, "", cells, load_schema(parse_version(version)))
     return cells
 
 
-def _walk(value: Any, prefix: str, cells: dict[str, str]) -> None:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            _walk(item, f"{prefix}_{key}" if prefix else key, cells)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _walk(item, f"{prefix}_{index}", cells)
+def _walk(value: Any, prefix: str, cells: dict[str, str], schema: dict[str, Any] | None) -> None:
+    """Standard values by path; an empty container, or anything the schema does not know,
+    as one JSON cell, so that reading back needs no guess."""
+    if isinstance(value, (dict, list)) and value and schema is not None:
+        if isinstance(value, dict):
+            properties = schema.get("properties", {})
+            for key, item in value.items():
+                _walk(item, f"{prefix}_{key}" if prefix else key, cells, properties.get(key))
+        else:
+            for index, item in enumerate(value):
+                _walk(item, f"{prefix}_{index}", cells, schema.get("items", {}))
     elif value is not None:
-        cells[prefix] = cell_text(value)
+        cells[prefix] = cell_text(value) if schema is not None else json_cell(value)
+
+
+def json_cell(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def cell_text(value: Any) -> str:
@@ -42,8 +53,11 @@ def cell_text(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return repr(value)
+    if isinstance(value, (dict, list)):
+        return json_cell(value)
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    # "" would read back as no value at all: a lone quote stands for the empty text
+    return "'" + text if text == "" or text.startswith(FORMULA_STARTS) else text
 
 
 def column_order(columns: list[str], version: str | SchemaVersion = DEFAULT_VERSION) -> list[str]:
@@ -99,7 +113,7 @@ def unflatten(
         if text == "" or name in ("", None):
             continue
         path, rest = _resolve(name.split("_"), schema)
-        leaf = _schema_at(schema, path) if not rest else {}
+        leaf = _schema_at(schema, path) if not rest else None
         keys: list[str | int] = [*path, rest] if rest else list(path)
         _put(report, keys, _typed(text, leaf))
     return _lists(report)
@@ -112,8 +126,12 @@ def _schema_at(schema: dict[str, Any], path: list[str | int]) -> dict[str, Any]:
     return node
 
 
-def _typed(text: str, leaf: dict[str, Any]) -> Any:
+def _typed(text: str, leaf: dict[str, Any] | None) -> Any:
+    if leaf is None:  # a non-standard field, written as JSON
+        return _guess(text)
     kind = leaf.get("type")
+    if kind in ("object", "array"):
+        return _guess(text)
     if kind in ("number", "integer"):
         try:
             return int(text) if _INTEGER.fullmatch(text) else float(text)
@@ -127,15 +145,10 @@ def _typed(text: str, leaf: dict[str, Any]) -> Any:
 
 
 def _guess(text: str) -> Any:
-    # a non-standard field: no schema says its type
-    if _INTEGER.fullmatch(text):
-        return int(text)
-    if text in ("true", "false"):
-        return text == "true"
     try:
-        return float(text)
+        return json.loads(text)
     except ValueError:
-        return text
+        return text  # not written by us: kept as text
 
 
 def _put(report: dict[str, Any], keys: list[str | int], value: Any) -> None:
@@ -154,23 +167,13 @@ def _lists(node: Any) -> Any:
 
 
 def is_flat_header(columns: list[str]) -> bool:
-    """A header written by a BoAmps flattener: every name starts with a report section."""
-    sections = (
-        "header_",
-        "task_",
-        "measures_",
-        "system_",
-        "software_",
-        "infrastructure_",
-        "environment_",
-        "quality",
-    )
-    named = [c for c in columns if c]
-    return (
-        bool(named)
-        and all(c.startswith(sections) for c in named)
-        and any(c.startswith("measures_") for c in named)
-    )
+    """A header written by a BoAmps flattener: measures as columns, and none of the columns
+    every CodeCarbon file has."""
+    return any(c.startswith("measures_0_") for c in columns) and not {
+        "timestamp",
+        "duration",
+        "energy_consumed",
+    } & set(columns)
 
 
 def to_csv_text(
@@ -186,7 +189,8 @@ def to_csv_text(
         seen.update(dict.fromkeys(row))
     columns = column_order(list(seen), version)
     out = io.StringIO()
-    writer = csv.DictWriter(out, columns, lineterminator="\n", restval="")
+    # CRLF, as RFC 4180 says: the csv module then quotes a lone CR inside a cell too
+    writer = csv.DictWriter(out, columns, lineterminator="\r\n", restval="")
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue()

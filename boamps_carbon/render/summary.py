@@ -11,6 +11,7 @@ from typing import Any
 from ..errors import InputError
 from . import units
 from .figures import ReportFigures, figures, totals
+from .flat import cell_text
 
 GROUPS: dict[str, Callable[[ReportFigures], str]] = {
     "project": lambda f: f.project,
@@ -72,9 +73,12 @@ def as_text(rows: list[dict[str, Any]], by: str) -> str:
 
 def as_csv(rows: list[dict[str, Any]]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(out, COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows({k: ("" if v is None else v) for k, v in r.items()} for r in rows)
+    writer.writerows(
+        {k: ("" if v is None else cell_text(v) if k == "group" else v) for k, v in r.items()}
+        for r in rows
+    )
     return out.getvalue()
 
 

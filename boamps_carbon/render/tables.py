@@ -7,7 +7,7 @@ import csv
 import io
 from typing import Any
 
-from .flat import flatten
+from .flat import cell_text, flatten
 
 # table -> where its rows are in a report
 ENTITIES: dict[str, tuple[str, ...]] = {
@@ -43,7 +43,7 @@ def _csv(rows: list[dict[str, str]], first: list[str]) -> str:
     for row in rows:
         columns += [c for c in row if c not in columns]
     out = io.StringIO()
-    writer = csv.DictWriter(out, columns, lineterminator="\n", restval="")
+    writer = csv.DictWriter(out, columns, lineterminator="\r\n", restval="")
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue()
@@ -57,7 +57,7 @@ def tables(reports: list[dict[str, Any]]) -> dict[str, str]:
     for name, place in ENTITIES.items():
         rows = []
         for report in reports:
-            report_id = str((report.get("header") or {}).get("reportId", ""))
+            report_id = cell_text((report.get("header") or {}).get("reportId", ""))
             for index, item in enumerate(_items(report, place)):
                 if isinstance(item, dict):
                     rows.append({"reportId": report_id, "index": str(index), **flatten(item)})

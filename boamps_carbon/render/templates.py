@@ -70,9 +70,12 @@ def render(
     folder, name = (path.parent, path.name) if user_template else (templates_dir(), str(template))
     try:
         return str(environment(folder, html).get_template(name).render(**variables))
-    except jinja2.TemplateNotFound:
+    except jinja2.TemplateNotFound as exc:
         raise InputError(
-            "Template not found", str(folder / name), "no such file", "Check the --template path."
+            "Template not found",
+            str(folder / str(exc.name)),
+            "no such file",
+            "Check the --template path and what it includes.",
         ) from None
     except jinja2.TemplateSyntaxError as exc:
         raise InputError(
@@ -87,6 +90,20 @@ def render(
             _template_place(name),
             exc.message,
             "Use the variables the built-in templates use.",
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            "Template is not UTF-8",
+            str(folder / name),
+            str(exc.reason),
+            "Save the template as UTF-8.",
+        ) from None
+    except Exception as exc:  # the template's own code failed: say where, not a traceback
+        raise InputError(
+            "Template failed",
+            _template_place(name),
+            f"{type(exc).__name__}: {exc}",
+            "Fix the template.",
         ) from None
 
 

@@ -10,20 +10,20 @@ MASS_UNITS = [(1e3, "t"), (1.0, "kg"), (1e-3, "g")]
 
 
 def significant(value: float, digits: int = 3) -> str:
-    """12345 -> 12300, 0.0012345 -> 0.00123; no exponent, no trailing zeros after a point."""
+    """12345 -> 12300, 0.0012345 -> 0.00123, 0.9996 -> 1.00; beyond 1e15, an exponent."""
     if value == 0 or not math.isfinite(value):
         return "0" if value == 0 else str(value)
-    exponent = math.floor(math.log10(abs(value)))
-    decimals = max(digits - 1 - exponent, 0)
-    rounded = round(value, decimals)
-    if decimals == 0:
-        return str(int(rounded))
+    rounded = float(f"{value:.{digits}g}")  # round first: 0.9996 becomes 1.00, not 1.000
+    if abs(rounded) >= 1e15 or abs(rounded) < 1e-12:
+        return f"{rounded:.{digits - 1}e}"
+    decimals = max(digits - 1 - math.floor(math.log10(abs(rounded))), 0)
     return f"{rounded:.{decimals}f}"
 
 
 def _scaled(value: float, units: list[tuple[float, str]]) -> str:
+    rounded = float(f"{value:.3g}") if math.isfinite(value) else value
     for size, unit in units:
-        if abs(value) >= size:
+        if abs(rounded) >= size:
             return f"{significant(value / size)} {unit}"
     size, unit = units[-1]
     return f"{significant(value / size)} {unit}"
@@ -38,13 +38,18 @@ def mass(kg: float) -> str:
     return _scaled(kg, MASS_UNITS) + " CO2e"
 
 
-def duration(seconds: float) -> str:
-    if seconds < 60:
+def duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "a time not stated"
+    # the unit is chosen on the rounded figure: 59.99 s reads 1.00 min, not 60.0 s
+    rounded = float(f"{seconds:.3g}") if math.isfinite(seconds) else seconds
+    if rounded < 60:
         return f"{significant(seconds)} s"
-    if seconds < 3600:
+    if float(f"{seconds / 60:.3g}") < 60:
         return f"{significant(seconds / 60)} min"
     return f"{significant(seconds / 3600)} h"
 
 
 def power(watts: float) -> str:
-    return f"{significant(watts / 1000)} kW" if watts >= 1000 else f"{significant(watts)} W"
+    rounded = float(f"{watts:.3g}") if math.isfinite(watts) else watts
+    return f"{significant(watts / 1000)} kW" if rounded >= 1000 else f"{significant(watts)} W"

@@ -79,6 +79,10 @@ def read_documents(name: str) -> Iterator[ReportDocument]:
         yield from _json_lines(label, data)
         return
     value, problems = parse_json_bytes(data)
+    if name == STDIN and problems and "extra data" in problems[0].message:
+        # several JSON values, one per line, as `convert -o -` writes: JSON Lines
+        yield from _json_lines(label, data)
+        return
     yield ReportDocument(label, None, value, problems)
 
 

@@ -36,7 +36,10 @@ Rule = Callable[[dict[str, Any]], Iterator[Problem]]
 
 def _number(value: Any) -> float | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # an integer beyond any float: no rule can use it
+            return None
     return None
 
 
