@@ -128,6 +128,11 @@ def merge(base: dict[str, Any], overlay: dict[str, Any]) -> None:
             merge(current, value)
         elif isinstance(current, KeyedList) and isinstance(value, list):
             _merge_list(current, value, MERGE_KEYS.get(key))
+        elif isinstance(current, list) and isinstance(value, list) and key in MERGE_KEYS:
+            # an earlier layer's plain list (the CSV had none): merge into it all the same
+            keyed = KeyedList((f"layer-{i}", item) for i, item in enumerate(current))
+            _merge_list(keyed, value, MERGE_KEYS[key])
+            base[key] = keyed
         else:
             base[key] = json_copy(value)
 
@@ -142,7 +147,11 @@ def _merge_list(current: KeyedList, items: list[Any], match_on: str | None) -> N
         if not isinstance(item, dict):
             continue
         if match_on is not None:
-            same = [k for k, e in current.items() if e.get(match_on) == item.get(match_on)]
+            same = [
+                k
+                for k, e in current.items()
+                if isinstance(e, dict) and e.get(match_on) == item.get(match_on)
+            ]
             key = same[0] if same and match_on in item else f"context-{index}"
         else:
             key = keys[index] if index < len(keys) else f"context-{index}"

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 from uuid import uuid5
 
-from .assemble import assemble
+from .assemble import Assembled, assemble
 from .context import Context, load_context
 from .errors import InputError
-from .fieldmap import FieldEngine, FieldTable, RowError, load_field_table
+from .fieldmap import FieldEngine, FieldTable, load_field_table
 from .fieldmap.transforms import REPORT_ID_NAMESPACE, RunContext
 from .render.flat import unflatten
 from .schema import DEFAULT_VERSION, SchemaVersion, parse_version
@@ -89,6 +89,16 @@ class Conversion:
             self.layout = detect(self.header)
             self._check_layout()
             self._unique_ids = _unique_run_ids(self.header, records)
+        if self.group_by is not None and self.group_by not in self.header:
+            raise InputError(
+                "No such column to group by",
+                self.path,
+                self.group_by,
+                "Choose a column the CSV has.",
+            )
+        # everything that can stop the whole file is found now, before any output
+        self._field_engine = self._engine()
+        self._check_first_row()
 
     @property
     def path(self) -> str:
@@ -126,16 +136,11 @@ class Conversion:
         """One report per group of rows: the first row's report with every row's measures."""
         assert self.group_by is not None
         column = _index(self.header, self.group_by)
-        if column < 0:
-            raise InputError(
-                "No such column to group by",
-                self.path,
-                self.group_by,
-                "Choose a column the CSV has.",
-            )
         groups: dict[str, list[ConvertedRow]] = {}
         for converted in rows:
-            groups.setdefault(self._values[converted.row][column].strip(), []).append(converted)
+            # rows without a key are runs of their own, not one group of strangers
+            key = self._values[converted.row][column].strip() or f"\0row {converted.row}"
+            groups.setdefault(key, []).append(converted)
         for key, members in groups.items():
             report = members[0].report
             report["measures"] = [m for member in members for m in member.report["measures"]]
@@ -148,47 +153,65 @@ class Conversion:
             ) or header.get("reportDatetime")
             yield ConvertedRow(members[0].row, report)
 
-    def _rows(self) -> Iterator[ConvertedRow]:
-        engine = self._engine()
+    def _check_first_row(self) -> None:
+        engine = self._field_engine
         run = RunContext(engine.options, self._scan.sha256, self._unique_ids)
-        checked = False
-        project_column = _index(self.header, "project_name")
         with self.source.open() as text:
             _, records = read_records(text, self.path)
             for record in records:
-                built = self._build(record, engine, run, project_column)
+                if record.reason:
+                    continue
+                try:
+                    done = self._make(record, engine, run)
+                except ValueError:
+                    continue  # that row will be rejected; the next one tells about the file
+                self._preflight(done.report, done.errors, engine)
+                return
+
+    def _rows(self) -> Iterator[ConvertedRow]:
+        engine = self._field_engine
+        run = RunContext(engine.options, self._scan.sha256, self._unique_ids)
+        with self.source.open() as text:
+            _, records = read_records(text, self.path)
+            for record in records:
+                built = self._build(record, engine, run)
                 if built is None:
                     continue
                 report, problems = built
-                if not checked:
-                    self._preflight(report, problems, engine)
-                    checked = True
                 if self._accept(record, problems):
                     self.converted += 1
                     if self.group_by is not None:
                         self._values[record.row] = record.values
                     yield ConvertedRow(record.row, report)
 
+    def _make(self, record: Record, engine: FieldEngine, run: RunContext) -> Assembled:
+        """The report of one row; raises ValueError (a RowError) for values it cannot take."""
+        run.line = record.row
+        if self.layout is not None and self.layout.layout is FLAT:
+            built = unflatten(dict(zip(self.header, record.values, strict=True)), self.version)
+        else:
+            built = engine.build(record.values, run)
+        column = self._project_column
+        project = record.values[column].strip() if column >= 0 else None
+        return assemble(built, self.context, project, engine, run, self.version)
+
     def _build(
-        self, record: Record, engine: FieldEngine, run: RunContext, project_column: int
+        self, record: Record, engine: FieldEngine, run: RunContext
     ) -> tuple[dict[str, Any], list[Problem]] | None:
         if record.reason:
             self._reject(record, record.reason)
             return None
-        run.line = record.row
         try:
-            built = (
-                unflatten(dict(zip(self.header, record.values, strict=True)), self.version)
-                if self.layout is not None and self.layout.layout is FLAT
-                else engine.build(record.values, run)
-            )
-        except RowError as exc:
+            done = self._make(record, engine, run)
+        except ValueError as exc:
             self._reject(record, str(exc))
             return None
-        project = record.values[project_column].strip() if project_column >= 0 else None
-        done = assemble(built, self.context, project, engine, run, self.version)
         self.warnings += [RowWarning(record.row, message) for message in done.warnings]
         return done.report, done.errors
+
+    @property
+    def _project_column(self) -> int:
+        return _index(self.header, "project_name")
 
     def _accept(self, record: Record, problems: list[Problem]) -> bool:
         if problems:
@@ -204,8 +227,15 @@ class Conversion:
         self, report: dict[str, Any], problems: list[Problem], engine: FieldEngine
     ) -> None:
         """Fields missing from the first report that no row could ever give stop the run."""
-        fed = _fed_paths(engine)
-        missing = [p for p in problems if p.code == "required" and not _is_fed(p.path, fed)]
+        flat = self.layout is not None and self.layout.layout is FLAT
+        fed = _flat_paths(self.header) if flat else _fed_paths(engine)
+        kinds = _fed_component_types(engine)
+        missing = [
+            p
+            for p in problems
+            if p.code == "required"
+            and (not _is_fed(p.path, fed) or _from_context(p.path, report, kinds))
+        ]
         if missing:
             names = ", ".join(p.path for p in missing)
             raise MissingFieldsError("Missing required fields", "context", names, INIT_HINT)
@@ -228,6 +258,34 @@ def _fed_paths(engine: FieldEngine) -> set[str]:
             prefix = ".".join(parts[:end])
             fed.update((prefix, prefix.removesuffix("[]")))
     return fed
+
+
+def _flat_paths(header: list[str]) -> set[str]:
+    """What a flat CSV's columns can fill: each column's path and the objects above it."""
+    fed: set[str] = set()
+    for column in header:
+        parts = [p for p in re.sub(r"_(\d+)(?=_|$)", r"[]", column).split("_") if p]
+        for end in range(1, len(parts) + 1):
+            prefix = ".".join(parts[:end]).replace(".[]", "[]")
+            fed.update((prefix, prefix.removesuffix("[]")))
+    return fed
+
+
+def _fed_component_types(engine: FieldEngine) -> set[str]:
+    """The component types the field table builds (cpu, gpu, ram for CodeCarbon's)."""
+    found = re.findall(r"components\[([^\]]+)\]", " ".join(engine.possible_paths()))
+    return set(found)
+
+
+def _from_context(path: str, report: dict[str, Any], kinds: set[str]) -> bool:
+    """A component that no CSV row builds (the context's own): its gaps stay for every row."""
+    match = re.match(r"infrastructure\.components\[(\d+)\]", path)
+    if match is None:
+        return False
+    components = (report.get("infrastructure") or {}).get("components") or []
+    index = int(match[1])
+    kind = components[index].get("componentType") if index < len(components) else None
+    return kind not in kinds
 
 
 def _is_fed(path: str, fed: set[str]) -> bool:

@@ -53,8 +53,22 @@ class ReportWriter:
         self._handle: IO[str] | None = None
         if target == STDOUT:
             return
-        path = Path(target)
+        try:
+            self._open(Path(target))
+        except OSError as exc:
+            self.abort()
+            raise _cannot_write(target, exc) from None
+
+    def _open(self, path: Path) -> None:
+        target = str(path)
         if target.endswith(".jsonl"):
+            if path.is_dir():
+                raise InputError(
+                    "Output is a folder",
+                    target,
+                    "not a .jsonl file",
+                    "Give a file name ending in .jsonl.",
+                )
             self._check_free(path)
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -107,6 +121,13 @@ class ReportWriter:
         return name
 
     def commit(self) -> list[Path]:
+        try:
+            return self._commit()
+        except OSError as exc:
+            self.abort()
+            raise _cannot_write(self.target, exc) from None
+
+    def _commit(self) -> list[Path]:
         if self.target == STDOUT or self._staging is None:
             return []
         if self._handle is not None:
@@ -140,3 +161,12 @@ class ReportWriter:
                 shutil.rmtree(self._staging, ignore_errors=True)
             else:
                 self._staging.unlink(missing_ok=True)
+
+
+def _cannot_write(target: str, exc: OSError) -> InputError:
+    return InputError(
+        "Cannot write",
+        target,
+        exc.strerror or str(exc),
+        "Check that -o names a folder or file you can write to.",
+    )

@@ -288,7 +288,7 @@ def test_bad_fieldmap_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFix
     ) == (
         2,
         "",
-        f"Error: Unknown transform at {table}:2: 'guess'. Use one of: assume, constant, "
+        f"Error: Unknown transform at {table}:2: 'guess'. Use one of: assume, constant, count, "
         "datetime, duration, energy, extract, integer, lookup, number, option, ratio, "
         "report_id, require, round, scale, start_time, text.\n",
     )

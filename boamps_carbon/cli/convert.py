@@ -6,9 +6,12 @@ import argparse
 import csv
 import io
 import sys
+import tempfile
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..errors import InputError
 from ..io import atomic_write_text
 from ..schema import DEFAULT_VERSION, SchemaVersion
 from ..writers import DEFAULT_FOLDER, STDOUT
@@ -74,6 +77,8 @@ def run(args: argparse.Namespace) -> int:
     from ..convert import convert
     from ..writers import ReportWriter
 
+    if args.rejects:
+        _check_rejects_path(args)
     conversions = [
         convert(
             path,
@@ -104,6 +109,42 @@ def run(args: argparse.Namespace) -> int:
         atomic_write_text(args.rejects, _rejects_csv(conversions))
     _summary(conversions, args, writer.count)
     return 1 if any(c.rejected for c in conversions) else 0
+
+
+def _check_rejects_path(args: argparse.Namespace) -> None:
+    """--rejects is checked before any work, so that it cannot fail after the reports."""
+    rejects = Path(args.rejects)
+    if args.output != STDOUT and rejects.resolve() == Path(args.output).resolve():
+        raise InputError(
+            "--rejects and -o are the same file",
+            "--rejects",
+            args.rejects,
+            "Give the rejects their own file.",
+        )
+    if rejects.is_dir():
+        raise InputError(
+            "--rejects is a folder",
+            "--rejects",
+            args.rejects,
+            "Give a file name, such as rejects.csv.",
+        )
+    if rejects.exists() and not args.force:
+        raise InputError(
+            "Rejects file exists",
+            args.rejects,
+            "not overwritten",
+            "Use --force to replace it, or choose another --rejects.",
+        )
+    try:
+        rejects.parent.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=rejects.parent).close()
+    except OSError as exc:
+        raise InputError(
+            "Cannot write",
+            args.rejects,
+            exc.strerror or str(exc),
+            "Check that --rejects names a file in a folder you can write to.",
+        ) from None
 
 
 class Progress:

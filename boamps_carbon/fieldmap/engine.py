@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from ..errors import InputError
 from .table import FieldRow, FieldTable
-from .transforms import TRANSFORMS, Apply, RunContext, parse_number
+from .transforms import TRANSFORMS, Apply, RunContext, compile_pattern, parse_number
 
 Steps = tuple[tuple[str, str | None], ...]
 Condition = Callable[[Sequence[str], RunContext], bool]
@@ -33,6 +33,21 @@ def _when_columns(row: FieldRow) -> set[str]:
         if text.strip() and match and not match["negate"]:  # an absent column is empty
             names.add(match["name"])
     return names
+
+
+def _check_paths(table: FieldTable) -> None:
+    """A value cannot also hold fields: `system.os` and `system.os.name` cannot both be."""
+    values = {row.steps: row for row in table.rows if row.transform != "require"}
+    for steps, row in values.items():
+        for end in range(1, len(steps)):
+            other = values.get(steps[:end])
+            if other is not None:
+                raise InputError(
+                    "Field path inside a value",
+                    row.origin,
+                    repr(row.path),
+                    f"{other.path} (at {other.origin}) is a value, not an object.",
+                )
 
 
 class KeyedList(dict[str, Any]):
@@ -137,6 +152,7 @@ class FieldEngine:
         for row in table.rows:
             if row.transform == "require":
                 self._add_requirement(row)
+        _check_paths(table)
         compiled = [self._compile(r) for r in table.rows if r.transform != "require"]
         usable = [c for c in compiled if c is not None]
         self._fields = [c for c in usable if c.row.transform != "assume"]
@@ -196,24 +212,50 @@ class FieldEngine:
                 "Write column, !column, column=value, column>number...",
             )
         name, op, expected = match["name"], match["op"], match["value"]
+        negate = bool(match["negate"])
         if name in self.options:  # an option of the run: settled once for the whole file
-            actual = self.options[name]
-            return actual == expected if op == "=" else actual != expected
-        index = self._position.get(name, -1)
+            return self._option_term(name, op, expected, row) != negate
+        test = self._column_test(self._position.get(name, -1), name, op, expected, row)
+        if negate:
+            return lambda values, run: not test(values, run)
+        return test
 
+    def _option_term(self, name: str, op: str | None, expected: str, row: FieldRow) -> bool:
+        actual = self.options[name]
+        if op is None:
+            return actual != ""
+        if op not in ("=", "!="):
+            raise InputError(
+                "Options compare with = or != only",
+                row.origin,
+                f"{name}{op}{expected}",
+                f"Write {name}=VALUE or {name}!=VALUE.",
+            )
+        return (actual == expected) == (op == "=")
+
+    def _column_test(
+        self, index: int, name: str, op: str | None, expected: str, row: FieldRow
+    ) -> Condition:
         def value_of(values: Sequence[str]) -> str:
             return values[index].strip() if 0 <= index < len(values) else ""
 
         if op is None:
-            empty_wanted = bool(match["negate"])
-            return lambda values, run: (value_of(values) == "") == empty_wanted
+            return lambda values, run: value_of(values) != ""
         if op == "~":
-            pattern = re.compile(expected, re.IGNORECASE)
+            pattern = compile_pattern(expected, row.origin)
             return lambda values, run: pattern.search(value_of(values)) is not None
         if op in ("=", "!="):
             wanted = expected.lower()
             return lambda values, run: (value_of(values).lower() == wanted) == (op == "=")
-        limit = float(expected)
+        try:
+            limit = float(expected)
+        except ValueError:
+            raise InputError(
+                "Expected a number to compare with",
+                row.origin,
+                f"{name}{op}{expected}",
+                "Write column>0 or column<100.",
+            ) from None
 
         def compare(values: Sequence[str], run: RunContext) -> bool:
             number = parse_number(value_of(values), name)

@@ -15,13 +15,13 @@ _FIELD = re.compile(r"\{(\w+)(?::(lower|upper))?\}")
 
 
 @cache
-def _rows(table: str) -> tuple[dict[str, str], ...]:
+def _rows(table: str, origin: str) -> tuple[dict[str, str], ...]:
     path = schemas_dir() / "tables" / f"{table}.csv"
     if not path.is_file():
         raise InputError(
             "Unknown pattern table",
-            table,
-            str(path),
+            origin,
+            repr(table),
             "Name a file of schemas/tables/ without .csv.",
         )
     with open(path, encoding="utf-8", newline="") as handle:
@@ -46,7 +46,7 @@ def lookup_table(spec: str, origin: str) -> Callable[[str], str | None]:
         )
     table, field = parts[0], parts[-1]
     kind = parts[1] if len(parts) == 3 else None
-    rows = [r for r in _rows(table) if kind is None or r.get("kind") == kind]
+    rows = [r for r in _rows(table, origin) if kind is None or r.get("kind") == kind]
     if rows and field not in rows[0]:
         known = ", ".join(k for k in rows[0] if k not in ("kind", "pattern"))
         raise InputError("Unknown lookup field", origin, repr(field), f"Use one of: {known}.")

@@ -16,6 +16,7 @@ from collections.abc import Callable, Container
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..errors import InputError
 from .lookup import lookup_table
 from .table import FieldRow
 
@@ -50,16 +51,42 @@ def _column(row: FieldRow, index: int = 0) -> str:
     return row.sources[index] if len(row.sources) > index else "?"
 
 
+# what a CSV number may look like: Python's float() also takes "1_0", "nan" and other scripts'
+# digits, which no CodeCarbon file holds
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+
+
 def parse_number(text: str, column: str) -> float | None:
     if text == "":
         return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise RowError(f"expected a number in column {column}, got {text!r}") from None
+    if not _NUMBER.fullmatch(text):
+        raise RowError(f"expected a number in column {column}, got {text!r}")
+    value = float(text)
     if not math.isfinite(value):
-        raise RowError(f"expected a finite number in column {column}, got {text!r}")
+        raise RowError(f"expected a number JSON can hold in column {column}, got {text!r}")
     return value
+
+
+def finite(value: float, what: str) -> float:
+    """A computed value, or a RowError when the arithmetic left the range JSON can hold."""
+    if not math.isfinite(value):
+        raise RowError(f"{what} is out of range")
+    return value
+
+
+def argument_number(row: FieldRow, default: float | None = None) -> float:
+    """The row's argument as a number, or an error naming the field table's line."""
+    if row.argument == "" and default is not None:
+        return default
+    try:
+        return float(row.argument)
+    except ValueError:
+        raise InputError(
+            "Expected a number as argument",
+            row.origin,
+            repr(row.argument),
+            f"Give the {row.transform} transform a number.",
+        ) from None
 
 
 def parse_timestamp(text: str, column: str) -> datetime | None:
@@ -134,19 +161,42 @@ def make_integer(row: FieldRow) -> Apply:
     return apply
 
 
+def make_count(row: FieldRow) -> Apply:
+    """A whole number of 0 or more: how many CPUs, GPUs..."""
+    integer, column = make_integer(row), _column(row)
+
+    def apply(values: Values, run: RunContext) -> int | None:
+        value = integer(values, run)
+        if value is not None and value < 0:
+            raise RowError(f"expected a count of 0 or more in column {column}, got {values[0]!r}")
+        return value
+
+    return apply
+
+
 def make_scale(row: FieldRow) -> Apply:
-    factor, column = float(row.argument), _column(row)
+    factor, column = argument_number(row), _column(row)
 
     def apply(values: Values, run: RunContext) -> float | None:
         value = parse_number(values[0], column)
-        return None if value is None else significant(value * factor)
+        if value is None:
+            return None
+        return significant(finite(value * factor, f"column {column} times {factor:g}"))
 
     return apply
 
 
 def make_round(row: FieldRow) -> Apply:
     """A number rounded to `argument` decimals; 0 decimals gives an integer."""
-    digits, column = int(row.argument or 0), _column(row)
+    digits, column = argument_number(row, 0), _column(row)
+    if not digits.is_integer() or digits < 0:
+        raise InputError(
+            "Expected a number of decimals",
+            row.origin,
+            repr(row.argument),
+            "Give round a whole number of 0 or more.",
+        )
+    digits = int(digits)
 
     def apply(values: Values, run: RunContext) -> float | int | None:
         value = parse_number(values[0], column)
@@ -158,14 +208,18 @@ def make_round(row: FieldRow) -> Apply:
 
 
 def make_ratio(row: FieldRow) -> Apply:
-    factor = float(row.argument or 1)
+    """The ratio of two quantities of 0 or more (emissions per energy), times the argument."""
+    factor = argument_number(row, 1.0)
     top, bottom = _column(row, 0), _column(row, 1)
 
     def apply(values: Values, run: RunContext) -> float | None:
         numerator, denominator = parse_number(values[0], top), parse_number(values[1], bottom)
         if numerator is None or not denominator:
             return None
-        return significant(numerator / denominator * factor)
+        for value, column in ((numerator, top), (denominator, bottom)):
+            if value < 0:
+                raise RowError(f"expected a value of 0 or more in column {column}, got {value:g}")
+        return significant(finite(numerator / denominator * factor, f"{top} / {bottom}"))
 
     return apply
 
@@ -175,7 +229,7 @@ def make_datetime(row: FieldRow) -> Apply:
 
     def apply(values: Values, run: RunContext) -> str | None:
         moment = parse_timestamp(values[0], column)
-        return None if moment is None else moment.strftime(BOAMPS_DATETIME)
+        return None if moment is None else to_second(moment, column)
 
     return apply
 
@@ -189,17 +243,29 @@ def make_start_time(row: FieldRow) -> Apply:
         seconds = parse_number(values[1], length_column)
         if end is None or seconds is None:
             return None
-        start = end - timedelta(seconds=seconds)
-        # CodeCarbon writes whole seconds: round the start to the nearest one
-        return (start + timedelta(microseconds=500_000)).strftime(BOAMPS_DATETIME)
+        try:
+            start = end - timedelta(seconds=seconds)
+        except OverflowError:
+            raise RowError(
+                f"the start of the run ({end_column} minus {length_column}) is before year 1"
+            ) from None
+        return to_second(start, end_column)
 
     return apply
+
+
+def to_second(moment: datetime, column: str) -> str:
+    """BoAmps datetimes are whole seconds: the nearest one."""
+    try:
+        return (moment + timedelta(microseconds=500_000)).strftime(BOAMPS_DATETIME)
+    except OverflowError:
+        raise RowError(f"the date in column {column} is out of range") from None
 
 
 def make_report_id(row: FieldRow) -> Apply:
     def apply(values: Values, run: RunContext) -> str:
         if values[0] in run.unique_run_ids:
-            return values[0]
+            return values[0].lower()
         return str(uuid.uuid5(REPORT_ID_NAMESPACE, f"{run.file_hash}:{run.line}"))
 
     return apply
@@ -211,19 +277,26 @@ def make_option(row: FieldRow) -> Apply:
 
 def make_extract(row: FieldRow) -> Apply:
     """The first group of a regular expression found in the value, as a number if it is one."""
-    pattern = re.compile(row.argument, re.IGNORECASE)
+    pattern = compile_pattern(row.argument, row.origin)
 
     def apply(values: Values, run: RunContext) -> Any:
         match = pattern.search(values[0])
         if match is None:
             return None
         found = match.group(1) if pattern.groups else match.group(0)
-        try:
+        if _NUMBER.fullmatch(found) and math.isfinite(float(found)):
             return _number_or_int(float(found))
-        except ValueError:
-            return found
+        return found
 
     return apply
+
+
+def compile_pattern(text: str, origin: str) -> re.Pattern[str]:
+    try:
+        return re.compile(text, re.IGNORECASE)
+    except re.error as exc:
+        raise InputError("Bad regular expression", origin, repr(text),
+                         f"{str(exc).capitalize()}: fix the pattern.") from None
 
 
 def make_lookup(row: FieldRow) -> Apply:
@@ -247,6 +320,7 @@ TRANSFORMS: dict[str, Callable[[FieldRow], Apply]] = {
     "energy": make_non_negative("an energy"),
     "duration": make_non_negative("a duration"),
     "integer": make_integer,
+    "count": make_count,
     "scale": make_scale,
     "round": make_round,
     "ratio": make_ratio,

@@ -12,6 +12,7 @@ removes exactly one and loses nothing.
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 
@@ -134,9 +135,10 @@ def _typed(text: str, leaf: dict[str, Any] | None) -> Any:
         return _guess(text)
     if kind in ("number", "integer"):
         try:
-            return int(text) if _INTEGER.fullmatch(text) else float(text)
+            number = int(text) if _INTEGER.fullmatch(text) else float(text)
         except ValueError:
             return text  # kept as it is, so that validation can say what is wrong
+        return number if math.isfinite(number) else text
     if kind == "boolean" and text in ("true", "false"):
         return text == "true"
     if kind == "string" or (kind is None and text.startswith("'")):
@@ -155,6 +157,14 @@ def _put(report: dict[str, Any], keys: list[str | int], value: Any) -> None:
     node: Any = report
     for key in keys[:-1]:
         node = node.setdefault(key, {})  # list indexes are dict keys until _lists
+        if not isinstance(node, dict):
+            raise ValueError(
+                f"column {'_'.join(map(str, keys))} puts a value inside another column's value"
+            )
+    if isinstance(node.get(keys[-1]), dict):
+        raise ValueError(
+            f"column {'_'.join(map(str, keys))} holds a value where other columns put fields"
+        )
     node[keys[-1]] = value
 
 

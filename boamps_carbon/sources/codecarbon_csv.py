@@ -72,20 +72,22 @@ def scan_file(path: Path) -> Scan:
 
 
 def open_text(path: Path, scan: Scan) -> IO[str]:
-    # cp1252 leaves five bytes undefined; those are read as the same code points so that
-    # a stray one costs a wrong character, not the file
+    # cp1252 leaves five bytes undefined; a stray one is read as U+FFFD: it costs one
+    # character, not the file
     errors = "strict" if scan.encoding.startswith("utf-8") else "replace"
     return open(path, encoding=scan.encoding, errors=errors, newline="")
 
 
 def read_records(text: IO[str], label: str) -> tuple[list[str], Iterator[Record]]:
     """The header, then every data row in order (blank lines are not rows)."""
-    reader = csv.reader(text)
+    # strict: an unterminated quote is an error at its line, not the rest of the file read
+    # as one field
+    reader = csv.reader(text, strict=True)
     header: list[str] | None = None
     try:
         for row in reader:
             if any(cell.strip() for cell in row):
-                header = [cell.strip().lstrip("\ufeff") for cell in row]
+                header = [_clean(cell) for cell in row]
                 break
     except (csv.Error, UnicodeDecodeError) as exc:
         raise InputError(
@@ -98,7 +100,20 @@ def read_records(text: IO[str], label: str) -> tuple[list[str], Iterator[Record]
         raise InputError(
             "Empty CSV file", label, "no header row", "Pass a CodeCarbon emissions.csv."
         )
+    repeated = sorted({name for name in header if header.count(name) > 1 and name})
+    if repeated:
+        raise InputError(
+            "Column named twice",
+            f"{label} header",
+            ", ".join(repeated),
+            "Rename or remove the copy: which one holds the value is unknown.",
+        )
     return header, _rows(reader, header, label)
+
+
+def _clean(name: str) -> str:
+    # a UTF-8 byte order mark, read as such or (in a file that is otherwise cp1252) as text
+    return name.strip().lstrip("\ufeff").removeprefix("\u00ef\u00bb\u00bf")
 
 
 def _rows(reader: Any, header: list[str], label: str) -> Iterator[Record]:

@@ -29,8 +29,9 @@ class UniqueRunIds:
     def __init__(self, run_ids: Iterable[str]) -> None:
         import numpy
 
+        # one UUID written in two cases is one id seen twice
         digests = numpy.frombuffer(
-            array("q", (_digest(r) for r in run_ids if r)), dtype=numpy.int64
+            array("q", (_digest(r.lower()) for r in run_ids if r)), dtype=numpy.int64
         ).copy()
         digests.sort()
         self._repeated = set(digests[1:][digests[1:] == digests[:-1]].tolist())
@@ -40,5 +41,5 @@ class UniqueRunIds:
             isinstance(run_id, str)
             and bool(run_id)
             and is_uuid(run_id)
-            and _digest(run_id) not in self._repeated
+            and _digest(run_id.lower()) not in self._repeated
         )

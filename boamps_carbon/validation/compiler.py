@@ -69,7 +69,7 @@ def _node(schema: dict[str, Any], template: str, label: str) -> Check:
     unknown = set(schema) - SUPPORTED
     if unknown:
         raise ValueError(f"schema keyword(s) not supported by the compiler: {sorted(unknown)}")
-    makers = (_enum_step, _range_step, _min_items_step, _properties_step, _items_step)
+    makers = (_finite_step, _enum_step, _range_step, _min_items_step, _properties_step, _items_step)
     steps = [s for s in (make(schema, template, label) for make in makers) if s is not None]
     names = schema.get("type", list(_EXACT))
     names = names if isinstance(names, list) else [names]
@@ -110,6 +110,23 @@ def _type_hint(names: list[str], value: Any) -> str:
             return ""
         return "Remove the quotes around the number"
     return ""
+
+
+def _finite_step(schema: dict[str, Any], template: str, label: str) -> Check | None:
+    """NaN and infinities are floats to Python but no JSON number: a dict built in code can
+    hold them, a file cannot."""
+    if schema.get("type") != "number":
+        return None
+
+    def step(value: Any, idx: tuple[int, ...], out: list[Problem]) -> None:
+        if type(value) is float and value - value != 0:
+            out.append(
+                problem(
+                    "type", template.format(*idx), expected="a finite number", actual=repr(value)
+                )
+            )
+
+    return step
 
 
 def _enum_step(schema: dict[str, Any], template: str, label: str) -> Check | None:
