@@ -295,8 +295,12 @@ def compile_pattern(text: str, origin: str) -> re.Pattern[str]:
     try:
         return re.compile(text, re.IGNORECASE)
     except re.error as exc:
-        raise InputError("Bad regular expression", origin, repr(text),
-                         f"{str(exc).capitalize()}: fix the pattern.") from None
+        raise InputError(
+            "Bad regular expression",
+            origin,
+            repr(text),
+            f"{str(exc).capitalize()}: fix the pattern.",
+        ) from None
 
 
 def make_lookup(row: FieldRow) -> Apply:
