@@ -54,7 +54,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
         ),
         (
             "2024-01-01T10:00:00,p,,nan,0.001,0.01",
-            "expected a number in column duration, got 'nan'",
+            "expected a number JSON can hold in column duration, got 'nan'",
         ),
         (
             "2024-01-01T10:00:00,p,,10,-1,0.01",

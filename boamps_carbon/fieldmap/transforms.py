@@ -59,9 +59,13 @@ _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 def parse_number(text: str, column: str) -> float | None:
     if text == "":
         return None
-    if not _NUMBER.fullmatch(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    # float() also reads "1_0" and other scripts' digits: those are not CSV numbers
+    if value is None or not text.isascii() or "_" in text:
         raise RowError(f"expected a number in column {column}, got {text!r}")
-    value = float(text)
     if not math.isfinite(value):
         raise RowError(f"expected a number JSON can hold in column {column}, got {text!r}")
     return value
