@@ -3,7 +3,6 @@ validation together. Every input row ends converted or rejected, never lost."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +14,7 @@ from .context import Context, load_context
 from .errors import InputError
 from .fieldmap import FieldEngine, FieldTable, load_field_table
 from .fieldmap.transforms import REPORT_ID_NAMESPACE, RunContext
+from .preflight import structural_gaps
 from .render.flat import unflatten
 from .schema import DEFAULT_VERSION, SchemaVersion, parse_version
 from .sources.codecarbon_csv import CsvSource, Record, read_records
@@ -226,70 +226,16 @@ class Conversion:
     def _preflight(
         self, report: dict[str, Any], problems: list[Problem], engine: FieldEngine
     ) -> None:
-        """Fields missing from the first report that no row could ever give stop the run."""
         flat = self.layout is not None and self.layout.layout is FLAT
-        fed = _flat_paths(self.header) if flat else _fed_paths(engine)
-        kinds = _fed_component_types(engine)
-        missing = [
-            p
-            for p in problems
-            if p.code == "required"
-            and (not _is_fed(p.path, fed) or _from_context(p.path, report, kinds))
-        ]
+        missing = structural_gaps(report, problems, engine, self.header if flat else None)
         if missing:
-            names = ", ".join(p.path for p in missing)
-            raise MissingFieldsError("Missing required fields", "context", names, INIT_HINT)
+            raise MissingFieldsError(
+                "Missing required fields", "context", ", ".join(missing), INIT_HINT
+            )
 
 
 def _index(header: list[str], name: str) -> int:
     return header.index(name) if name in header else -1
-
-
-def _normal(path: str) -> str:
-    return re.sub(r"\[[^\]]*\]", "[]", path)
-
-
-def _fed_paths(engine: FieldEngine) -> set[str]:
-    """Paths, and the objects and lists above them, that some row of this CSV can fill."""
-    fed: set[str] = set()
-    for path in engine.possible_paths():
-        parts = _normal(path).split(".")
-        for end in range(1, len(parts) + 1):
-            prefix = ".".join(parts[:end])
-            fed.update((prefix, prefix.removesuffix("[]")))
-    return fed
-
-
-def _flat_paths(header: list[str]) -> set[str]:
-    """What a flat CSV's columns can fill: each column's path and the objects above it."""
-    fed: set[str] = set()
-    for column in header:
-        parts = [p for p in re.sub(r"_(\d+)(?=_|$)", r"[]", column).split("_") if p]
-        for end in range(1, len(parts) + 1):
-            prefix = ".".join(parts[:end]).replace(".[]", "[]")
-            fed.update((prefix, prefix.removesuffix("[]")))
-    return fed
-
-
-def _fed_component_types(engine: FieldEngine) -> set[str]:
-    """The component types the field table builds (cpu, gpu, ram for CodeCarbon's)."""
-    found = re.findall(r"components\[([^\]]+)\]", " ".join(engine.possible_paths()))
-    return set(found)
-
-
-def _from_context(path: str, report: dict[str, Any], kinds: set[str]) -> bool:
-    """A component that no CSV row builds (the context's own): its gaps stay for every row."""
-    match = re.match(r"infrastructure\.components\[(\d+)\]", path)
-    if match is None:
-        return False
-    components = (report.get("infrastructure") or {}).get("components") or []
-    index = int(match[1])
-    kind = components[index].get("componentType") if index < len(components) else None
-    return kind not in kinds
-
-
-def _is_fed(path: str, fed: set[str]) -> bool:
-    return _normal(path) in fed
 
 
 def _unique_run_ids(header: list[str], records: Iterator[Record]) -> UniqueRunIds:

@@ -5,7 +5,7 @@ and `transforms` holds the small set of named conversions it may use.
 """
 
 from .engine import FieldEngine
+from .parsing import RowError
 from .table import FieldRow, FieldTable, load_field_table
-from .transforms import RowError
 
 __all__ = ["FieldEngine", "FieldRow", "FieldTable", "RowError", "load_field_table"]

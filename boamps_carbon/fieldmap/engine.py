@@ -4,35 +4,23 @@ Rules, all of them data-driven:
 - For each BoAmps path, the first table row whose `when` holds and whose transform gives a
   value wins; later rows for the same path are fallbacks.
 - `name[key]` is a list element known by its key (`components[gpu]`); a `require` row on
-  such an element makes it exist only when one of its `when` conditions holds.
+  such an element (or on an object) makes it exist only when one of its `when` conditions
+  holds (`conditions.py`).
 - `assume` rows give a default only after the context had its say, and are reported.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from ..errors import InputError
+from .conditions import Condition, Conditions, when_columns
 from .table import FieldRow, FieldTable
-from .transforms import TRANSFORMS, Apply, RunContext, compile_pattern, parse_number
+from .transforms import TRANSFORMS, Apply, RunContext
 
 Steps = tuple[tuple[str, str | None], ...]
-Condition = Callable[[Sequence[str], RunContext], bool]
-_TERM = re.compile(
-    r"^\s*(?P<negate>!)?(?P<name>[\w.-]+)\s*(?:(?P<op>=|!=|>|<|~)\s*(?P<value>.*?))?\s*$"
-)
-
-
-def _when_columns(row: FieldRow) -> set[str]:
-    names = set()
-    for text in row.when.split("&"):
-        match = _TERM.match(text)
-        if text.strip() and match and not match["negate"]:  # an absent column is empty
-            names.add(match["name"])
-    return names
 
 
 def _check_paths(table: FieldTable) -> None:
@@ -148,6 +136,7 @@ class FieldEngine:
         self.options = options
         self._table = table
         self._position = {name: i for i, name in enumerate(self.columns)}
+        self._conditions = Conditions(options, self._position)
         self._containers: dict[Steps, list[Condition] | bool] = {}
         for row in table.rows:
             if row.transform == "require":
@@ -162,7 +151,7 @@ class FieldEngine:
         self._assumed = [c for c in usable if c.row.transform == "assume"]
 
     def _add_requirement(self, row: FieldRow) -> None:
-        condition = self._condition(row)
+        condition = self._conditions.compile(row)
         current = self._containers.setdefault(row.steps, [])
         if current is True or condition is False:
             return
@@ -173,7 +162,7 @@ class FieldEngine:
             current.append(condition)
 
     def _compile(self, row: FieldRow) -> _Compiled | None:
-        condition = self._condition(row)
+        condition = self._conditions.compile(row)
         steps = row.steps
         containers = tuple(
             steps[: i + 1] for i in range(len(steps) - 1) if steps[: i + 1] in self._containers
@@ -189,79 +178,6 @@ class FieldEngine:
         dynamic = condition if callable(condition) else None
         apply = TRANSFORMS[row.transform](row)
         return _Compiled(row, steps, apply, indexes, dynamic, containers, setter(steps))
-
-    def _condition(self, row: FieldRow) -> Condition | Literal[False] | None:
-        """None when the row always applies, False when it never can, else a test."""
-        terms = [self._term(text, row) for text in row.when.split("&") if text.strip()]
-        if any(term is False for term in terms):
-            return False
-        tests = [term for term in terms if callable(term)]
-        if not tests:
-            return None
-        if len(tests) == 1:
-            return tests[0]
-        return lambda values, run: all(test(values, run) for test in tests)
-
-    def _term(self, text: str, row: FieldRow) -> Condition | bool:  # bool: settled already
-        match = _TERM.match(text)
-        if match is None:
-            raise InputError(
-                "Bad condition in field table",
-                row.origin,
-                repr(text),
-                "Write column, !column, column=value, column>number...",
-            )
-        name, op, expected = match["name"], match["op"], match["value"]
-        negate = bool(match["negate"])
-        if name in self.options:  # an option of the run: settled once for the whole file
-            return self._option_term(name, op, expected, row) != negate
-        test = self._column_test(self._position.get(name, -1), name, op, expected, row)
-        if negate:
-            return lambda values, run: not test(values, run)
-        return test
-
-    def _option_term(self, name: str, op: str | None, expected: str, row: FieldRow) -> bool:
-        actual = self.options[name]
-        if op is None:
-            return actual != ""
-        if op not in ("=", "!="):
-            raise InputError(
-                "Options compare with = or != only",
-                row.origin,
-                f"{name}{op}{expected}",
-                f"Write {name}=VALUE or {name}!=VALUE.",
-            )
-        return (actual == expected) == (op == "=")
-
-    def _column_test(
-        self, index: int, name: str, op: str | None, expected: str, row: FieldRow
-    ) -> Condition:
-        def value_of(values: Sequence[str]) -> str:
-            return values[index].strip() if 0 <= index < len(values) else ""
-
-        if op is None:
-            return lambda values, run: value_of(values) != ""
-        if op == "~":
-            pattern = compile_pattern(expected, row.origin)
-            return lambda values, run: pattern.search(value_of(values)) is not None
-        if op in ("=", "!="):
-            wanted = expected.lower()
-            return lambda values, run: (value_of(values).lower() == wanted) == (op == "=")
-        try:
-            limit = float(expected)
-        except ValueError:
-            raise InputError(
-                "Expected a number to compare with",
-                row.origin,
-                f"{name}{op}{expected}",
-                "Write column>0 or column<100.",
-            ) from None
-
-        def compare(values: Sequence[str], run: RunContext) -> bool:
-            number = parse_number(value_of(values), name)
-            return number is not None and (number > limit if op == ">" else number < limit)
-
-        return compare
 
     def build(self, values: Sequence[str], run: RunContext) -> dict[str, Any]:
         """The report fields this row gives, with list elements still keyed."""
@@ -303,7 +219,7 @@ class FieldEngine:
         present = set(self.columns) | set(self.options)
 
         def usable(row: FieldRow) -> bool:
-            return set(row.sources) <= present and _when_columns(row) <= present
+            return set(row.sources) <= present and when_columns(row) <= present
 
         requires: dict[Steps, list[FieldRow]] = {}
         for row in self._table.rows:

@@ -10,26 +10,32 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import uuid
 from collections.abc import Callable, Container
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from ..errors import InputError
 from .lookup import lookup_table
+from .parsing import (
+    NUMBER,
+    RowError,
+    argument_number,
+    compile_pattern,
+    finite,
+    number_or_int,
+    parse_number,
+    parse_timestamp,
+    significant,
+    to_second,
+)
 from .table import FieldRow
 
 Values = list[str]  # the row's stripped source values, "" when empty or absent
 Apply = Callable[[Values, "RunContext"], Any]
 
-BOAMPS_DATETIME = "%Y-%m-%d %H:%M:%S"
 # our namespace for report ids made from a file's content and a row's place in it
 REPORT_ID_NAMESPACE = uuid.UUID("6f1c3b8e-2d4a-5e7f-9a0b-1c2d3e4f5a6b")
-
-
-class RowError(ValueError):
-    """An input value that the field table cannot turn into a BoAmps value."""
 
 
 class RunContext:
@@ -51,67 +57,6 @@ def _column(row: FieldRow, index: int = 0) -> str:
     return row.sources[index] if len(row.sources) > index else "?"
 
 
-# what a CSV number may look like: Python's float() also takes "1_0", "nan" and other scripts'
-# digits, which no CodeCarbon file holds
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
-
-
-def parse_number(text: str, column: str) -> float | None:
-    if text == "":
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        value = None
-    # float() also reads "1_0" and other scripts' digits: those are not CSV numbers
-    if value is None or not text.isascii() or "_" in text:
-        raise RowError(f"expected a number in column {column}, got {text!r}")
-    if not math.isfinite(value):
-        raise RowError(f"expected a number JSON can hold in column {column}, got {text!r}")
-    return value
-
-
-def finite(value: float, what: str) -> float:
-    """A computed value, or a RowError when the arithmetic left the range JSON can hold."""
-    if not math.isfinite(value):
-        raise RowError(f"{what} is out of range")
-    return value
-
-
-def argument_number(row: FieldRow, default: float | None = None) -> float:
-    """The row's argument as a number, or an error naming the field table's line."""
-    if row.argument == "" and default is not None:
-        return default
-    try:
-        return float(row.argument)
-    except ValueError:
-        raise InputError(
-            "Expected a number as argument",
-            row.origin,
-            repr(row.argument),
-            f"Give the {row.transform} transform a number.",
-        ) from None
-
-
-def parse_timestamp(text: str, column: str) -> datetime | None:
-    if text == "":
-        return None
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise RowError(f"expected a date and time in column {column}, got {text!r}") from None
-    return moment.replace(tzinfo=None)  # BoAmps datetimes carry no zone: keep the wall time
-
-
-def significant(value: float, digits: int = 12) -> float:
-    """Drop the binary noise of a computed value (380.95000000000005 -> 380.95)."""
-    return float(f"{value:.{digits}g}")
-
-
-def _number_or_int(value: float) -> float | int:
-    return int(value) if value.is_integer() and abs(value) < 2**53 else value
-
-
 def make_constant(row: FieldRow) -> Apply:
     try:
         value = json.loads(row.argument)
@@ -129,7 +74,7 @@ def make_number(row: FieldRow) -> Apply:
 
     def apply(values: Values, run: RunContext) -> float | int | None:
         value = parse_number(values[0], column)
-        return None if value is None else _number_or_int(value)
+        return None if value is None else number_or_int(value)
 
     return apply
 
@@ -258,14 +203,6 @@ def make_start_time(row: FieldRow) -> Apply:
     return apply
 
 
-def to_second(moment: datetime, column: str) -> str:
-    """BoAmps datetimes are whole seconds: the nearest one."""
-    try:
-        return (moment + timedelta(microseconds=500_000)).strftime(BOAMPS_DATETIME)
-    except OverflowError:
-        raise RowError(f"the date in column {column} is out of range") from None
-
-
 def make_report_id(row: FieldRow) -> Apply:
     def apply(values: Values, run: RunContext) -> str:
         if values[0] in run.unique_run_ids:
@@ -288,23 +225,11 @@ def make_extract(row: FieldRow) -> Apply:
         if match is None:
             return None
         found = match.group(1) if pattern.groups else match.group(0)
-        if _NUMBER.fullmatch(found) and math.isfinite(float(found)):
-            return _number_or_int(float(found))
+        if NUMBER.fullmatch(found) and math.isfinite(float(found)):
+            return number_or_int(float(found))
         return found
 
     return apply
-
-
-def compile_pattern(text: str, origin: str) -> re.Pattern[str]:
-    try:
-        return re.compile(text, re.IGNORECASE)
-    except re.error as exc:
-        raise InputError(
-            "Bad regular expression",
-            origin,
-            repr(text),
-            f"{str(exc).capitalize()}: fix the pattern.",
-        ) from None
 
 
 def make_lookup(row: FieldRow) -> Apply:

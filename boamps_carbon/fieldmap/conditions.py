@@ -1,0 +1,113 @@
+"""The `when` column of a field table: conditions on a row's columns and on the run's options.
+
+`column` (not empty), `!column` (empty), `column=value`, `column!=value`, `column>number`,
+`column<number`, `column~regex`, joined by `&`; any term may be negated with `!`. Terms on an
+option of the run (measures, layout, schema_version) are settled once per file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Literal
+
+from ..errors import InputError
+from .parsing import compile_pattern, parse_number
+from .table import FieldRow
+from .transforms import RunContext
+
+Condition = Callable[[Sequence[str], RunContext], bool]
+
+_TERM = re.compile(
+    r"^\s*(?P<negate>!)?(?P<name>[\w.-]+)\s*(?:(?P<op>=|!=|>|<|~)\s*(?P<value>.*?))?\s*$"
+)
+
+
+def when_columns(row: FieldRow) -> set[str]:
+    names = set()
+    for text in row.when.split("&"):
+        match = _TERM.match(text)
+        if text.strip() and match and not match["negate"]:  # an absent column is empty
+            names.add(match["name"])
+    return names
+
+
+class Conditions:
+    """Compiles `when` texts for one file: its columns' positions and the run's options."""
+
+    def __init__(self, options: dict[str, str], position: dict[str, int]) -> None:
+        self.options = options
+        self._position = position
+
+    def compile(self, row: FieldRow) -> Condition | Literal[False] | None:
+        """None when the row always applies, False when it never can, else a test."""
+        terms = [self._term(text, row) for text in row.when.split("&") if text.strip()]
+        if any(term is False for term in terms):
+            return False
+        tests = [term for term in terms if callable(term)]
+        if not tests:
+            return None
+        if len(tests) == 1:
+            return tests[0]
+        return lambda values, run: all(test(values, run) for test in tests)
+
+    def _term(self, text: str, row: FieldRow) -> Condition | bool:  # bool: settled already
+        match = _TERM.match(text)
+        if match is None:
+            raise InputError(
+                "Bad condition in field table",
+                row.origin,
+                repr(text),
+                "Write column, !column, column=value, column>number...",
+            )
+        name, op, expected = match["name"], match["op"], match["value"]
+        negate = bool(match["negate"])
+        if name in self.options:  # an option of the run: settled once for the whole file
+            return self._option_term(name, op, expected, row) != negate
+        test = self._column_test(self._position.get(name, -1), name, op, expected, row)
+        if negate:
+            return lambda values, run: not test(values, run)
+        return test
+
+    def _option_term(self, name: str, op: str | None, expected: str, row: FieldRow) -> bool:
+        actual = self.options[name]
+        if op is None:
+            return actual != ""
+        if op not in ("=", "!="):
+            raise InputError(
+                "Options compare with = or != only",
+                row.origin,
+                f"{name}{op}{expected}",
+                f"Write {name}=VALUE or {name}!=VALUE.",
+            )
+        return (actual == expected) == (op == "=")
+
+    def _column_test(
+        self, index: int, name: str, op: str | None, expected: str, row: FieldRow
+    ) -> Condition:
+        def value_of(values: Sequence[str]) -> str:
+            return values[index].strip() if 0 <= index < len(values) else ""
+
+        if op is None:
+            return lambda values, run: value_of(values) != ""
+        if op == "~":
+            pattern = compile_pattern(expected, row.origin)
+            return lambda values, run: pattern.search(value_of(values)) is not None
+        if op in ("=", "!="):
+            wanted = expected.lower()
+            return lambda values, run: (value_of(values).lower() == wanted) == (op == "=")
+        try:
+            limit = float(expected)
+        except ValueError:
+            raise InputError(
+                "Expected a number to compare with",
+                row.origin,
+                f"{name}{op}{expected}",
+                "Write column>0 or column<100.",
+            ) from None
+
+        def compare(values: Sequence[str], run: RunContext) -> bool:
+            number = parse_number(value_of(values), name)
+            return number is not None and (number > limit if op == ">" else number < limit)
+
+        return compare

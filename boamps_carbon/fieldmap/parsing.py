@@ -1,0 +1,99 @@
+"""Reading CSV text as numbers and dates, and the errors a row's values can raise.
+
+Shared by the transforms and the `when` conditions of a field table."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime, timedelta
+
+from ..errors import InputError
+from .table import FieldRow
+
+BOAMPS_DATETIME = "%Y-%m-%d %H:%M:%S"
+
+
+class RowError(ValueError):
+    """An input value that the field table cannot turn into a BoAmps value."""
+
+
+# what a CSV number may look like: Python's float() also takes "1_0", "nan" and other scripts'
+# digits, which no CodeCarbon file holds
+NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+
+
+def parse_number(text: str, column: str) -> float | None:
+    if text == "":
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    # float() also reads "1_0" and other scripts' digits: those are not CSV numbers
+    if value is None or not text.isascii() or "_" in text:
+        raise RowError(f"expected a number in column {column}, got {text!r}")
+    if not math.isfinite(value):
+        raise RowError(f"expected a number JSON can hold in column {column}, got {text!r}")
+    return value
+
+
+def finite(value: float, what: str) -> float:
+    """A computed value, or a RowError when the arithmetic left the range JSON can hold."""
+    if not math.isfinite(value):
+        raise RowError(f"{what} is out of range")
+    return value
+
+
+def argument_number(row: FieldRow, default: float | None = None) -> float:
+    """The row's argument as a number, or an error naming the field table's line."""
+    if row.argument == "" and default is not None:
+        return default
+    try:
+        return float(row.argument)
+    except ValueError:
+        raise InputError(
+            "Expected a number as argument",
+            row.origin,
+            repr(row.argument),
+            f"Give the {row.transform} transform a number.",
+        ) from None
+
+
+def parse_timestamp(text: str, column: str) -> datetime | None:
+    if text == "":
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise RowError(f"expected a date and time in column {column}, got {text!r}") from None
+    return moment.replace(tzinfo=None)  # BoAmps datetimes carry no zone: keep the wall time
+
+
+def significant(value: float, digits: int = 12) -> float:
+    """Drop the binary noise of a computed value (380.95000000000005 -> 380.95)."""
+    return float(f"{value:.{digits}g}")
+
+
+def number_or_int(value: float) -> float | int:
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+
+def to_second(moment: datetime, column: str) -> str:
+    """BoAmps datetimes are whole seconds: the nearest one."""
+    try:
+        return (moment + timedelta(microseconds=500_000)).strftime(BOAMPS_DATETIME)
+    except OverflowError:
+        raise RowError(f"the date in column {column} is out of range") from None
+
+
+def compile_pattern(text: str, origin: str) -> re.Pattern[str]:
+    try:
+        return re.compile(text, re.IGNORECASE)
+    except re.error as exc:
+        raise InputError(
+            "Bad regular expression",
+            origin,
+            repr(text),
+            f"{str(exc).capitalize()}: fix the pattern.",
+        ) from None

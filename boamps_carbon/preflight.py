@@ -1,0 +1,78 @@
+"""Which required fields no row of a file could ever give: those stop the file at once,
+before any output, instead of rejecting every row one by one."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .fieldmap import FieldEngine
+from .validation import Problem
+
+
+def structural_gaps(
+    report: dict[str, Any],
+    problems: list[Problem],
+    engine: FieldEngine,
+    flat_header: list[str] | None = None,
+) -> list[str]:
+    """The paths of `problems` (the first report's) that depend on nothing a row carries.
+
+    A field counts as carried when a field-table row could fill it from the file's columns
+    (for a flat BoAmps CSV, when a column names it); a component that the table never builds
+    came from the context, so its gaps are the context's."""
+    fed = _flat_paths(flat_header) if flat_header is not None else _fed_paths(engine)
+    kinds = _fed_component_types(engine)
+    return [
+        p.path
+        for p in problems
+        if p.code == "required"
+        and (not _is_fed(p.path, fed) or _from_context(p.path, report, kinds))
+    ]
+
+
+def _normal(path: str) -> str:
+    return re.sub(r"\[[^\]]*\]", "[]", path)
+
+
+def _fed_paths(engine: FieldEngine) -> set[str]:
+    """Paths, and the objects and lists above them, that some row of this CSV can fill."""
+    fed: set[str] = set()
+    for path in engine.possible_paths():
+        parts = _normal(path).split(".")
+        for end in range(1, len(parts) + 1):
+            prefix = ".".join(parts[:end])
+            fed.update((prefix, prefix.removesuffix("[]")))
+    return fed
+
+
+def _flat_paths(header: list[str]) -> set[str]:
+    """What a flat CSV's columns can fill: each column's path and the objects above it."""
+    fed: set[str] = set()
+    for column in header:
+        parts = [p for p in re.sub(r"_(\d+)(?=_|$)", r"[]", column).split("_") if p]
+        for end in range(1, len(parts) + 1):
+            prefix = ".".join(parts[:end]).replace(".[]", "[]")
+            fed.update((prefix, prefix.removesuffix("[]")))
+    return fed
+
+
+def _fed_component_types(engine: FieldEngine) -> set[str]:
+    """The component types the field table builds (cpu, gpu, ram for CodeCarbon's)."""
+    found = re.findall(r"components\[([^\]]+)\]", " ".join(engine.possible_paths()))
+    return set(found)
+
+
+def _from_context(path: str, report: dict[str, Any], kinds: set[str]) -> bool:
+    """A component that no CSV row builds (the context's own): its gaps stay for every row."""
+    match = re.match(r"infrastructure\.components\[(\d+)\]", path)
+    if match is None:
+        return False
+    components = (report.get("infrastructure") or {}).get("components") or []
+    index = int(match[1])
+    kind = components[index].get("componentType") if index < len(components) else None
+    return kind not in kinds
+
+
+def _is_fed(path: str, fed: set[str]) -> bool:
+    return _normal(path) in fed
