@@ -25,7 +25,9 @@ SHOWN_PER_KIND = 20
 
 def register(commands: Any) -> None:
     parser = commands.add_parser("convert", help=HELP, description=HELP)
-    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="CodeCarbon emissions CSV")
+    parser.add_argument(
+        "inputs", nargs="+", metavar="INPUT", help="CodeCarbon emissions CSV, or a flat BoAmps CSV"
+    )
     parser.add_argument(
         "--context",
         metavar="FILE",
