@@ -3,6 +3,7 @@ and writing the report where the user asked."""
 
 from __future__ import annotations
 
+import copy
 import logging
 from pathlib import Path
 from typing import Any
@@ -173,15 +174,8 @@ class track:
 
         @functools.wraps(function)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with track(
-                self.context,
-                self.output,
-                calibrate_seconds=self.calibrate_seconds,
-                measures=self.measures,
-                schema_version=self.schema_version,
-                locate=self.locate,
-                **self.options,
-            ):
+            # each call is a measurement of its own; this object only holds the settings
+            with copy.copy(self):
                 return function(*args, **kwargs)
 
         return wrapper
