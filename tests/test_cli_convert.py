@@ -418,3 +418,27 @@ def test_progress_line_in_a_terminal(tmp_path: Path) -> None:
         f"{path}: 3000 rows, 3000 converted, 0 rejected\r\n"
         f"wrote 3000 reports to {tmp_path / 'o.jsonl'}\r\n"
     )
+
+
+def test_verbose_names_the_layout_and_encoding(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "convert", str(EXAMPLE), "--context", str(CONTEXT), "-o", "-", "-v")
+    assert code == 0
+    assert err.splitlines()[0] == (
+        f"{EXAMPLE}: codecarbon-3.2 (CodeCarbon 3.2.1 to 3.3.x, 38 columns), utf-8"
+    )
+
+
+def test_init_context_on_stdout_is_json_once_comments_are_read_away(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from boamps_carbon.io import parse_json_bytes, strip_line_comments
+
+    code, out, _ = run(capsys, "init-context", "--confidentiality", "public")
+    value, problems = parse_json_bytes(strip_line_comments(out.encode()))
+    assert (code, problems) == (0, [])
+    assert value == {
+        "header": {"publisher": {"confidentialityLevel": "public"}},
+        "task": {},
+        "infrastructure": {},
+    }
+    assert '// "taskStage": "training"' in out
