@@ -80,4 +80,4 @@ def _write_cache(cache: Path, url: str, environment: dict[str, Any]) -> None:
             encoding="utf-8",
         )
     except OSError:
-        pass  # a cache is a convenience
+        log.debug("location cache not written")  # a cache is a convenience, not a need
