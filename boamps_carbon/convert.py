@@ -3,7 +3,7 @@ validation together. Every input row ends converted or rejected, never lost."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from .validation import Problem
 
 MEASURE_MODES = ("total", "components")
 GROUP_COLUMNS = ("run_id", "project_name", "experiment_id")
+KEPT_WHEN_STREAMED = 20
 INIT_HINT = "Add them to the context file (`boamps init-context` writes a starting one)."
 
 
@@ -64,8 +65,13 @@ class Conversion:
     header: list[str] = field(default_factory=list)
     layout: Detected | None = None
     rejected: list[Rejected] = field(default_factory=list)
-    warnings: list[RowWarning] = field(default_factory=list)
+    # warning text -> the rows it is about; grouped as they come, since one warning can hold
+    # for each of millions of rows
+    warning_rows: dict[str, list[int]] = field(default_factory=dict)
     converted: int = 0
+    rejected_count: int = 0
+    # when set, rejected rows go there instead of staying in `rejected` (all but the first few)
+    on_reject: Callable[[Rejected], None] | None = None
 
     def __post_init__(self) -> None:
         if self.measures not in MEASURE_MODES:
@@ -101,6 +107,14 @@ class Conversion:
         self._check_first_row()
 
     @property
+    def warnings(self) -> list[RowWarning]:
+        """Every warning with its row, in row order."""
+        found = [
+            RowWarning(row, message) for message, rows in self.warning_rows.items() for row in rows
+        ]
+        return sorted(found, key=lambda w: w.row)
+
+    @property
     def path(self) -> str:
         return self.source.label
 
@@ -128,7 +142,8 @@ class Conversion:
 
     def __iter__(self) -> Iterator[ConvertedRow]:
         # each pass reads the file again: its accounts start again too
-        self.rejected, self.warnings, self.converted = [], [], 0
+        self.rejected, self.warning_rows = [], {}
+        self.converted = self.rejected_count = 0
         rows = self._rows()
         yield from rows if self.group_by is None else self._groups(rows)
 
@@ -206,7 +221,8 @@ class Conversion:
         except ValueError as exc:
             self._reject(record, str(exc))
             return None
-        self.warnings += [RowWarning(record.row, message) for message in done.warnings]
+        for message in done.warnings:
+            self.warning_rows.setdefault(message, []).append(record.row)
         return done.report, done.errors
 
     @property
@@ -221,7 +237,14 @@ class Conversion:
         return True
 
     def _reject(self, record: Record, reason: str) -> None:
-        self.rejected.append(Rejected(record.row, record.line, record.values, reason))
+        rejected = Rejected(record.row, record.line, record.values, reason)
+        self.rejected_count += 1
+        if self.on_reject is None:
+            self.rejected.append(rejected)
+            return
+        self.on_reject(rejected)
+        if len(self.rejected) < KEPT_WHEN_STREAMED:
+            self.rejected.append(rejected)
 
     def _preflight(
         self, report: dict[str, Any], problems: list[Problem], engine: FieldEngine

@@ -22,7 +22,7 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     except OSError as exc:
         raise _cannot_write(target, exc) from None
     try:
-        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes it private; a report is not
+        make_readable(Path(temp))
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
         os.replace(temp, target)
@@ -37,6 +37,11 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def make_readable(path: Path) -> None:
+    """mkstemp makes files private; ours are reports, readable as the umask allows."""
+    os.chmod(path, 0o666 & ~_umask())
 
 
 def _cannot_write(target: Path, exc: OSError) -> InputError:

@@ -442,3 +442,30 @@ def test_init_context_on_stdout_is_json_once_comments_are_read_away(
         "infrastructure": {},
     }
     assert '// "taskStage": "training"' in out
+
+
+def test_many_rejected_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = example_rows()[0]
+    bad = [{**good, "run_id": "", "duration": f"x{i}"} for i in range(50)]
+    path = write_csv(tmp_path / "e.csv", [good, *bad])
+    code, _, err = run(capsys, "convert", str(path), "--context", str(CONTEXT), "-o", "-")
+    lines = err.splitlines()
+    assert code == 1
+    assert sum(line.startswith("rejected: ") for line in lines) == 21
+    assert f"rejected: 30 more rows of {path}; write them all with --rejects FILE" in lines
+    assert lines[-1] == f"{path}: 51 rows, 1 converted, 50 rejected"
+    rejects = tmp_path / "rejects.csv"
+    run(
+        capsys,
+        "convert",
+        str(path),
+        "--context",
+        str(CONTEXT),
+        "-o",
+        "-",
+        "--rejects",
+        str(rejects),
+    )
+    table = list(csv.DictReader(rejects.open(encoding="utf-8", newline="")))
+    assert [r["row"] for r in table] == [str(i) for i in range(2, 52)]
+    assert table[-1]["reason"] == "expected a number in column duration, got 'x49'"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
+import functools
+import os
 import sys
 import tempfile
 import time
@@ -12,12 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
-from ..io import atomic_write_text
+from ..io import make_readable
 from ..schema import DEFAULT_VERSION, SchemaVersion
 from ..writers import DEFAULT_FOLDER, STDOUT
 
 if TYPE_CHECKING:
-    from ..convert import Conversion
+    from ..convert import Conversion, Rejected
 
 HELP = "Convert CodeCarbon emissions CSVs to BoAmps reports."
 SHOWN_PER_KIND = 20
@@ -92,6 +93,11 @@ def run(args: argparse.Namespace) -> int:
         )
         for path in args.inputs
     ]
+    rejects = RejectsFile(args.rejects, conversions) if args.rejects else None
+    for conversion in conversions:
+        # rejected rows stream to the file (or only the first ones are kept, for stderr):
+        # millions of bad rows must not fill the memory
+        conversion.on_reject = functools.partial(_reject, rejects, conversion)
     writer = ReportWriter(args.output, force=args.force)
     try:
         for conversion in conversions:
@@ -106,11 +112,58 @@ def run(args: argparse.Namespace) -> int:
         writer.commit()
     except BaseException:
         writer.abort()
+        if rejects:
+            rejects.abort()
         raise
-    if args.rejects:
-        atomic_write_text(args.rejects, _rejects_csv(conversions))
+    if rejects:
+        rejects.commit()
     _summary(conversions, args, writer.count)
-    return 1 if any(c.rejected for c in conversions) else 0
+    return 1 if any(c.rejected_count for c in conversions) else 0
+
+
+def _reject(rejects: RejectsFile | None, conversion: Conversion, rejected: Rejected) -> None:
+    if rejects is not None:
+        rejects.add(conversion, rejected)
+
+
+class RejectsFile:
+    """The rows not converted, as CSV: file, row, reason, then the original columns; written
+    as they come to a temporary file that takes its name at the end."""
+
+    def __init__(self, path: str, conversions: list[Conversion]) -> None:
+        self.path = Path(path)
+        self.columns: list[str] = []
+        for conversion in conversions:
+            self.columns += [c for c in conversion.header if c not in self.columns]
+        handle, temp = tempfile.mkstemp(
+            dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp"
+        )
+        self.temp = Path(temp)
+        self.file = os.fdopen(handle, "w", encoding="utf-8", newline="")
+        self.writer = csv.writer(self.file, lineterminator="\r\n")
+        self.writer.writerow(["file", "row", "reason", *self.columns])
+
+    def add(self, conversion: Conversion, rejected: Rejected) -> None:
+        by_name = dict(zip(conversion.header, rejected.values, strict=False))
+        extra = rejected.values[len(conversion.header) :]
+        self.writer.writerow(
+            [
+                str(conversion.path),
+                rejected.row,
+                rejected.reason,
+                *(by_name.get(c, "") for c in self.columns),
+                *extra,
+            ]
+        )
+
+    def commit(self) -> None:
+        self.file.close()
+        make_readable(self.temp)
+        os.replace(self.temp, self.path)
+
+    def abort(self) -> None:
+        self.file.close()
+        self.temp.unlink(missing_ok=True)
 
 
 def _check_rejects_path(args: argparse.Namespace) -> None:
@@ -171,29 +224,6 @@ class Progress:
             sys.stderr.write("\r\033[K")  # clear the line for the summary
 
 
-def _rejects_csv(conversions: list[Conversion]) -> str:
-    columns: list[str] = []
-    for conversion in conversions:
-        columns += [c for c in conversion.header if c not in columns]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["file", "row", "reason", *columns])
-    for conversion in conversions:
-        for rejected in conversion.rejected:
-            by_name = dict(zip(conversion.header, rejected.values, strict=False))
-            extra = rejected.values[len(conversion.header) :]
-            writer.writerow(
-                [
-                    str(conversion.path),
-                    rejected.row,
-                    rejected.reason,
-                    *(by_name.get(c, "") for c in columns),
-                    *extra,
-                ]
-            )
-    return out.getvalue()
-
-
 def _rows(numbers: list[int]) -> str:
     ranges: list[str] = []
     start = previous = numbers[0]
@@ -210,10 +240,7 @@ def _rows(numbers: list[int]) -> str:
 
 def _summary(conversions: list[Conversion], args: argparse.Namespace, reports: int) -> None:
     for conversion in conversions:
-        grouped: dict[str, list[int]] = {}
-        for warning in conversion.warnings:
-            grouped.setdefault(warning.message, []).append(warning.row)
-        for message, rows in grouped.items():
+        for message, rows in conversion.warning_rows.items():
             word = "row" if len(rows) == 1 else "rows"
             print(f"warning: {conversion.path} {word} {_rows(rows)}: {message}", file=sys.stderr)
         if not args.rejects:
@@ -222,17 +249,17 @@ def _summary(conversions: list[Conversion], args: argparse.Namespace, reports: i
                     f"rejected: {conversion.path} row {rejected.row}: {rejected.reason}",
                     file=sys.stderr,
                 )
-            hidden = len(conversion.rejected) - SHOWN_PER_KIND
+            hidden = conversion.rejected_count - SHOWN_PER_KIND
             if hidden > 0:
                 print(
                     f"rejected: {hidden} more rows of {conversion.path}; "
                     "write them all with --rejects FILE",
                     file=sys.stderr,
                 )
-        total = conversion.converted + len(conversion.rejected)
+        total = conversion.converted + conversion.rejected_count
         print(
             f"{conversion.path}: {total} rows, {conversion.converted} converted, "
-            f"{len(conversion.rejected)} rejected",
+            f"{conversion.rejected_count} rejected",
             file=sys.stderr,
         )
     if args.output != STDOUT:
