@@ -22,9 +22,9 @@ from .fieldmap.transforms import RunContext
 from .model import Report
 from .schema import DEFAULT_VERSION, SchemaVersion, parse_version
 from .sources.run_ids import is_uuid
+from .validation.semantic import is_geolocation_fallback
 
 log = logging.getLogger("boamps_carbon")
-FALLBACK = ("canada", 46.8, -71.2)
 
 
 class ReportInvalidError(BoampsError):
@@ -182,9 +182,7 @@ def _cpu_maker(vendor: str) -> str | None:
 
 
 def _drop_fallback_location(built: dict[str, Any], snap: dict[str, Any]) -> list[str]:
-    env = built.get("environment") or {}
-    place = (str(env.get("country", "")).lower(), env.get("latitude"), env.get("longitude"))
-    if snap.get("offline") or place != FALLBACK:
+    if snap.get("offline") or not is_geolocation_fallback(built.get("environment")):
         return []
     del built["environment"]
     return [

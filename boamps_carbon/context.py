@@ -57,16 +57,15 @@ def load_context(
             type(projects).__name__,
             "Map each project_name to a partial report.",
         )
-    _check(data, label, version)
-    for name, layer in projects.items():
+    layers = {label: data} | {
+        f"{label}: {PROJECTS}.{name}": layer for name, layer in projects.items()
+    }
+    for where, layer in layers.items():
         if not isinstance(layer, dict):
             raise InputError(
-                "Bad context",
-                f"{label}: {PROJECTS}.{name}",
-                type(layer).__name__,
-                "Give a partial report for the project.",
+                "Bad context", where, type(layer).__name__, "Give a partial report for the project."
             )
-        _check(layer, f"{label}: {PROJECTS}.{name}", version)
+        _check(layer, where, version)
     return Context(data, projects)
 
 

@@ -237,3 +237,11 @@ def test_the_model_string_wins_over_the_vendor() -> None:
     data["platform"]["cpu_vendor"] = "AuthenticAMD"  # a recorded vendor cannot overrule
     report, _ = build_report(data, CONTEXT)
     assert report["infrastructure"]["components"][0]["manufacturer"] == "intel"
+
+
+def test_the_fallback_is_the_same_rule_as_the_validator_warning() -> None:
+    data = snap("linux-4x-mi250x-fallback-location-codecarbon-3.3")
+    data["emissions"].update(country_name="CAN", latitude=46.81, longitude=-71.24)
+    report, notes = build_report(data, CONTEXT)
+    assert "environment" not in report
+    assert notes[0].startswith("environment left out: CodeCarbon answered Canada")

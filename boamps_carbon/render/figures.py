@@ -5,11 +5,10 @@ an intensity has no emissions, and the totals say how much energy that leaves un
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..validation.semantic import KWH_PER_UNIT
+from ..validation.semantic import energy_kwh, number
 
 
 @dataclass
@@ -41,12 +40,7 @@ class ReportFigures:
 
 
 def _number(value: Any) -> float:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        try:
-            return float(value)
-        except OverflowError:
-            return math.inf
-    return 0.0
+    return number(value) or 0.0
 
 
 def _duration(measures: list[dict[str, Any]]) -> float | None:
@@ -62,13 +56,6 @@ def _duration(measures: list[dict[str, Any]]) -> float | None:
         (m.get("measurementDateTime"), _number(m.get("measurementDuration"))) for m in measures
     }
     return sum(length for _, length in windows)
-
-
-def _kwh(measure: dict[str, Any]) -> float:
-    # 1.0 reports name their unit (Wh, MJoule...); 1.1 reports are in kWh
-    unit = measure.get("unit", "kWh")
-    factor = KWH_PER_UNIT.get(unit, 1.0) if isinstance(unit, str) else 1.0
-    return _number(measure.get("powerConsumption")) * factor
 
 
 def component_label(component: dict[str, Any]) -> str:
@@ -127,7 +114,7 @@ def figures(report: dict[str, Any]) -> ReportFigures:
             or algorithm.get("algorithmType")
             or ""
         ),
-        energy_kwh=sum(_kwh(m) for m in measures),
+        energy_kwh=sum(energy_kwh(m) or 0.0 for m in measures),
         duration_s=_duration(measures),
         intensity=float(intensity) if isinstance(intensity, (int, float)) else None,
         country=str(env.get("country", "")),

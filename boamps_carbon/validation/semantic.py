@@ -34,7 +34,7 @@ KWH_PER_UNIT = {
 Rule = Callable[[dict[str, Any]], Iterator[Problem]]
 
 
-def _number(value: Any) -> float | None:
+def number(value: Any) -> float | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         try:
             return float(value)
@@ -83,7 +83,7 @@ def datetime_format(report: dict[str, Any]) -> Iterator[Problem]:
 
 def energy(report: dict[str, Any]) -> Iterator[Problem]:
     for path, measure in _measures(report):
-        kwh = _kwh(measure)
+        kwh = energy_kwh(measure)
         if kwh is None:
             continue
         if kwh <= 0:
@@ -93,7 +93,7 @@ def energy(report: dict[str, Any]) -> Iterator[Problem]:
                 actual=measure["powerConsumption"],
             )
             continue
-        seconds = _number(measure.get("measurementDuration"))
+        seconds = number(measure.get("measurementDuration"))
         if seconds and seconds > 0 and kwh * 3600 / seconds > MAX_AVERAGE_POWER_KW:
             power = kwh * 3600 / seconds
             yield problem(
@@ -106,8 +106,10 @@ def energy(report: dict[str, Any]) -> Iterator[Problem]:
             )
 
 
-def _kwh(measure: dict[str, Any]) -> float | None:
-    value = _number(measure.get("powerConsumption"))
+def energy_kwh(measure: dict[str, Any]) -> float | None:
+    """A measure's energy in kWh: 1.0 reports name their unit, 1.1 reports are in kWh; None
+    when missing or not an energy (FLOPS)."""
+    value = number(measure.get("powerConsumption"))
     unit = measure.get("unit", "kWh")
     factor = KWH_PER_UNIT.get(unit) if isinstance(unit, str) else None
     return None if value is None or factor is None else value * factor
@@ -127,22 +129,28 @@ def tracking_modes(report: dict[str, Any]) -> Iterator[Problem]:
                 )
 
 
-def geolocation_fallback(report: dict[str, Any]) -> Iterator[Problem]:
-    env = report.get("environment")
+def is_geolocation_fallback(env: Any) -> bool:
+    """CodeCarbon's answer when it cannot geolocate: Canada at 46.8, -71.2 (Quebec City)."""
     if not isinstance(env, dict) or not isinstance(env.get("country"), str):
-        return
-    lat, lon = _number(env.get("latitude")), _number(env.get("longitude"))
-    if (
+        return False
+    lat, lon = number(env.get("latitude")), number(env.get("longitude"))
+    return (
         env["country"].strip().lower() in FALLBACK_COUNTRIES
         and lat is not None
         and lon is not None
         and (round(lat, 1), round(lon, 1)) == FALLBACK_LAT_LON
-    ):
+    )
+
+
+def geolocation_fallback(report: dict[str, Any]) -> Iterator[Problem]:
+    env: Any = report.get("environment")
+    if is_geolocation_fallback(env):
         yield problem(
             "geolocation-fallback",
             "environment",
             "Run CodeCarbon offline with country_iso_code, or correct the location",
-            actual=f"{env['country']} at latitude {lat:g}, longitude {lon:g}",
+            actual=f"{env['country']} at latitude {env['latitude']:g}, "
+            f"longitude {env['longitude']:g}",
         )
 
 
