@@ -262,6 +262,8 @@ def _index(header: list[str], name: str) -> int:
 
 
 def _unique_run_ids(header: list[str], records: Iterator[Record]) -> UniqueRunIds:
+    """Reads every record even without a run_id column: this first pass is also where a
+    broken quote stops the file, before any report is written."""
     column = _index(header, "run_id")
     return UniqueRunIds(
         record.values[column].strip() for record in records if column >= 0 and not record.reason
