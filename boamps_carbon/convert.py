@@ -12,7 +12,12 @@ from uuid import uuid5
 from .assemble import Assembled, assemble
 from .context import Context, load_context
 from .errors import InputError
+from .fast.piece import PieceConverter, PieceResult
+from .fast.plan import make_plan
+from .fast.pool import default_workers, ordered_map
+from .fast.prepass import prepass
 from .fieldmap import FieldEngine, FieldTable, load_field_table
+from .fieldmap.engine import Mark
 from .fieldmap.transforms import REPORT_ID_NAMESPACE, RunContext
 from .preflight import structural_gaps
 from .render.flat import unflatten
@@ -21,6 +26,7 @@ from .sources.codecarbon_csv import CsvSource, Record, read_records
 from .sources.layouts import FLAT, Detected, detect
 from .sources.run_ids import UniqueRunIds
 from .validation import Problem
+from .writers import report_json
 
 MEASURE_MODES = ("total", "components")
 GROUP_COLUMNS = ("run_id", "project_name", "experiment_id")
@@ -44,6 +50,15 @@ class RowWarning:
 
 class MissingFieldsError(InputError):
     """The reports would miss required fields that no CSV row can give."""
+
+
+@dataclass
+class Outcome:
+    """What the ordinary path makes of one record: a report, or the reason it has none."""
+
+    report: dict[str, Any] | None
+    rejected: Rejected | None
+    warnings: list[str]
 
 
 @dataclass
@@ -72,6 +87,8 @@ class Conversion:
     rejected_count: int = 0
     # when set, rejected rows go there instead of staying in `rejected` (all but the first few)
     on_reject: Callable[[Rejected], None] | None = None
+    # processes for big files (JSON Lines output); None: as many as useful, up to 2
+    workers: int | None = None
 
     def __post_init__(self) -> None:
         if self.measures not in MEASURE_MODES:
@@ -90,11 +107,17 @@ class Conversion:
             )
         self._scan = self.source.scan
         self._values: dict[int, list[str]] = {}  # rows kept for grouping
+        if self.workers is None:
+            self.workers = default_workers()
         with self.source.open() as text:
             self.header, records = read_records(text, self.source.label)
             self.layout = detect(self.header)
             self._check_layout()
-            self._unique_ids = _unique_run_ids(self.header, records)
+            self._pieces = prepass(self.source, self.header, self.workers)
+            if self._pieces is None:
+                self._unique_ids = _unique_run_ids(self.header, records)
+            else:
+                self._unique_ids = self._pieces.unique_run_ids
         if self.group_by is not None and self.group_by not in self.header:
             raise InputError(
                 "No such column to group by",
@@ -168,16 +191,48 @@ class Conversion:
             ) or header.get("reportDatetime")
             yield ConvertedRow(members[0].row, report)
 
+    @property
+    def field_engine(self) -> FieldEngine:
+        return self._field_engine
+
+    def run_context(self) -> RunContext:
+        return RunContext(self._field_engine.options, self._scan.sha256, self._unique_ids)
+
+    def json_lines(self) -> Iterator[tuple[str, int]]:
+        """The reports as JSON Lines text, a piece of the file at a time, with how many
+        reports each piece holds; big files are converted whole columns at a time, in
+        `workers` processes. Rejects and warnings fill as with iteration."""
+        self.rejected, self.warning_rows = [], {}
+        self.converted = self.rejected_count = 0
+        flat = self.layout is not None and self.layout.layout is FLAT
+        if self._pieces is None or self.group_by is not None or flat:
+            for converted in self._rows() if self.group_by is None else self:
+                yield report_json(converted.report, None) + "\n", 1
+            return
+        plan = make_plan(self._field_engine, self._project_column)
+        converter = PieceConverter(self, plan, self._pieces)
+        assert self.workers is not None
+        for result in ordered_map(converter, range(len(self._pieces.pieces)), self.workers):
+            self._absorb(result)
+            yield result.text, result.converted
+
+    def _absorb(self, result: PieceResult) -> None:
+        self.converted += result.converted
+        for message, rows in result.warnings.items():
+            self.warning_rows.setdefault(message, []).extend(rows)
+        for rejected in result.rejected:
+            self._reject_row(rejected)
+
     def _check_first_row(self) -> None:
         engine = self._field_engine
-        run = RunContext(engine.options, self._scan.sha256, self._unique_ids)
+        run = self.run_context()
         with self.source.open() as text:
             _, records = read_records(text, self.path)
             for record in records:
                 if record.reason:
                     continue
                 try:
-                    done = self._make(record, engine, run)
+                    done = self.assembled(record, engine, run)
                 except ValueError:
                     continue  # that row will be rejected; the next one tells about the file
                 self._preflight(done.report, done.errors, engine)
@@ -185,59 +240,53 @@ class Conversion:
 
     def _rows(self) -> Iterator[ConvertedRow]:
         engine = self._field_engine
-        run = RunContext(engine.options, self._scan.sha256, self._unique_ids)
+        run = self.run_context()
         with self.source.open() as text:
             _, records = read_records(text, self.path)
             for record in records:
-                built = self._build(record, engine, run)
-                if built is None:
+                outcome = self.outcome(record, run)
+                for message in outcome.warnings:
+                    self.warning_rows.setdefault(message, []).append(record.row)
+                if outcome.rejected is not None:
+                    self._reject_row(outcome.rejected)
                     continue
-                report, problems = built
-                if self._accept(record, problems):
-                    self.converted += 1
-                    if self.group_by is not None:
-                        self._values[record.row] = record.values
-                    yield ConvertedRow(record.row, report)
+                assert outcome.report is not None
+                self.converted += 1
+                if self.group_by is not None:
+                    self._values[record.row] = record.values
+                yield ConvertedRow(record.row, outcome.report)
 
-    def _make(self, record: Record, engine: FieldEngine, run: RunContext) -> Assembled:
+    def assembled(
+        self, record: Record, engine: FieldEngine, run: RunContext, mark: Mark | None = None
+    ) -> Assembled:
         """The report of one row; raises ValueError (a RowError) for values it cannot take."""
         run.line = record.row
         if self.layout is not None and self.layout.layout is FLAT:
             built = unflatten(dict(zip(self.header, record.values, strict=True)), self.version)
         else:
-            built = engine.build(record.values, run)
+            built = engine.build(record.values, run, mark)
         column = self._project_column
         project = record.values[column].strip() if column >= 0 else None
         return assemble(built, self.context, project, engine, run, self.version)
 
-    def _build(
-        self, record: Record, engine: FieldEngine, run: RunContext
-    ) -> tuple[dict[str, Any], list[Problem]] | None:
+    def outcome(self, record: Record, run: RunContext) -> Outcome:
+        """One record through the ordinary path, leaving the accounts alone."""
         if record.reason:
-            self._reject(record, record.reason)
-            return None
+            return Outcome(None, _rejected(record, record.reason), [])
         try:
-            done = self._make(record, engine, run)
+            done = self.assembled(record, self._field_engine, run)
         except ValueError as exc:
-            self._reject(record, str(exc))
-            return None
-        for message in done.warnings:
-            self.warning_rows.setdefault(message, []).append(record.row)
-        return done.report, done.errors
+            return Outcome(None, _rejected(record, str(exc)), [])
+        if done.errors:
+            reason = f"the report would be invalid: {done.errors[0]}"
+            return Outcome(None, _rejected(record, reason), done.warnings)
+        return Outcome(done.report, None, done.warnings)
 
     @property
     def _project_column(self) -> int:
         return _index(self.header, "project_name")
 
-    def _accept(self, record: Record, problems: list[Problem]) -> bool:
-        if problems:
-            first = problems[0]
-            self._reject(record, f"the report would be invalid: {first}")
-            return False
-        return True
-
-    def _reject(self, record: Record, reason: str) -> None:
-        rejected = Rejected(record.row, record.line, record.values, reason)
+    def _reject_row(self, rejected: Rejected) -> None:
         self.rejected_count += 1
         if self.on_reject is None:
             self.rejected.append(rejected)
@@ -255,6 +304,10 @@ class Conversion:
             raise MissingFieldsError(
                 "Missing required fields", "context", ", ".join(missing), INIT_HINT
             )
+
+
+def _rejected(record: Record, reason: str) -> Rejected:
+    return Rejected(record.row, record.line, record.values, reason)
 
 
 def _index(header: list[str], name: str) -> int:
@@ -278,6 +331,7 @@ def convert(
     measures: str = "total",
     schema_version: str | SchemaVersion = DEFAULT_VERSION,
     group_by: str | None = None,
+    workers: int | None = None,
 ) -> Conversion:
     """A Conversion of a CodeCarbon CSV (a path, file object, bytes or pandas DataFrame);
     iterate it for reports, then read `.rejected` for the rows it could not convert."""
@@ -294,4 +348,5 @@ def convert(
         measures,
         version,
         group_by,
+        workers=workers,
     )

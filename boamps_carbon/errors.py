@@ -17,6 +17,10 @@ class BoampsError(Exception):
         self.hint = hint
         super().__init__(self.message)
 
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        # rebuilt from its parts, not its message, when it crosses from a worker process
+        return type(self), (self.what, self.where, self.value, self.hint)
+
     @property
     def message(self) -> str:
         text = self.what

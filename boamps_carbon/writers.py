@@ -113,6 +113,17 @@ class ReportWriter:
             name = self._unique(file_name(report))
             (self._staging / name).write_text(report_json(report) + "\n", encoding="utf-8")
 
+    @property
+    def takes_lines(self) -> bool:
+        """Whether reports go out as JSON Lines (a .jsonl file or stdout)."""
+        return self.target == STDOUT or self._handle is not None
+
+    def write_lines(self, text: str, reports: int) -> None:
+        """Reports already written as JSON Lines, `reports` of them."""
+        assert self.takes_lines
+        self.count += reports
+        (self.stdout if self.target == STDOUT else self._handle).write(text)  # type: ignore[union-attr]
+
     def _unique(self, name: str) -> str:
         stem, number = name[:-5], 2
         while name in self._names:

@@ -105,9 +105,14 @@ def run(args: argparse.Namespace) -> int:
                 layout = conversion.layout.describe() if conversion.layout else ""
                 print(f"{conversion.path}: {layout}, {conversion.encoding}", file=sys.stderr)
             progress = Progress(str(conversion.path))
-            for converted in conversion:
-                writer.write(converted.report)
-                progress.tick()
+            if writer.takes_lines:
+                for text, reports in conversion.json_lines():
+                    writer.write_lines(text, reports)
+                    progress.tick(reports)
+            else:
+                for converted in conversion:
+                    writer.write(converted.report)
+                    progress.tick()
             progress.done()
         writer.commit()
     except BaseException:
@@ -212,9 +217,9 @@ class Progress:
         self.shown = sys.stderr.isatty()
         self.next = time.monotonic() + self.EVERY
 
-    def tick(self) -> None:
-        self.count += 1
-        if self.shown and (self.count & 1023) == 0 and time.monotonic() >= self.next:
+    def tick(self, reports: int = 1) -> None:
+        before, self.count = self.count, self.count + reports
+        if self.shown and (before >> 10) != (self.count >> 10) and time.monotonic() >= self.next:
             self.next = time.monotonic() + self.EVERY
             sys.stderr.write(f"\r{self.label}: {self.count:,} reports...")
             sys.stderr.flush()

@@ -32,6 +32,17 @@ def when_columns(row: FieldRow) -> set[str]:
     return names
 
 
+def column_terms(row: FieldRow, options: dict[str, str]) -> list[tuple[str, str | None, str]]:
+    """The (column, operator, value) terms of a `when`, leaving out those on run options;
+    a negation is left out too: it tells the same thing about the row."""
+    found = []
+    for text in row.when.split("&"):
+        match = _TERM.match(text)
+        if text.strip() and match and match["name"] not in options:
+            found.append((match["name"], match["op"], match["value"]))
+    return found
+
+
 class Conditions:
     """Compiles `when` texts for one file: its columns' positions and the run's options."""
 
@@ -81,6 +92,10 @@ class Conditions:
                 f"Write {name}=VALUE or {name}!=VALUE.",
             )
         return (actual == expected) == (op == "=")
+
+    def term_test(self, name: str, op: str | None, expected: str, row: FieldRow) -> Condition:
+        """One term on a column, without negation."""
+        return self._column_test(self._position.get(name, -1), name, op, expected, row)
 
     def _column_test(
         self, index: int, name: str, op: str | None, expected: str, row: FieldRow

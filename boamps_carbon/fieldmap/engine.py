@@ -99,7 +99,7 @@ def setter(steps: Steps) -> Callable[[dict[str, Any], Any], None]:
 
 
 @dataclass
-class _Compiled:
+class CompiledField:
     row: FieldRow
     steps: Steps
     apply: Apply
@@ -109,6 +109,8 @@ class _Compiled:
     put: Callable[[dict[str, Any], Any], None]
     fallback: bool = False  # another row may fill the same path: the first value wins
 
+
+Mark = Callable[["CompiledField", Any], Any]
 
 # transforms that give nothing for an empty source: with their column absent, never a value
 _EMPTY_GIVES_NOTHING = {
@@ -136,8 +138,9 @@ class FieldEngine:
         self.options = options
         self._table = table
         self._position = {name: i for i, name in enumerate(self.columns)}
-        self._conditions = Conditions(options, self._position)
+        self.conditions = Conditions(options, self._position)
         self._containers: dict[Steps, list[Condition] | bool] = {}
+        self.requirement_rows: list[FieldRow] = []  # the ones decided row by row
         for row in table.rows:
             if row.transform == "require":
                 self._add_requirement(row)
@@ -151,7 +154,7 @@ class FieldEngine:
         self._assumed = [c for c in usable if c.row.transform == "assume"]
 
     def _add_requirement(self, row: FieldRow) -> None:
-        condition = self._conditions.compile(row)
+        condition = self.conditions.compile(row)
         current = self._containers.setdefault(row.steps, [])
         if current is True or condition is False:
             return
@@ -160,9 +163,10 @@ class FieldEngine:
         else:
             assert isinstance(current, list)
             current.append(condition)
+            self.requirement_rows.append(row)
 
-    def _compile(self, row: FieldRow) -> _Compiled | None:
-        condition = self._conditions.compile(row)
+    def _compile(self, row: FieldRow) -> CompiledField | None:
+        condition = self.conditions.compile(row)
         steps = row.steps
         containers = tuple(
             steps[: i + 1] for i in range(len(steps) - 1) if steps[: i + 1] in self._containers
@@ -177,10 +181,18 @@ class FieldEngine:
             return None
         dynamic = condition if callable(condition) else None
         apply = TRANSFORMS[row.transform](row)
-        return _Compiled(row, steps, apply, indexes, dynamic, containers, setter(steps))
+        return CompiledField(row, steps, apply, indexes, dynamic, containers, setter(steps))
 
-    def build(self, values: Sequence[str], run: RunContext) -> dict[str, Any]:
-        """The report fields this row gives, with list elements still keyed."""
+    @property
+    def fields(self) -> list[CompiledField]:
+        """The rows that can give a value in this file, in the order they are tried."""
+        return self._fields
+
+    def build(
+        self, values: Sequence[str], run: RunContext, mark: Mark | None = None
+    ) -> dict[str, Any]:
+        """The report fields this row gives, with list elements still keyed. `mark`, when
+        given, may replace a field's value (the fast path puts placeholders there)."""
         report: dict[str, Any] = {}
         done: set[Steps] = set()
         width = len(values)
@@ -198,7 +210,7 @@ class FieldEngine:
             sources = [values[i].strip() if 0 <= i < width else "" for i in field.indexes]
             value = field.apply(sources or [""], run)
             if value is not None:
-                field.put(report, value)
+                field.put(report, value if mark is None else mark(field, value))
                 if field.fallback:
                     done.add(field.steps)
         return report

@@ -108,7 +108,7 @@ def read_records(text: IO[str], label: str) -> tuple[list[str], Iterator[Record]
             ", ".join(repeated),
             "Rename or remove the copy: which one holds the value is unknown.",
         )
-    return header, _rows(reader, header, label)
+    return header, rows_of(reader, header, label)
 
 
 def _clean(name: str) -> str:
@@ -116,12 +116,14 @@ def _clean(name: str) -> str:
     return name.strip().lstrip("\ufeff").removeprefix("\u00ef\u00bb\u00bf")
 
 
-def _rows(reader: Any, header: list[str], label: str) -> Iterator[Record]:
+def rows_of(reader: Any, header: list[str], label: str, lines_before: int = 0) -> Iterator[Record]:
+    """The data rows a csv reader gives; `lines_before` counts the lines of the file before
+    the reader's first one (a reader may start part way through)."""
     width = len(header)
     previous_end, number = reader.line_num, 0
     try:
         for row in reader:
-            line, previous_end = previous_end + 1, reader.line_num
+            line, previous_end = lines_before + previous_end + 1, reader.line_num
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
             number += 1
@@ -137,12 +139,25 @@ def _rows(reader: Any, header: list[str], label: str) -> Iterator[Record]:
             else:
                 yield Record(number, line, row)
     except csv.Error as exc:
-        raise InputError(
-            "Not a readable CSV file",
-            f"{label} line {reader.line_num}",
-            str(exc),
-            "Check the file's quoting.",
-        ) from None
+        raise unreadable(label, lines_before + reader.line_num, str(exc)) from None
+
+
+class UnreadableCsv(InputError):
+    """A CSV whose quoting breaks at a line."""
+
+    def __init__(self, label: str, line: int, reason: str) -> None:
+        super().__init__("Not a readable CSV file", f"{label} line {line}", reason, _QUOTING)
+        self.label, self.line, self.reason = label, line, reason
+
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        return type(self), (self.label, self.line, self.reason)
+
+
+_QUOTING = "Check the file's quoting."
+
+
+def unreadable(label: str, line: int, reason: str) -> UnreadableCsv:
+    return UnreadableCsv(label, line, reason)
 
 
 class CsvSource:

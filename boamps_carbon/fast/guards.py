@@ -1,0 +1,204 @@
+"""What keeps a filled template valid: the schema's constraints at each slot, and the
+semantic rules (`validation.semantic.RULES`) that read a slot, checked on whole columns.
+
+A template is made only when every rule that can see a slot has a guard here; a row that
+fails a guard goes the ordinary way, where the rule speaks for itself. So a row filled from
+a template has exactly the problems (none) and warnings of the row it was made from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from ..schema import SchemaVersion, load_schema
+from ..validation.semantic import KWH_PER_UNIT, MAX_AVERAGE_POWER_KW, _parse, number
+from .columns import SlotValues
+
+Path = tuple[str | int, ...]
+# the rows (of those given) a guard refuses
+Guard = Callable[[list[SlotValues], np.ndarray], np.ndarray]
+
+NUMBER_KINDS = frozenset({"energy", "duration", "scale", "ratio"})
+DATE_KINDS = frozenset({"datetime", "start_time"})
+_QUIET_KEYWORDS = frozenset({"description", "title", "examples", "$comment"})
+_EPOCH = datetime(1970, 1, 1)
+
+# how each semantic rule is kept when a slot is in what it reads
+RULES_GUARDED = {
+    "datetime_format": "date slots are always well formed; any other slot there: no template",
+    "energy": "guarded: _energy",
+    "tracking_modes": "a slot there: no template",
+    "geolocation_fallback": "a slot there: no template",
+    "measure_after_report": "guarded: _after_report",
+}
+
+
+class Marker:
+    """Stands for a slot's value while a template is made."""
+
+    __slots__ = ("slot",)
+
+    def __init__(self, slot: int) -> None:
+        self.slot = slot
+
+
+def markers(node: Any, path: Path = ()) -> Iterator[tuple[Path, int]]:
+    if isinstance(node, Marker):
+        yield path, node.slot
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from markers(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from markers(value, (*path, index))
+
+
+def make_guards(report: dict[str, Any], kinds: list[str], version: SchemaVersion) -> list[Guard] | None:
+    """The guards of a template (a report holding Markers); None when a slot sits where no
+    guard can keep it."""
+    places = dict(markers(report))
+    guards: list[Guard] = []
+    for path, slot in places.items():
+        if _unguardable(path, kinds[slot]):
+            return None
+        guard = _schema_guard(_schema_node(load_schema(version), path), slot, kinds[slot])
+        if guard is False:
+            return None
+        if guard is not None:
+            guards.append(guard)
+    guards += _energy(report)
+    guards += _after_report(report)
+    return guards
+
+
+def _unguardable(path: Path, kind: str) -> bool:
+    last = path[-1]
+    if path[:1] == ("environment",) and last in ("country", "latitude", "longitude"):
+        return True
+    if path[:1] == ("measures",) and last in ("cpuTrackingMode", "gpuTrackingMode"):
+        return True
+    dated = path == ("header", "reportDatetime") or (
+        path[:1] == ("measures",) and last == "measurementDateTime"
+    )
+    return dated and kind not in DATE_KINDS
+
+
+def _schema_node(schema: dict[str, Any], path: Path) -> dict[str, Any] | None:
+    node: dict[str, Any] | None = schema
+    for step in path:
+        if node is None:
+            return None
+        if isinstance(step, int):
+            items = node.get("items")
+            node = items if isinstance(items, dict) else None
+        elif step in node.get("properties", {}):
+            node = node["properties"][step]
+        else:
+            node = {} if node.get("additionalProperties", True) is not False else None
+    return node
+
+
+def _schema_guard(node: dict[str, Any] | None, slot: int, kind: str) -> Guard | None | bool:
+    """A guard for the node's range, None when nothing needs guarding, False when the node
+    asks what a slot cannot promise."""
+    if node is None:
+        return False
+    names = node.get("type")
+    names = [names] if isinstance(names, str) else names
+    numeric = kind in NUMBER_KINDS
+    if names is not None and ("number" if numeric else "string") not in names:
+        return False
+    rest = set(node) - _QUIET_KEYWORDS - {"type"}
+    if not numeric:
+        return None if not rest else False
+    if not rest <= {"minimum", "maximum"}:
+        return False
+    low, high = node.get("minimum"), node.get("maximum")
+    if low is None and high is None:
+        return None
+
+    def guard(values: list[SlotValues], rows: np.ndarray) -> np.ndarray:
+        found = values[slot].numbers
+        assert found is not None
+        picked = found[rows]
+        bad = np.zeros(len(rows), bool)
+        if low is not None:
+            bad |= picked < low
+        if high is not None:
+            bad |= picked > high
+        return bad
+
+    return guard
+
+
+def _measure_places(report: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    measures = report.get("measures")
+    if isinstance(measures, list):
+        yield from (m for m in measures if isinstance(m, dict))
+
+
+def _value(values: list[SlotValues], rows: np.ndarray, held: Any, attribute: str) -> Any:
+    if isinstance(held, Marker):
+        found = getattr(values[held.slot], attribute)
+        return found[rows]
+    return held
+
+
+def _energy(report: dict[str, Any]) -> list[Guard]:
+    """semantic.energy: an energy above 0, and a mean power it finds plausible."""
+    guards: list[Guard] = []
+    for measure in _measure_places(report):
+        energy, seconds = measure.get("powerConsumption"), measure.get("measurementDuration")
+        if not isinstance(energy, Marker) and not isinstance(seconds, Marker):
+            continue
+        unit = measure.get("unit", "kWh")
+        factor = KWH_PER_UNIT.get(unit) if isinstance(unit, str) else None
+        if factor is None or (not isinstance(energy, Marker) and number(energy) is None):
+            continue
+        fixed_energy = energy if isinstance(energy, Marker) else number(energy)
+        fixed_seconds = seconds if isinstance(seconds, Marker) else number(seconds)
+
+        def guard(values: list[SlotValues], rows: np.ndarray, e: Any = fixed_energy, s: Any = fixed_seconds, f: float = factor) -> np.ndarray:
+            kwh = np.asarray(_value(values, rows, e, "numbers"), dtype=np.float64) * f
+            bad = ~(kwh > 0)
+            if s is None:
+                return bad
+            length = np.asarray(_value(values, rows, s, "numbers"), dtype=np.float64)
+            with np.errstate(all="ignore"):
+                return bad | ((length > 0) & (kwh * 3600 / length > MAX_AVERAGE_POWER_KW))
+
+        guards.append(guard)
+    return guards
+
+
+def _after_report(report: dict[str, Any]) -> list[Guard]:
+    """semantic.measure_after_report: no measure starts after the report's time."""
+    header = report.get("header")
+    reported = header.get("reportDatetime") if isinstance(header, dict) else None
+    guards: list[Guard] = []
+    for measure in _measure_places(report):
+        started = measure.get("measurementDateTime")
+        if not isinstance(started, Marker) and not isinstance(reported, Marker):
+            continue
+        fixed = [_seconds(v) for v in (started, reported)]
+        if any(v is None for v in fixed):
+            continue  # a constant that is no date: the rule says nothing
+
+        def guard(values: list[SlotValues], rows: np.ndarray, pair: list[Any] = fixed) -> np.ndarray:
+            start = _value(values, rows, pair[0], "seconds")
+            end = _value(values, rows, pair[1], "seconds")
+            return np.asarray(start > end) & np.ones(len(rows), bool)
+
+        guards.append(guard)
+    return guards
+
+
+def _seconds(value: Any) -> Any:
+    if isinstance(value, Marker):
+        return value
+    moment = _parse(value)
+    return None if moment is None else int((moment - _EPOCH).total_seconds())

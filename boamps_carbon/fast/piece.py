@@ -1,0 +1,226 @@
+"""One piece of a CSV to JSON Lines: rows of a known kind filled into their template, whole
+columns at a time; every other row through the ordinary path, one by one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..fieldmap.transforms import RunContext
+from ..sources.codecarbon_csv import Record
+from ..writers import report_json
+from .columns import Columns, SlotValues
+from .plan import Plan
+from .prepass import Layout
+from .template import Template, make_template
+
+if TYPE_CHECKING:
+    from ..convert import Conversion, Rejected
+
+CANDIDATES = 4  # rows tried, per kind of row and piece, to make a template from
+MAX_TEMPLATES = 4096
+
+
+class FastPathMismatch(AssertionError):
+    """A filled template differs from the ordinary path's report: a bug, never a user error."""
+
+
+@dataclass
+class PieceResult:
+    text: str = ""  # the JSON Lines of the piece's reports, in row order
+    converted: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    warnings: dict[str, list[int]] = field(default_factory=dict)  # ordered by first row
+
+
+class PieceConverter:
+    def __init__(self, conversion: Conversion, plan: Plan | None, layout: Layout) -> None:
+        self.conversion, self.plan, self.layout = conversion, plan, layout
+        self.templates: dict[Any, Template] = {}
+        self.run = conversion.run_context()
+
+    def __call__(self, index: int) -> PieceResult:
+        placed = self.layout.pieces[index]
+        body = self.layout.body
+        text = body.text(placed.piece)
+        rows = body.plain_rows(text) if placed.plain and self.plan else None
+        if rows is None:
+            records = body.records(text, placed.first_row, placed.first_line)
+            return self._ordinary(records)
+        return self._fast(rows, placed.first_row, placed.first_line)
+
+    def _ordinary(self, records: Iterable[Record]) -> PieceResult:
+        result, lines = PieceResult(), []
+        for record in records:
+            line = self._one(record, result)
+            if line is not None:
+                lines.append(line)
+        result.text = "".join(lines)
+        return result
+
+    def _one(self, record: Record, result: PieceResult) -> str | None:
+        outcome = self.conversion.outcome(record, self.run)
+        for message in outcome.warnings:
+            result.warnings.setdefault(message, []).append(record.row)
+        if outcome.report is None:
+            result.rejected.append(outcome.rejected)
+            return None
+        result.converted += 1
+        return report_json(outcome.report, None) + "\n"
+
+    def _fast(self, rows: list[list[str]], first_row: int, first_line: int) -> PieceResult:
+        assert self.plan is not None
+        size = len(rows)
+        columns = Columns(rows, first_row)
+        values = [columns.slot(slot, self.run) for slot in self.plan.slots]
+        odd, bits = np.zeros(size, bool), np.zeros(size, np.int64)
+        for bit, atom in enumerate(self.plan.atoms):
+            truth, unknown = columns.atom(atom, self.run)
+            odd |= unknown
+            bits |= truth.astype(np.int64) << bit
+        for bit, found in enumerate(values, start=len(self.plan.atoms)):
+            odd |= found.odd
+            bits |= found.present.astype(np.int64) << bit
+        filled: list[tuple[Template, np.ndarray]] = []
+        for key, members in self._groups(rows, bits, odd):
+            template = self._template(key, members, rows, values, first_row, first_line)
+            if template is None:
+                continue
+            bad = np.zeros(len(members), bool)
+            for guard in template.guards:
+                bad |= np.broadcast_to(guard(values, members), bad.shape)
+            if not bad.all():
+                filled.append((template, members[~bad]))
+        cells = _Cells(size, filled, values)
+        result = PieceResult()
+        for index in np.flatnonzero(~cells.done).tolist():
+            record = Record(first_row + index + 1, first_line + index + 1, rows[index])
+            cells.put(index, self._one(record, result) or "")
+        for template, members in filled:
+            self._check(template, int(members[-1]), cells, rows, first_row, first_line)
+        result.converted += int(cells.done.sum())
+        result.text = cells.text()
+        found = [(message, members) for t, members in filled for message in t.warnings]
+        result.warnings = _ordered(result.warnings, found, first_row)
+        return result
+
+    def _groups(
+        self, rows: list[list[str]], bits: np.ndarray, odd: np.ndarray
+    ) -> Iterator[tuple[Any, np.ndarray]]:
+        """Rows by key values and kind bits, each group in row order; odd rows in none."""
+        size = len(rows)
+        varying = []  # the key columns whose values are not the same all through the piece
+        for column in self.plan.key_columns if self.plan else ():
+            values = list(map(itemgetter(column), rows))
+            if values.count(values[0]) != size:
+                varying.append(values)
+        distinct: dict[Any, int] = {}
+        codes = np.fromiter(
+            (distinct.setdefault(k, len(distinct)) for k in zip(*varying)), np.int64, size
+        ) if varying else np.zeros(size, np.int64)
+        kinds, kind_of_row = np.unique(bits, return_inverse=True)
+        combined = codes * len(kinds) + kind_of_row
+        combined[odd] = -1
+        order = np.argsort(combined, kind="stable")
+        ordered = combined[order]
+        for members in np.split(order, np.flatnonzero(np.diff(ordered)) + 1):
+            group = int(combined[members[0]])
+            if group >= 0:
+                first = rows[int(members[0])]
+                key = tuple(first[c] for c in self.plan.key_columns) if self.plan else ()
+                yield (key, int(kinds[group % len(kinds)])), members
+
+    def _template(
+        self,
+        key: Any,
+        members: np.ndarray,
+        rows: list[list[str]],
+        values: list[SlotValues],
+        first_row: int,
+        first_line: int,
+    ) -> Template | None:
+        """The kind's template, made from one of its rows that passes the guards."""
+        template = self.templates.get(key)
+        if template is not None:
+            return template
+        for index in members[:CANDIDATES].tolist():
+            record = Record(first_row + index + 1, first_line + index + 1, rows[index])
+            texts = [found.texts[index] for found in values]
+            made = make_template(self.conversion, self.plan, record, self.run, texts)  # type: ignore[arg-type]
+            one = np.array([index])
+            if made is not None and not any(
+                np.broadcast_to(guard(values, one), (1,))[0] for guard in made.guards
+            ):
+                if len(self.templates) < MAX_TEMPLATES:
+                    self.templates[key] = made
+                return made
+        return None
+
+    def _check(
+        self,
+        template: Template,
+        index: int,
+        cells: _Cells,
+        rows: list[list[str]],
+        first_row: int,
+        first_line: int,
+    ) -> None:
+        """One row of each group also goes the ordinary way: both must agree."""
+        record = Record(first_row + index + 1, first_line + index + 1, rows[index])
+        outcome = self.conversion.outcome(record, self.run)
+        expected = None if outcome.report is None else report_json(outcome.report, None) + "\n"
+        written = cells.line(index)
+        if expected != written or tuple(outcome.warnings) != template.warnings:
+            raise FastPathMismatch(
+                f"row {record.row}: the fast path wrote {written!r}, "
+                f"the ordinary path {expected!r} with warnings {outcome.warnings!r}"
+            )
+
+
+class _Cells:
+    """A piece's output as a table of text cells, row by row: template parts and slot
+    values side by side, filled a group (and a column) at a time, joined once."""
+
+    def __init__(
+        self, size: int, filled: list[tuple[Template, np.ndarray]], values: list[SlotValues]
+    ) -> None:
+        width = 2 * max((len(t.order) for t, _ in filled), default=0) + 1
+        self.table = np.full((size, width), "", dtype=object)
+        self.done = np.zeros(size, bool)
+        as_objects: dict[int, np.ndarray] = {}
+        for template, members in filled:
+            *parts, last = template.parts
+            for position, part in enumerate(parts):
+                self.table[members, 2 * position] = part
+                slot = template.order[position]
+                if slot not in as_objects:
+                    as_objects[slot] = np.array(values[slot].texts, dtype=object)
+                self.table[members, 2 * position + 1] = as_objects[slot][members]
+            self.table[members, 2 * len(parts)] = last + "\n"
+            self.done[members] = True
+
+    def put(self, index: int, line: str) -> None:
+        self.table[index, 0] = line
+
+    def line(self, index: int) -> str:
+        return "".join(self.table[index].tolist())
+
+    def text(self) -> str:
+        return "".join(self.table.ravel().tolist())
+
+
+def _ordered(
+    ordinary: dict[str, list[int]], fast: list[tuple[str, np.ndarray]], first_row: int
+) -> dict[str, list[int]]:
+    """Warnings with their rows in order, by the row each was first given for: as the
+    ordinary path, row after row, would have collected them."""
+    merged: dict[str, list[int]] = {k: list(v) for k, v in ordinary.items()}
+    for message, members in fast:
+        merged.setdefault(message, []).extend((members + first_row + 1).tolist())
+    for rows in merged.values():
+        rows.sort()
+    return dict(sorted(merged.items(), key=lambda item: item[1][0]))

@@ -1,0 +1,99 @@
+"""Which parts of a file's reports change from row to row, read from its field engine.
+
+A column is *varying* when every table row that reads it uses a slot transform (energy,
+duration, times, ids, ratios...), which the fast path computes for a whole piece at once.
+Every other column a report depends on is a *key* column: rows with the same key values,
+the same truth for each condition on a varying column and the same varying fields present
+have reports that differ only in their slot values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..fieldmap import FieldEngine, FieldRow
+from ..fieldmap.conditions import Condition, column_terms
+from ..fieldmap.parsing import argument_number
+
+SLOT_KINDS = frozenset(
+    {"energy", "duration", "scale", "ratio", "datetime", "start_time", "report_id"}
+)
+MAX_BITS = 62
+
+
+@dataclass(frozen=True)
+class Slot:
+    field: int  # index in the engine's fields
+    kind: str
+    columns: tuple[int, ...]  # -1: the file has no such column
+    factor: float
+
+
+@dataclass(frozen=True)
+class Atom:
+    """One term of a `when` on a varying column, tested for every row."""
+
+    column: int
+    op: str | None
+    value: str
+    test: Condition
+
+
+@dataclass(frozen=True)
+class Plan:
+    slots: tuple[Slot, ...]
+    key_columns: tuple[int, ...]
+    atoms: tuple[Atom, ...]
+
+
+def make_plan(engine: FieldEngine, project_column: int) -> Plan | None:
+    """None when too many conditions vary for a row key to hold them."""
+    fields = engine.fields
+    varying = _varying_columns(engine)
+    varying.discard(project_column)
+    slots = tuple(
+        Slot(i, f.row.transform, f.indexes, _factor(f.row))
+        for i, f in enumerate(fields)
+        if f.row.transform in SLOT_KINDS and all(c in varying or c < 0 for c in f.indexes)
+    )
+    position = {name: i for i, name in enumerate(engine.columns)}
+    atoms: dict[tuple[int, str | None, str], Atom] = {}
+    referenced = {project_column} | {c for f in fields for c in f.indexes}
+    for row in [f.row for f in fields] + engine.requirement_rows:
+        for name, op, value in column_terms(row, engine.options):
+            column = position.get(name, -1)
+            referenced.add(column)
+            if column in varying and (column, op, value) not in atoms:
+                test = engine.conditions.term_test(name, op, value, row)
+                atoms[(column, op, value)] = Atom(column, op, value, test)
+    if len(atoms) + len(slots) > MAX_BITS:
+        return None
+    keys = tuple(sorted(c for c in referenced if c >= 0 and c not in varying))
+    return Plan(slots, keys, tuple(atoms.values()))
+
+
+def _varying_columns(engine: FieldEngine) -> set[int]:
+    readers: dict[int, set[bool]] = {}
+    for field in engine.fields:
+        for column in field.indexes:
+            if column >= 0:
+                readers.setdefault(column, set()).add(field.row.transform in SLOT_KINDS)
+    varying = {column for column, kinds in readers.items() if kinds == {True}}
+    # a slot transform that also reads a key column is no slot: its columns are keys too
+    changed = True
+    while changed:
+        changed = False
+        for field in engine.fields:
+            columns = {c for c in field.indexes if c >= 0}
+            if columns & varying and not columns <= varying:
+                varying -= columns
+                changed = True
+    return varying
+
+
+def _factor(row: FieldRow) -> float:
+    if row.transform == "scale":
+        return argument_number(row)
+    if row.transform == "ratio":
+        return argument_number(row, 1.0)
+    return 1.0

@@ -1,0 +1,66 @@
+"""Work on the pieces of a file in worker processes, results in the pieces' order.
+
+Workers are forked, so they start with the parent's state (the conversion, its field
+engine and context) already built; only piece numbers go to them and only results come
+back. Where fork is missing (Windows, macOS defaults aside) the work runs in-process.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+Result = TypeVar("Result")
+
+_TASK: Callable[[int], Any] | None = None
+
+
+def default_workers() -> int:
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def ordered_map(
+    task: Callable[[int], Result], items: Iterable[int], workers: int
+) -> Iterator[Result]:
+    """`task(item)` for each item, in order; at most a few results wait in memory."""
+    global _TASK
+    methods = multiprocessing.get_all_start_methods()
+    items = list(items)
+    if workers <= 1 or len(items) <= 1 or "fork" not in methods:
+        for item in items:
+            yield _quietly(task, item)
+        return
+    _TASK = task
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers) as pool:
+            waiting: deque[Any] = deque()
+            for item in items:
+                waiting.append(pool.apply_async(_run, (item,)))
+                if len(waiting) >= 2 * workers:
+                    yield waiting.popleft().get()
+            while waiting:
+                yield waiting.popleft().get()
+    finally:
+        _TASK = None
+
+
+def _run(item: int) -> Any:
+    assert _TASK is not None
+    return _quietly(_TASK, item)
+
+
+def _quietly(task: Callable[[int], Result], item: int) -> Result:
+    # a piece makes a few hundred thousand short-lived objects and no cycles: the cyclic
+    # collector would only slow it down, by half
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return task(item)
+    finally:
+        if enabled:
+            gc.enable()
