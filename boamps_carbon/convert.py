@@ -14,7 +14,8 @@ from .context import Context, load_context
 from .errors import InputError
 from .fast.piece import PieceConverter, PieceResult
 from .fast.plan import make_plan
-from .fast.pool import default_workers, ordered_map
+from .fast.pool import default_workers
+from .fast.stream import Output, piece_outputs
 from .fast.prepass import prepass
 from .fieldmap import FieldEngine, FieldTable, load_field_table
 from .fieldmap.engine import Mark
@@ -202,19 +203,25 @@ class Conversion:
         """The reports as JSON Lines text, a piece of the file at a time, with how many
         reports each piece holds; big files are converted whole columns at a time, in
         `workers` processes. Rejects and warnings fill as with iteration."""
+        for output in self.outputs():
+            yield output.read().decode("utf-8"), output.reports
+
+    def outputs(self) -> Iterator[Output]:
+        """`json_lines` as UTF-8, maybe in spill files (for writers that copy files)."""
         self.rejected, self.warning_rows = [], {}
         self.converted = self.rejected_count = 0
         flat = self.layout is not None and self.layout.layout is FLAT
         if self._pieces is None or self.group_by is not None or flat:
             for converted in self._rows() if self.group_by is None else self:
-                yield report_json(converted.report, None) + "\n", 1
+                yield Output(1, (report_json(converted.report, None) + "\n").encode("utf-8"))
             return
         plan = make_plan(self._field_engine, self._project_column)
         converter = PieceConverter(self, plan, self._pieces)
         assert self.workers is not None
-        for result in ordered_map(converter, range(len(self._pieces.pieces)), self.workers):
+        pieces = len(self._pieces.pieces)
+        for result, output in piece_outputs(converter, pieces, self.workers):
             self._absorb(result)
-            yield result.text, result.converted
+            yield output
 
     def _absorb(self, result: PieceResult) -> None:
         self.converted += result.converted

@@ -14,9 +14,12 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from .errors import InputError
+
+if TYPE_CHECKING:
+    from .fast.stream import Output
 
 STDOUT = "-"
 DEFAULT_FOLDER = "boamps-reports"
@@ -118,11 +121,19 @@ class ReportWriter:
         """Whether reports go out as JSON Lines (a .jsonl file or stdout)."""
         return self.target == STDOUT or self._handle is not None
 
-    def write_lines(self, text: str, reports: int) -> None:
-        """Reports already written as JSON Lines, `reports` of them."""
+    def write_output(self, output: Output) -> None:
+        """Reports already written as JSON Lines (UTF-8), in memory or in a spill file."""
         assert self.takes_lines
-        self.count += reports
-        (self.stdout if self.target == STDOUT else self._handle).write(text)  # type: ignore[union-attr]
+        self.count += output.reports
+        handle = self.stdout if self.target == STDOUT else self._handle
+        assert handle is not None
+        fd = _descriptor(handle)
+        if fd is None:
+            handle.write(output.read().decode("utf-8"))
+        elif output.spill is not None:
+            _copy_file(output.spill, fd)
+        else:
+            _write_all(fd, output.data)
 
     def _unique(self, name: str) -> str:
         stem, number = name[:-5], 2
@@ -172,6 +183,38 @@ class ReportWriter:
                 shutil.rmtree(self._staging, ignore_errors=True)
             else:
                 self._staging.unlink(missing_ok=True)
+
+
+def _descriptor(handle: IO[str]) -> int | None:
+    """The file descriptor under a text handle, flushed, when it has one."""
+    try:
+        fd = handle.fileno()
+    except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation is an OSError
+        return None
+    handle.flush()
+    return fd
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _copy_file(path: str, fd: int) -> None:
+    """The kernel copies: the bytes never come up to Python."""
+    with open(path, "rb") as source:
+        size, offset = os.fstat(source.fileno()).st_size, 0
+        while offset < size:
+            try:
+                sent = os.sendfile(fd, source.fileno(), offset, size - offset)
+            except OSError:  # no sendfile to this kind of file: copy the plain way
+                source.seek(offset)
+                _write_all(fd, source.read())
+                return
+            if sent == 0:
+                raise OSError(f"{path} ended early")
+            offset += sent
 
 
 def _cannot_write(target: str, exc: OSError) -> InputError:

@@ -106,9 +106,9 @@ def run(args: argparse.Namespace) -> int:
                 print(f"{conversion.path}: {layout}, {conversion.encoding}", file=sys.stderr)
             progress = Progress(str(conversion.path))
             if writer.takes_lines:
-                for text, reports in conversion.json_lines():
-                    writer.write_lines(text, reports)
-                    progress.tick(reports)
+                for output in conversion.outputs():
+                    writer.write_output(output)
+                    progress.tick(output.reports)
             else:
                 for converted in conversion:
                     writer.write(converted.report)

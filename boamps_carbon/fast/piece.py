@@ -35,6 +35,7 @@ class PieceResult:
     converted: int = 0
     rejected: list[Rejected] = field(default_factory=list)
     warnings: dict[str, list[int]] = field(default_factory=dict)  # ordered by first row
+    spill: str | None = None  # where `text` went, from a worker process
 
 
 class PieceConverter:
