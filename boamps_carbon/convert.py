@@ -206,8 +206,9 @@ class Conversion:
         for output in self.outputs():
             yield output.read().decode("utf-8"), output.reports
 
-    def outputs(self) -> Iterator[Output]:
-        """`json_lines` as UTF-8, maybe in spill files (for writers that copy files)."""
+    def outputs(self, fd: int | None = None) -> Iterator[Output]:
+        """`json_lines` as UTF-8, maybe in spill files (for writers that copy files), or
+        written to `fd` already by the workers."""
         self.rejected, self.warning_rows = [], {}
         self.converted = self.rejected_count = 0
         flat = self.layout is not None and self.layout.layout is FLAT
@@ -219,7 +220,7 @@ class Conversion:
         converter = PieceConverter(self, plan, self._pieces)
         assert self.workers is not None
         pieces = len(self._pieces.pieces)
-        for result, output in piece_outputs(converter, pieces, self.workers):
+        for result, output in piece_outputs(converter, pieces, self.workers, fd):
             self._absorb(result)
             yield output
 

@@ -119,3 +119,10 @@ def parse_json_bytes(data: bytes) -> tuple[Any, list[Problem]]:
         found.append(problem("not-json", "", actual=reason))
         return None, found
     return (None if found else value), found
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """All of `data` to a file descriptor (os.write may take only part of it)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]

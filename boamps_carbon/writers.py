@@ -18,6 +18,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 from .errors import InputError
 
+from .io import write_all
+
 if TYPE_CHECKING:
     from .fast.stream import Output
 
@@ -121,10 +123,20 @@ class ReportWriter:
         """Whether reports go out as JSON Lines (a .jsonl file or stdout)."""
         return self.target == STDOUT or self._handle is not None
 
+    def descriptor(self) -> int | None:
+        """The file descriptor JSON Lines go to, flushed: workers may write there."""
+        if not self.takes_lines:
+            return None
+        handle = self.stdout if self.target == STDOUT else self._handle
+        assert handle is not None
+        return _descriptor(handle)
+
     def write_output(self, output: Output) -> None:
         """Reports already written as JSON Lines (UTF-8), in memory or in a spill file."""
         assert self.takes_lines
         self.count += output.reports
+        if output.written:
+            return
         handle = self.stdout if self.target == STDOUT else self._handle
         assert handle is not None
         fd = _descriptor(handle)
@@ -133,7 +145,7 @@ class ReportWriter:
         elif output.spill is not None:
             _copy_file(output.spill, fd)
         else:
-            _write_all(fd, output.data)
+            write_all(fd, output.data)
 
     def _unique(self, name: str) -> str:
         stem, number = name[:-5], 2
@@ -195,12 +207,6 @@ def _descriptor(handle: IO[str]) -> int | None:
     return fd
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
-
-
 def _copy_file(path: str, fd: int) -> None:
     """The kernel copies: the bytes never come up to Python."""
     with open(path, "rb") as source:
@@ -210,7 +216,7 @@ def _copy_file(path: str, fd: int) -> None:
                 sent = os.sendfile(fd, source.fileno(), offset, size - offset)
             except OSError:  # no sendfile to this kind of file: copy the plain way
                 source.seek(offset)
-                _write_all(fd, source.read())
+                write_all(fd, source.read())
                 return
             if sent == 0:
                 raise OSError(f"{path} ended early")

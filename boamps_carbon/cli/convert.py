@@ -106,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
                 print(f"{conversion.path}: {layout}, {conversion.encoding}", file=sys.stderr)
             progress = Progress(str(conversion.path))
             if writer.takes_lines:
-                for output in conversion.outputs():
+                for output in conversion.outputs(writer.descriptor()):
                     writer.write_output(output)
                     progress.tick(output.reports)
             else:

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
-import mmap
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import methodcaller
 from pathlib import Path
-from typing import Any
 
 from ..sources.codecarbon_csv import CsvSource, Record, rows_of
+from .cells import FieldTable, SplitRows
 
 PIECE_BYTES = 2 << 20
 # characters str.strip() removes that an ASCII CSV field may hold
@@ -34,10 +34,7 @@ class Body:
 
     def __init__(self, source: CsvSource, header: list[str]) -> None:
         self.source, self.width = source, len(header)
-        self.buffer: Any = source.data
-        if self.buffer is None:
-            assert source.path is not None
-            self.buffer = _map(source.path)
+        self.buffer: Bytes = MemoryBytes(source.data) if source.data is not None else FileBytes(source.path)  # type: ignore[arg-type]
         self.encoding = "utf-8" if source.scan.encoding.startswith("utf-8") else "cp1252"
         self.errors = "strict" if self.encoding == "utf-8" else "replace"
         self.start = _header_end(self.buffer, source.scan.encoding, header)
@@ -49,48 +46,52 @@ class Body:
 
     def pieces(self, size: int | None = None) -> list[Piece]:
         size = size or PIECE_BYTES
-        found, position, total = [], self.start, len(self.buffer)
+        found, position, total = [], self.start, self.buffer.size
         while position < total:
             end = min(position + size, total)
-            quotes = self._quotes(position, end)
+            block = self.buffer.read(position, end)
+            quotes, last = block.count(b'"'), block[-1:]
             # each step reads only the bytes it adds: a stray quote must not make this
             # quadratic in the file size
-            while end < total and (self.buffer[end - 1 : end] != b"\n" or quotes % 2):
-                newline = self.buffer.find(b"\n", end)
+            while end < total and (last != b"\n" or quotes % 2):
+                newline = self.buffer.find_newline(end)
                 following = total if newline < 0 else newline + 1
-                quotes += self._quotes(end, following)
-                end = following
+                block = self.buffer.read(end, following)
+                quotes, last, end = quotes + block.count(b'"'), block[-1:], following
             found.append(Piece(position, end))
             position = end
         return found
 
-    def _quotes(self, start: int, end: int) -> int:
-        return bytes(self.buffer[start:end]).count(b'"')
-
     def text(self, piece: Piece) -> str:
-        return bytes(self.buffer[piece.start : piece.end]).decode(self.encoding, self.errors)
+        return self.buffer.read(piece.start, piece.end).decode(self.encoding, self.errors)
 
-    def plain_lines(self, text: str) -> list[str] | None:
-        """The lines of a piece, when splitting them at commas reads them exactly as the csv
-        module would: no quotes, no lone carriage returns, no NUL, no blank lines, and
-        every line as wide as the header. None otherwise."""
+    def plain_text(self, text: str) -> str | None:
+        """The piece with LF line ends, when splitting its lines at commas reads them
+        exactly as the csv module would: no quotes, no NUL, no lone carriage returns. (Blank
+        lines and lines of another width are found by the readers below.)"""
         if '"' in text or "\x00" in text:
             return None
         if "\r" in text:
             if text.count("\r") != text.count("\r\n"):
                 return None
             text = text.replace("\r\n", "\n")
-        lines = text.split("\n")
+        return text
+
+    def fields(self, text: str) -> FieldTable | SplitRows | None:
+        """The piece's fields, when every line has as many as the header."""
+        plain = self.plain_text(text)
+        if plain is None:
+            return None
+        table = FieldTable.of(plain, self.width)
+        if table is not None or plain.isascii():
+            return table
+        lines = plain.split("\n")
         if lines[-1] == "":
             lines.pop()
         commas = self.width - 1
         if not all(map(commas.__eq__, map(methodcaller("count", ","), lines))):
             return None
-        return lines
-
-    def plain_rows(self, text: str) -> list[list[str]] | None:
-        lines = self.plain_lines(text)
-        return None if lines is None else [line.split(",") for line in lines]
+        return SplitRows(lines)
 
     def records(self, text: str, first_row: int, first_line: int) -> Iterator[Record]:
         """A piece read by the csv module, as the whole file would have been."""
@@ -107,20 +108,59 @@ def needs_strip(values: list[str]) -> bool:
     return not joined.isascii() or any(space in joined for space in _ASCII_SPACES)
 
 
-def _map(path: Path) -> Any:
-    with open(path, "rb") as handle:
-        try:
-            return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-        except ValueError:  # an empty file cannot be mapped
-            return b""
+class MemoryBytes:
+    def __init__(self, data: bytes) -> None:
+        self.data, self.size = data, len(data)
+
+    def read(self, start: int, end: int) -> bytes:
+        return self.data[start:end]
+
+    def find_newline(self, start: int) -> int:
+        return self.data.find(b"\n", start)
 
 
-def _header_end(buffer: Any, encoding: str, header: list[str]) -> int:
+class FileBytes:
+    """A file read by position (pread): no mapping, so no page faults, and forked workers
+    share the descriptor without sharing a file offset."""
+
+    BLOCK = 1 << 16
+
+    def __init__(self, path: Path) -> None:
+        self.fd = os.open(path, os.O_RDONLY)
+        self.size = os.fstat(self.fd).st_size
+
+    def __del__(self) -> None:
+        os.close(self.fd)
+
+    def read(self, start: int, end: int) -> bytes:
+        parts, position = [], start
+        while position < end:
+            part = os.pread(self.fd, end - position, position)
+            if not part:
+                break
+            parts.append(part)
+            position += len(part)
+        return b"".join(parts)
+
+    def find_newline(self, start: int) -> int:
+        while start < self.size:
+            block = os.pread(self.fd, self.BLOCK, start)
+            found = block.find(b"\n")
+            if found >= 0:
+                return start + found
+            start += len(block)
+        return -1
+
+
+Bytes = MemoryBytes | FileBytes
+
+
+def _header_end(buffer: Bytes, encoding: str, header: list[str]) -> int:
     """Where the body starts when the header is the file's first line, unquoted; else -1."""
-    newline = buffer.find(b"\n")
+    newline = buffer.find_newline(0)
     if newline < 0:
         return -1
-    line = bytes(buffer[:newline])
+    line = buffer.read(0, newline)
     if b'"' in line or b"\r" in line.rstrip(b"\r"):
         return -1
     try:

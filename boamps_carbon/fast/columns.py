@@ -12,14 +12,14 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import Any
 
 import numpy as np
 
 from ..fieldmap.parsing import NUMBER
 from ..fieldmap.transforms import REPORT_ID_NAMESPACE
-from ..sources.run_ids import UniqueRunIds, is_uuid
+from ..sources.run_ids import UniqueRunIds, all_uuids, is_uuid
+from .cells import FieldTable, SplitRows
 from .chunks import needs_strip
 from .plan import Atom, Slot
 
@@ -30,7 +30,6 @@ _MOMENT = (
 )
 _MOMENTS = re.compile(rf"(?:{_MOMENT})?(?:\n(?:{_MOMENT})?)*", re.ASCII)
 _ONE_MOMENT = re.compile(_MOMENT, re.ASCII)
-_UUIDS = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:\n[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})*", re.ASCII | re.IGNORECASE)
 MICROS = 1_000_000
 # whole seconds since 1970 of 1000-01-01 and 10000-01-01: BoAmps text has 4-digit years
 _FIRST_SECOND = int(np.datetime64("1000-01-01T00:00:00", "s").astype(np.int64))
@@ -64,8 +63,8 @@ class SlotValues:
 class Columns:
     """The varying columns of one piece, each read once whatever reads it."""
 
-    def __init__(self, rows: list[list[str]], first_row: int) -> None:
-        self.rows, self.size, self.first_row = rows, len(rows), first_row
+    def __init__(self, fields: FieldTable | SplitRows, first_row: int) -> None:
+        self.fields, self.size, self.first_row = fields, fields.size, first_row
         self._texts: dict[int, list[str]] = {}
         self._numbers: dict[int, Numbers] = {}
         self._moments: dict[int, Moments] = {}
@@ -75,7 +74,7 @@ class Columns:
         if column < 0:
             return [""] * self.size
         if column not in self._texts:
-            values = list(map(itemgetter(column), self.rows))
+            values = self.fields.values(column)
             self._texts[column] = [v.strip() for v in values] if needs_strip(values) else values
         return self._texts[column]
 
@@ -99,7 +98,7 @@ class Columns:
             with np.errstate(invalid="ignore"):
                 truth = numbers.values > limit if atom.op == ">" else numbers.values < limit
             return truth & ~numbers.empty & ~numbers.odd, numbers.odd
-        rows = self.rows
+        rows = self.fields.rows
         truth = np.fromiter((atom.test(row, run) for row in rows), bool, self.size)
         return truth, np.zeros(self.size, bool)
 
@@ -305,7 +304,7 @@ def _report_id(columns: Columns, slot: Slot, run: Any) -> SlotValues:
     ids = columns.text(slot.columns[0])
     unique: UniqueRunIds = run.unique_run_ids
     joined = "\n".join(ids)
-    if not unique.any_repeated and _UUIDS.fullmatch(joined):
+    if not unique.any_repeated and all_uuids(ids):
         texts = ('"' + joined.lower().replace("\n", '"\n"') + '"').split("\n")
     else:
         texts = [

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -13,6 +12,7 @@ import numpy as np
 from ..fieldmap.transforms import RunContext
 from ..sources.codecarbon_csv import Record
 from ..writers import report_json
+from .cells import FieldTable, SplitRows
 from .columns import Columns, SlotValues
 from .plan import Plan
 from .prepass import Layout
@@ -48,11 +48,11 @@ class PieceConverter:
         placed = self.layout.pieces[index]
         body = self.layout.body
         text = body.text(placed.piece)
-        rows = body.plain_rows(text) if placed.plain and self.plan else None
-        if rows is None:
+        fields = body.fields(text) if placed.plain and self.plan else None
+        if fields is None:
             records = body.records(text, placed.first_row, placed.first_line)
             return self._ordinary(records)
-        return self._fast(rows, placed.first_row, placed.first_line)
+        return self._fast(fields, placed.first_row, placed.first_line)
 
     def _ordinary(self, records: Iterable[Record]) -> PieceResult:
         result, lines = PieceResult(), []
@@ -73,9 +73,9 @@ class PieceConverter:
         result.converted += 1
         return report_json(outcome.report, None) + "\n"
 
-    def _fast(self, rows: list[list[str]], first_row: int, first_line: int) -> PieceResult:
+    def _fast(self, rows: FieldTable | SplitRows, first_row: int, first_line: int) -> PieceResult:
         assert self.plan is not None
-        size = len(rows)
+        size = rows.size
         columns = Columns(rows, first_row)
         values = [columns.slot(slot, self.run) for slot in self.plan.slots]
         odd, bits = np.zeros(size, bool), np.zeros(size, np.int64)
@@ -99,7 +99,7 @@ class PieceConverter:
         cells = _Cells(size, filled, values)
         result = PieceResult()
         for index in np.flatnonzero(~cells.done).tolist():
-            record = Record(first_row + index + 1, first_line + index + 1, rows[index])
+            record = Record(first_row + index + 1, first_line + index + 1, rows.row(index))
             cells.put(index, self._one(record, result) or "")
         for template, members in filled:
             self._check(template, int(members[-1]), cells, rows, first_row, first_line)
@@ -110,15 +110,15 @@ class PieceConverter:
         return result
 
     def _groups(
-        self, rows: list[list[str]], bits: np.ndarray, odd: np.ndarray
+        self, rows: FieldTable | SplitRows, bits: np.ndarray, odd: np.ndarray
     ) -> Iterator[tuple[Any, np.ndarray]]:
         """Rows by key values and kind bits, each group in row order; odd rows in none."""
-        size = len(rows)
-        varying = []  # the key columns whose values are not the same all through the piece
-        for column in self.plan.key_columns if self.plan else ():
-            values = list(map(itemgetter(column), rows))
-            if values.count(values[0]) != size:
-                varying.append(values)
+        size = rows.size
+        varying = [  # the key columns whose values are not the same all through the piece
+            rows.values(column)
+            for column in (self.plan.key_columns if self.plan else ())
+            if not rows.same_all_through(column)
+        ]
         distinct: dict[Any, int] = {}
         codes = np.fromiter(
             (distinct.setdefault(k, len(distinct)) for k in zip(*varying)), np.int64, size
@@ -131,7 +131,7 @@ class PieceConverter:
         for members in np.split(order, np.flatnonzero(np.diff(ordered)) + 1):
             group = int(combined[members[0]])
             if group >= 0:
-                first = rows[int(members[0])]
+                first = rows.row(int(members[0]))
                 key = tuple(first[c] for c in self.plan.key_columns) if self.plan else ()
                 yield (key, int(kinds[group % len(kinds)])), members
 
@@ -139,7 +139,7 @@ class PieceConverter:
         self,
         key: Any,
         members: np.ndarray,
-        rows: list[list[str]],
+        rows: FieldTable | SplitRows,
         values: list[SlotValues],
         first_row: int,
         first_line: int,
@@ -149,7 +149,7 @@ class PieceConverter:
         if template is not None:
             return template
         for index in members[:CANDIDATES].tolist():
-            record = Record(first_row + index + 1, first_line + index + 1, rows[index])
+            record = Record(first_row + index + 1, first_line + index + 1, rows.row(index))
             texts = [found.texts[index] for found in values]
             made = make_template(self.conversion, self.plan, record, self.run, texts)  # type: ignore[arg-type]
             one = np.array([index])
@@ -166,12 +166,12 @@ class PieceConverter:
         template: Template,
         index: int,
         cells: _Cells,
-        rows: list[list[str]],
+        rows: FieldTable | SplitRows,
         first_row: int,
         first_line: int,
     ) -> None:
         """One row of each group also goes the ordinary way: both must agree."""
-        record = Record(first_row + index + 1, first_line + index + 1, rows[index])
+        record = Record(first_row + index + 1, first_line + index + 1, rows.row(index))
         outcome = self.conversion.outcome(record, self.run)
         expected = None if outcome.report is None else report_json(outcome.report, None) + "\n"
         written = cells.line(index)

@@ -60,23 +60,16 @@ def prepass(source: CsvSource, header: list[str], workers: int) -> Layout | None
 
 def _count(body: Body, piece: Piece, column: int) -> _Count:
     text = body.text(piece)
-    lines = body.plain_lines(text)
-    if lines is not None:
-        return _Count(len(lines), len(lines), True, _ids(_column_of(lines, column)))
+    fields = body.fields(text)
+    if fields is not None:
+        ids = fields.values(column) if column >= 0 else []
+        return _Count(fields.size, fields.size, True, _ids(ids))
     try:
         records = list(body.records(text, 0, 0))
     except UnreadableCsv as exc:
         return _Count(0, 0, False, uuid_halves([]), exc)
     ids = [r.values[column] for r in records if column >= 0 and not r.reason]
     return _Count(len(records), _line_count(text), False, _ids(ids))
-
-
-def _column_of(lines: list[str], column: int) -> list[str]:
-    if column < 0:
-        return []
-    if column == 0:
-        return [line[: line.find(",")] for line in lines]
-    return [line.split(",", column + 1)[column] for line in lines]
 
 
 def _ids(ids: list[str]) -> Halves:

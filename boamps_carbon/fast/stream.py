@@ -1,9 +1,11 @@
-"""The pieces of a file converted in order, their JSON Lines as bytes or, from worker
-processes, in a spill file each: handing a gigabyte of text back through a pipe would cost
+"""The pieces of a file converted in order. Their JSON Lines come back as bytes or, from
+worker processes, go straight to the output file in turn (or to a spill file each when the
+output has no file descriptor): handing a gigabyte of text back through a pipe would cost
 the parent more than the conversion saves."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import tempfile
@@ -11,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..io import write_all
 from .piece import PieceConverter, PieceResult
 from .pool import ordered_map
 
@@ -22,6 +25,7 @@ class Output:
     reports: int
     data: bytes = b""
     spill: str | None = None
+    written: bool = False  # already in the output file, by a worker
 
     def read(self) -> bytes:
         if self.spill is None:
@@ -30,11 +34,15 @@ class Output:
 
 
 def piece_outputs(
-    converter: PieceConverter, pieces: int, workers: int
+    converter: PieceConverter, pieces: int, workers: int, fd: int | None = None
 ) -> Iterator[tuple[PieceResult, Output]]:
+    """Each piece's result, in order, with its output; `fd`: where workers may write."""
     if workers <= 1 or pieces <= 1:
         for result in ordered_map(converter, range(pieces), 1):
             yield result, Output(result.converted, result.text.encode("utf-8"))
+        return
+    if fd is not None:
+        yield from _written(converter, pieces, workers, fd)
         return
     folder = tempfile.mkdtemp(prefix="boamps-pieces-")
     try:
@@ -53,3 +61,27 @@ def piece_outputs(
                 os.unlink(result.spill)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _written(
+    converter: PieceConverter, pieces: int, workers: int, fd: int
+) -> Iterator[tuple[PieceResult, Output]]:
+    """Workers write their pieces to `fd` themselves, each waiting for the piece before it
+    (a shared counter): the parent only keeps the accounts."""
+    context = multiprocessing.get_context("fork")
+    turn = context.Value("q", 0, lock=False)
+    changed = context.Condition()
+
+    def convert_and_write(index: int) -> PieceResult:
+        result = converter(index)
+        data, result.text = result.text.encode("utf-8"), ""
+        with changed:
+            changed.wait_for(lambda: turn.value == index)
+        write_all(fd, data)
+        with changed:
+            turn.value = index + 1
+            changed.notify_all()
+        return result
+
+    for result in ordered_map(convert_and_write, range(pieces), workers):
+        yield result, Output(result.converted, written=True)
