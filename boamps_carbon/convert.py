@@ -15,8 +15,8 @@ from .errors import InputError
 from .fast.piece import PieceConverter, PieceResult
 from .fast.plan import make_plan
 from .fast.pool import default_workers
-from .fast.stream import Output, piece_outputs
 from .fast.prepass import prepass
+from .fast.stream import Output, piece_outputs
 from .fieldmap import FieldEngine, FieldTable, load_field_table
 from .fieldmap.engine import Mark
 from .fieldmap.transforms import REPORT_ID_NAMESPACE, RunContext
@@ -247,7 +247,6 @@ class Conversion:
                 return
 
     def _rows(self) -> Iterator[ConvertedRow]:
-        engine = self._field_engine
         run = self.run_context()
         with self.source.open() as text:
             _, records = read_records(text, self.path)

@@ -9,6 +9,7 @@ text on every row is recognised by comparing bytes, without any string.
 from __future__ import annotations
 
 from operator import itemgetter
+
 import numpy as np
 
 COMMA, NEWLINE = ord(","), ord("\n")
@@ -53,10 +54,10 @@ class FieldTable:
         text = text if text.endswith("\n") else text + "\n"
         data = np.frombuffer(text.encode("ascii"), np.uint8)
         newline = data == NEWLINE
-        ends = np.flatnonzero(newline | (data == COMMA))
-        if len(ends) % width:
+        found = np.flatnonzero(newline | (data == COMMA))
+        if len(found) % width:
             return None
-        ends = ends.reshape(-1, width)
+        ends = found.reshape(-1, width)
         if not newline[ends[:, -1]].all() or newline[ends[:, :-1]].any():
             return None
         return cls(text, data, ends)

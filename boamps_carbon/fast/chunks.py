@@ -34,7 +34,12 @@ class Body:
 
     def __init__(self, source: CsvSource, header: list[str]) -> None:
         self.source, self.width = source, len(header)
-        self.buffer: Bytes = MemoryBytes(source.data) if source.data is not None else FileBytes(source.path)  # type: ignore[arg-type]
+        self.buffer: Bytes
+        if source.data is not None:
+            self.buffer = MemoryBytes(source.data)
+        else:
+            assert source.path is not None
+            self.buffer = FileBytes(source.path)
         self.encoding = "utf-8" if source.scan.encoding.startswith("utf-8") else "cp1252"
         self.errors = "strict" if self.encoding == "utf-8" else "replace"
         self.start = _header_end(self.buffer, source.scan.encoding, header)

@@ -116,7 +116,9 @@ def _numbers_once_each(texts: list[str]) -> Numbers:
     if len(distinct) * 4 > len(texts):
         return _numbers(texts)
     found = _numbers(list(distinct))
-    where = np.fromiter(map({t: i for i, t in enumerate(distinct)}.__getitem__, texts), np.int64, len(texts))
+    where = np.fromiter(
+        map({t: i for i, t in enumerate(distinct)}.__getitem__, texts), np.int64, len(texts)
+    )
     return Numbers(found.values[where], found.empty[where], found.odd[where])
 
 
@@ -157,7 +159,10 @@ def _moments(texts: list[str]) -> Moments:
         odd = np.zeros(size, bool)
     else:
         odd = np.fromiter((bool(t) and not _ONE_MOMENT.fullmatch(t) for t in texts), bool, size)
-    usable = [t if ok else "2000-01-01T00:00:00" for t, ok in zip(texts, (~(empty | odd)).tolist(), strict=True)]
+    usable = [
+        t if ok else "2000-01-01T00:00:00"
+        for t, ok in zip(texts, (~(empty | odd)).tolist(), strict=True)
+    ]
     try:
         micros = np.array(usable, dtype="datetime64[us]").astype(np.int64)
     except ValueError:  # a day the month does not have: find it
@@ -217,9 +222,7 @@ def _shape(pattern: str) -> _Shape:
     )
 
 
-_SHAPES = {
-    len(p): _shape(p) for p in ("dddd-dd-ddTdd:dd:dd", "dddd-dd-ddTdd:dd:dd.dddddd")
-}
+_SHAPES = {len(p): _shape(p) for p in ("dddd-dd-ddTdd:dd:dd", "dddd-dd-ddTdd:dd:dd.dddddd")}
 
 
 def _float_texts(values: np.ndarray) -> list[str]:
@@ -294,7 +297,9 @@ def _start_time(columns: Columns, slot: Slot, run: Any) -> SlotValues:
     whole = np.trunc(seconds)
     usable = present & (seconds >= 0) & (seconds < _LONGEST_RUN)
     whole = np.where(usable, whole, 0.0)
-    micros = whole.astype(np.int64) * MICROS + np.rint((np.where(usable, seconds, 0.0) - whole) * MICROS).astype(np.int64)
+    micros = whole.astype(np.int64) * MICROS + np.rint(
+        (np.where(usable, seconds, 0.0) - whole) * MICROS
+    ).astype(np.int64)
     texts, start = _second_texts(end.micros - micros)
     odd = end.odd | length.odd | (present & ~usable) | (present & ~_in_range(start))
     return SlotValues(texts, present & ~odd, odd, seconds=start)
@@ -307,14 +312,17 @@ def _report_id(columns: Columns, slot: Slot, run: Any) -> SlotValues:
     if not unique.any_repeated and all_uuids(ids):
         texts = ('"' + joined.lower().replace("\n", '"\n"') + '"').split("\n")
     else:
+        first = columns.first_row + 1
         texts = [
-            f'"{value.lower()}"'
-            if value in unique
-            else f'"{uuid.uuid5(REPORT_ID_NAMESPACE, f"{run.file_hash}:{columns.first_row + i + 1}")}"'
+            f'"{value.lower()}"' if value in unique else f'"{_row_id(run.file_hash, first + i)}"'
             for i, value in enumerate(ids)
         ]
     size = columns.size
     return SlotValues(texts, np.ones(size, bool), np.zeros(size, bool))
+
+
+def _row_id(file_hash: str, row: int) -> uuid.UUID:
+    return uuid.uuid5(REPORT_ID_NAMESPACE, f"{file_hash}:{row}")
 
 
 _SLOTS = {

@@ -57,7 +57,9 @@ def markers(node: Any, path: Path = ()) -> Iterator[tuple[Path, int]]:
             yield from markers(value, (*path, index))
 
 
-def make_guards(report: dict[str, Any], kinds: list[str], version: SchemaVersion) -> list[Guard] | None:
+def make_guards(
+    report: dict[str, Any], kinds: list[str], version: SchemaVersion
+) -> list[Guard] | None:
     """The guards of a template (a report holding Markers); None when a slot sits where no
     guard can keep it."""
     places = dict(markers(report))
@@ -65,8 +67,8 @@ def make_guards(report: dict[str, Any], kinds: list[str], version: SchemaVersion
     for path, slot in places.items():
         if _unguardable(path, kinds[slot]):
             return None
-        guard = _schema_guard(_schema_node(load_schema(version), path), slot, kinds[slot])
-        if guard is False:
+        keepable, guard = _schema_guard(_schema_node(load_schema(version), path), slot, kinds[slot])
+        if not keepable:
             return None
         if guard is not None:
             guards.append(guard)
@@ -102,24 +104,24 @@ def _schema_node(schema: dict[str, Any], path: Path) -> dict[str, Any] | None:
     return node
 
 
-def _schema_guard(node: dict[str, Any] | None, slot: int, kind: str) -> Guard | None | bool:
-    """A guard for the node's range, None when nothing needs guarding, False when the node
-    asks what a slot cannot promise."""
+def _schema_guard(node: dict[str, Any] | None, slot: int, kind: str) -> tuple[bool, Guard | None]:
+    """Whether a slot can be kept at this node at all, and the guard of its range (None
+    when nothing needs guarding)."""
     if node is None:
-        return False
+        return False, None
     names = node.get("type")
     names = [names] if isinstance(names, str) else names
     numeric = kind in NUMBER_KINDS
     if names is not None and ("number" if numeric else "string") not in names:
-        return False
+        return False, None
     rest = set(node) - _QUIET_KEYWORDS - {"type"}
     if not numeric:
-        return None if not rest else False
+        return not rest, None
     if not rest <= {"minimum", "maximum"}:
-        return False
+        return False, None
     low, high = node.get("minimum"), node.get("maximum")
     if low is None and high is None:
-        return None
+        return True, None
 
     def guard(values: list[SlotValues], rows: np.ndarray) -> np.ndarray:
         found = values[slot].numbers
@@ -132,7 +134,7 @@ def _schema_guard(node: dict[str, Any] | None, slot: int, kind: str) -> Guard | 
             bad |= picked > high
         return bad
 
-    return guard
+    return True, guard
 
 
 def _measure_places(report: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -162,7 +164,13 @@ def _energy(report: dict[str, Any]) -> list[Guard]:
         fixed_energy = energy if isinstance(energy, Marker) else number(energy)
         fixed_seconds = seconds if isinstance(seconds, Marker) else number(seconds)
 
-        def guard(values: list[SlotValues], rows: np.ndarray, e: Any = fixed_energy, s: Any = fixed_seconds, f: float = factor) -> np.ndarray:
+        def guard(
+            values: list[SlotValues],
+            rows: np.ndarray,
+            e: Any = fixed_energy,
+            s: Any = fixed_seconds,
+            f: float = factor,
+        ) -> np.ndarray:
             kwh = np.asarray(_value(values, rows, e, "numbers"), dtype=np.float64) * f
             bad = ~(kwh > 0)
             if s is None:
@@ -188,7 +196,9 @@ def _after_report(report: dict[str, Any]) -> list[Guard]:
         if any(v is None for v in fixed):
             continue  # a constant that is no date: the rule says nothing
 
-        def guard(values: list[SlotValues], rows: np.ndarray, pair: list[Any] = fixed) -> np.ndarray:
+        def guard(
+            values: list[SlotValues], rows: np.ndarray, pair: list[Any] = fixed
+        ) -> np.ndarray:
             start = _value(values, rows, pair[0], "seconds")
             end = _value(values, rows, pair[1], "seconds")
             return np.asarray(start > end) & np.ones(len(rows), bool)

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..fieldmap.transforms import RunContext
 from ..sources.codecarbon_csv import Record
 from ..writers import report_json
 from .cells import FieldTable, SplitRows
@@ -67,9 +66,10 @@ class PieceConverter:
         outcome = self.conversion.outcome(record, self.run)
         for message in outcome.warnings:
             result.warnings.setdefault(message, []).append(record.row)
-        if outcome.report is None:
+        if outcome.rejected is not None:
             result.rejected.append(outcome.rejected)
             return None
+        assert outcome.report is not None
         result.converted += 1
         return report_json(outcome.report, None) + "\n"
 
@@ -83,9 +83,9 @@ class PieceConverter:
             truth, unknown = columns.atom(atom, self.run)
             odd |= unknown
             bits |= truth.astype(np.int64) << bit
-        for bit, found in enumerate(values, start=len(self.plan.atoms)):
-            odd |= found.odd
-            bits |= found.present.astype(np.int64) << bit
+        for bit, slot_values in enumerate(values, start=len(self.plan.atoms)):
+            odd |= slot_values.odd
+            bits |= slot_values.present.astype(np.int64) << bit
         filled: list[tuple[Template, np.ndarray]] = []
         for key, members in self._groups(rows, bits, odd):
             template = self._template(key, members, rows, values, first_row, first_line)
@@ -120,9 +120,15 @@ class PieceConverter:
             if not rows.same_all_through(column)
         ]
         distinct: dict[Any, int] = {}
-        codes = np.fromiter(
-            (distinct.setdefault(k, len(distinct)) for k in zip(*varying)), np.int64, size
-        ) if varying else np.zeros(size, np.int64)
+        codes = (
+            np.fromiter(
+                (distinct.setdefault(k, len(distinct)) for k in zip(*varying, strict=True)),
+                np.int64,
+                size,
+            )
+            if varying
+            else np.zeros(size, np.int64)
+        )
         kinds, kind_of_row = np.unique(bits, return_inverse=True)
         combined = codes * len(kinds) + kind_of_row
         combined[odd] = -1

@@ -1,0 +1,280 @@
+"""The fast path of `convert` (JSON Lines, whole columns at a time, worker processes) writes
+exactly what the ordinary path writes, row for row: same bytes, same rejects, same
+warnings. Files are cut into tiny pieces here so that every file has many of them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT, shared
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from official import official_validator
+from test_convert import CONTEXT, NEEDS_HARDWARE, PUBLIC_CSVS, WITH_HARDWARE
+
+import boamps_carbon.fast.chunks as chunks
+from boamps_carbon import InputError
+from boamps_carbon.convert import Conversion, convert
+from boamps_carbon.fast import piece
+from boamps_carbon.fast.guards import RULES_GUARDED
+from boamps_carbon.schema import SchemaVersion
+from boamps_carbon.validation.semantic import RULES
+from boamps_carbon.writers import report_json
+
+EXAMPLE = ROOT / "examples" / "emissions.csv"
+EXAMPLE_CONTEXT = ROOT / "examples" / "context.json"
+# 1.0 asks more of a task and a header
+CONTEXT_1_0: dict[str, Any] = {
+    **CONTEXT,
+    "header": {"reportStatus": "draft", "publisher": {"confidentialityLevel": "public"}},
+    "task": {
+        "taskType": "training",
+        "taskStage": "training",
+        "taskFamily": "nlp",
+        "algorithms": [{"algorithmName": "bert"}],
+        "dataset": [{"dataType": "text", "volume": 2, "volumeUnit": "gigabyte"}],
+    },
+}
+
+
+def context_for(version: SchemaVersion, hardware: bool = False) -> dict[str, Any]:
+    context = CONTEXT if version is SchemaVersion.V1_1 else CONTEXT_1_0
+    return {**context, "infrastructure": WITH_HARDWARE["infrastructure"]} if hardware else context
+
+
+@pytest.fixture(autouse=True)
+def small_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(chunks, "PIECE_BYTES", 700)
+
+
+class Counted:
+    """How many rows went the ordinary way inside the fast path."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.rows = 0
+        original = piece.PieceConverter._one
+
+        def one(converter: Any, record: Any, result: Any) -> Any:
+            self.rows += 1
+            return original(converter, record, result)
+
+        monkeypatch.setattr(piece.PieceConverter, "_one", one)
+
+
+def accounts(conversion: Conversion) -> tuple[Any, ...]:
+    rejected = [(r.row, r.line, r.values, r.reason) for r in conversion.rejected]
+    return rejected, conversion.warning_rows, conversion.converted, conversion.rejected_count
+
+
+def ordinary(source: Any, context: Any, **options: Any) -> tuple[str, tuple[Any, ...]]:
+    conversion = convert(source, context, workers=1, **options)
+    text = "".join(report_json(c.report, None) + "\n" for c in conversion)
+    return text, accounts(conversion)
+
+
+def fast(source: Any, context: Any, workers: int, **options: Any) -> tuple[str, tuple[Any, ...]]:
+    conversion = convert(source, context, workers=workers, **options)
+    text = "".join(text for text, _ in conversion.json_lines())
+    return text, accounts(conversion)
+
+
+def public_csvs() -> Iterator[str]:
+    yield from PUBLIC_CSVS
+
+
+@pytest.mark.parametrize("name", list(public_csvs()))
+@pytest.mark.parametrize("measures", ["total", "components"])
+def test_every_public_file_comes_out_the_same_both_ways(
+    name: str, measures: str, version: SchemaVersion
+) -> None:
+    path = shared("codecarbon-emissions", name)
+    context = context_for(version, name in NEEDS_HARDWARE)
+    expected = ordinary(path, context, measures=measures, schema_version=version)
+    assert fast(path, context, 1, measures=measures, schema_version=version) == expected
+    assert fast(path, context, 2, measures=measures, schema_version=version) == expected
+
+
+def test_the_bash_tool_input_comes_out_the_same_both_ways(version: SchemaVersion) -> None:
+    path = shared("boamps-official", "tools-bash-data", "input", "codecarbon_file.csv")
+    context = context_for(version)
+    expected = ordinary(path, context, schema_version=version)
+    assert fast(path, context, 2, schema_version=version) == expected
+    assert expected[1][2] == 104
+
+
+def test_rows_of_a_clean_file_never_go_the_ordinary_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    counted = Counted(monkeypatch)
+    text, (rejected, warnings, converted, _) = fast(EXAMPLE, EXAMPLE_CONTEXT, 1)
+    assert (counted.rows, converted, rejected, warnings) == (0, 3, [], {})
+    assert text == ordinary(EXAMPLE, EXAMPLE_CONTEXT)[0]
+
+
+# values that each take a different turn somewhere: empty, spaced, exponent, negative zero,
+# out of range, not a number, a zone, a day that does not exist, year 999...
+TRICKY = {
+    "duration": ["", " 12.5 ", "4.56E-07", "-0.0", "-3", "1e400", "nan", "abc", "0", "1_0"],
+    "energy_consumed": ["", "0", "-0.0", "-1e-3", "2.5E-05", "9e9", "inf", "١٢", "0.001"],
+    "cpu_energy": ["", "0", "-1", "1e-05", "nan"],
+    "gpu_energy": ["", "0", "-1", "1e-05", "2"],
+    "ram_energy": ["", "0", "1e-05"],
+    "emissions": ["", "0", "-1", "3e-06", "1e308"],
+    "timestamp": [
+        "",
+        "2024-01-01 10:00:00",
+        "2024-01-01T10:00:00.5",
+        "2024-01-01T10:00:00.4999999",
+        "2024-01-01T10:00:00+02:00",
+        "2024-02-30T10:00:00",
+        "0999-12-31T23:59:59",
+        "9999-12-31T23:59:59.6",
+        "yesterday",
+    ],
+    "run_id": ["", "not-a-uuid", "9F2C1B2A-0D3E-4F5A-8B6C-7D8E9F0A1B2C", "dup"],
+    "cpu_utilization_percent": ["", "0", "52.5", "150", "-4", "x"],
+    "gpu_utilization_percent": ["", "0", "100", "100.00000000001"],
+    "project_name": ["", "other", " spaced ", "é"],
+    "cpu_count": ["", "2.5", "-1", "4"],
+    "country_name": ["", "Canada"],
+    "latitude": ["", "46.8"],
+    "longitude": ["", "-71.2"],
+    "on_cloud": ["Y", "N", ""],
+    "os": ["Windows-10-10.0.19045-SP0", "macOS-14.1-arm64-arm-64bit", ""],
+}
+DUPLICATE = "0b5e9c1e-8f6e-4a57-9c43-3a1b2d4e5f60"
+
+
+def example() -> tuple[list[str], list[dict[str, str]]]:
+    with EXAMPLE.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        return list(reader.fieldnames or []), list(reader)
+
+
+@st.composite
+def emissions_csvs(draw: st.DrawFn) -> bytes:
+    header, samples = example()
+    rows = []
+    for index in range(draw(st.integers(1, 14))):
+        row = dict(samples[index % len(samples)])
+        row["run_id"] = f"{index:08x}-8f6e-4a57-9c43-3a1b2d4e5f60"
+        for column in draw(st.lists(st.sampled_from(sorted(TRICKY)), max_size=3)):
+            value = draw(st.sampled_from(TRICKY[column]))
+            row[column] = DUPLICATE if value == "dup" else value
+        rows.append([row[c] for c in header])
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    lines = out.getvalue().split("\n")
+    for _ in range(draw(st.integers(0, 2))):  # what the csv module must read, not a split
+        where = draw(st.integers(1, len(lines) - 1))
+        lines.insert(where, draw(st.sampled_from(["", "  ", 'a,"b,\nc"', "1,2"])))
+    ending = draw(st.sampled_from(["\n", "\r\n"]))
+    return ending.join(lines).encode("utf-8")
+
+
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=emissions_csvs(), measures=st.sampled_from(["total", "components"]))
+def test_tricky_rows_come_out_the_same_both_ways(data: bytes, measures: str) -> None:
+    try:
+        expected = ordinary(data, EXAMPLE_CONTEXT, measures=measures)
+    except InputError as exc:
+        with pytest.raises(InputError) as caught:
+            fast(data, EXAMPLE_CONTEXT, 1, measures=measures)
+        assert caught.value.message == exc.message
+        return
+    assert fast(data, EXAMPLE_CONTEXT, 1, measures=measures) == expected
+
+
+def many_rows(count: int) -> bytes:
+    header, samples = example()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for index in range(count):
+        row = dict(samples[index % len(samples)])
+        row["run_id"] = f"{index:08x}-8f6e-4a57-9c43-3a1b2d4e5f60"
+        row["duration"] = f"{1 + index / 7:.6f}"
+        row["cpu_utilization_percent"] = str(index % 101)
+        row["timestamp"] = f"2026-11-22T{index // 3600:02d}:{index // 60 % 60:02d}:{index % 60:02d}"
+        writer.writerow([row[c] for c in header])
+    return out.getvalue().encode("utf-8")
+
+
+def test_workers_and_one_process_write_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = many_rows(400)
+    counted = Counted(monkeypatch)
+    one = fast(data, EXAMPLE_CONTEXT, 1)
+    assert counted.rows == 0
+    assert fast(data, EXAMPLE_CONTEXT, 2) == one == ordinary(data, EXAMPLE_CONTEXT)
+
+
+def test_fast_reports_pass_the_official_schema(version: SchemaVersion) -> None:
+    validator = official_validator(version)
+    context = context_for(version)
+    text, (_, _, converted, _) = fast(many_rows(300), context, 2, schema_version=version)
+    reports = [json.loads(line) for line in text.splitlines()]
+    assert len(reports) == converted == 300
+    for report in reports:
+        validator.validate(report)
+
+
+def test_workers_write_to_the_output_file_in_order(tmp_path: Path) -> None:
+    conversion = convert(many_rows(300), EXAMPLE_CONTEXT, workers=2)
+    path = tmp_path / "out.jsonl"
+    with path.open("wb") as handle:
+        outputs = list(conversion.outputs(handle.fileno()))
+    assert all(o.written for o in outputs) and sum(o.reports for o in outputs) == 300
+    assert path.read_text(encoding="utf-8") == ordinary(many_rows(300), EXAMPLE_CONTEXT)[0]
+
+
+def test_a_broken_quote_in_a_later_piece_stops_the_file_before_any_output() -> None:
+    data = many_rows(40) + b'2026-11-22T00:00:00,"unterminated,\n'
+    with pytest.raises(InputError) as caught:
+        convert(data, EXAMPLE_CONTEXT, workers=2)
+    assert caught.value.message == (
+        "Not a readable CSV file at <bytes> line 42: unexpected end of data. "
+        "Check the file's quoting."
+    )
+
+
+def test_every_semantic_rule_is_kept_by_the_templates() -> None:
+    assert sorted(RULES_GUARDED) == sorted(rule.__name__ for rule in RULES)
+
+
+def cli(tmp_path: Path, *arguments: str) -> subprocess.CompletedProcess[bytes]:
+    code = (
+        "import boamps_carbon.fast.chunks as p; p.PIECE_BYTES = 4096; "
+        "from boamps_carbon.cli import main; import sys; raise SystemExit(main(sys.argv[1:]))"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code, *arguments],
+        capture_output=True,
+        check=False,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+def test_stdout_and_a_file_get_the_same_bytes(tmp_path: Path) -> None:
+    source = tmp_path / "many.csv"
+    source.write_bytes(many_rows(500))
+    common = ["convert", str(source), "--context", str(EXAMPLE_CONTEXT)]
+    to_stdout = cli(tmp_path, *common, "-o", "-")
+    to_file = cli(tmp_path, *common, "-o", "out.jsonl")
+    assert (to_stdout.returncode, to_file.returncode) == (0, 0)
+    written = (tmp_path / "out.jsonl").read_bytes()
+    assert to_stdout.stdout == written == ordinary(source, EXAMPLE_CONTEXT)[0].encode("utf-8")
+    assert to_file.stderr.decode() == (
+        f"{source}: 500 rows, 500 converted, 0 rejected\nwrote 500 reports to out.jsonl\n"
+    )
