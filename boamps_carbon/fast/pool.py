@@ -2,7 +2,8 @@
 
 Workers are forked, so they start with the parent's state (the conversion, its field
 engine and context) already built; only piece numbers go to them and only results come
-back. Where fork is missing (Windows, macOS defaults aside) the work runs in-process.
+back. Where forking is not safe (not Linux, or other threads running) the work runs
+in-process: the same results, on one core.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
@@ -28,9 +31,8 @@ def ordered_map(
 ) -> Iterator[Result]:
     """`task(item)` for each item, in order; at most a few results wait in memory."""
     global _TASK
-    methods = multiprocessing.get_all_start_methods()
     items = list(items)
-    if workers <= 1 or len(items) <= 1 or "fork" not in methods:
+    if workers <= 1 or len(items) <= 1 or not can_fork():
         for item in items:
             yield _quietly(task, item)
         return
@@ -47,6 +49,12 @@ def ordered_map(
                 yield waiting.popleft().get()
     finally:
         _TASK = None
+
+
+def can_fork() -> bool:
+    """Forking is safe on Linux, in a process with one thread (a forked child gets only
+    the thread that forked, and locks other threads held stay held)."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
 def _run(item: int) -> Any:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..sources.codecarbon_csv import CsvSource, UnreadableCsv
 from ..sources.run_ids import Halves, UniqueRunIds, uuid_halves
 from .chunks import Body, Piece, needs_strip
+from .memory import keep_freed_memory
 from .pool import ordered_map
 
 HEADER_LINES = 1
@@ -43,6 +44,7 @@ def prepass(source: CsvSource, header: list[str], workers: int) -> Layout | None
     body = Body(source, header)
     if not body.usable:
         return None
+    keep_freed_memory()
     pieces = body.pieces()
     column = header.index("run_id") if "run_id" in header else -1
     placed, ids = [], []
