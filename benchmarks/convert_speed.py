@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import jsonschema
@@ -26,16 +27,24 @@ CONTEXT = ROOT / "examples" / "context.json"
 
 
 def make_csv(path: Path, rows: int) -> None:
+    """Runs like the example's, each with its own id, time, length, energies and loads (no
+    two rows share a measured value, as in a real file), written as CodeCarbon writes them."""
     with EXAMPLE.open(encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         header, samples = reader.fieldnames or [], list(reader)
+    start = datetime(2026, 1, 1)
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.DictWriter(out, header, lineterminator="\n")
         writer.writeheader()
         for index in range(rows):
             row = dict(samples[index % len(samples)])
+            scale = 1 + index / rows  # every measured value differs from every other row's
             row["run_id"] = str(uuid.UUID(int=index + 1, version=4))
-            row["duration"] = f"{1 + index % 1000 / 7:.6f}"
+            row["timestamp"] = (start + timedelta(seconds=30 * index)).isoformat()
+            row["duration"] = repr(float(row["duration"]) * scale)
+            for column in ("emissions", "cpu_energy", "ram_energy", "energy_consumed"):
+                row[column] = repr(float(row[column]) * scale)
+            row["cpu_utilization_percent"] = f"{index % 1000 / 10:.1f}"
             writer.writerow(row)
 
 

@@ -278,3 +278,26 @@ def test_stdout_and_a_file_get_the_same_bytes(tmp_path: Path) -> None:
     assert to_file.stderr.decode() == (
         f"{source}: 500 rows, 500 converted, 0 rejected\nwrote 500 reports to out.jsonl\n"
     )
+
+
+def test_a_day_the_month_lacks_among_whole_second_timestamps() -> None:
+    header, samples = example()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for index, stamp in enumerate(["2024-02-28T10:00:00", "2024-02-30T10:00:00"] * 3):
+        row = {
+            **samples[0],
+            "timestamp": stamp,
+            "run_id": f"{index:08x}-8f6e-4a57-9c43-3a1b2d4e5f60",
+        }
+        writer.writerow([row[c] for c in header])
+    data = out.getvalue().encode("utf-8")
+    text, (rejected, _, converted, _) = fast(data, EXAMPLE_CONTEXT, 1)
+    reason = "expected a date and time in column timestamp, got '2024-02-30T10:00:00'"
+    assert [(row, line, why) for row, line, _, why in rejected] == [
+        (2, 3, reason),
+        (4, 5, reason),
+        (6, 7, reason),
+    ]
+    assert (text, converted) == (ordinary(data, EXAMPLE_CONTEXT)[0], 3)

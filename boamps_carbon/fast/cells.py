@@ -28,9 +28,14 @@ class SplitRows:
     def row(self, index: int) -> list[str]:
         return self.rows[index]
 
-    def same_all_through(self, column: int) -> bool:
-        values = self.values(column)
-        return values.count(values[0]) == self.size
+    def varying(self, columns: tuple[int, ...]) -> list[int]:
+        """The columns whose text is not the same on every row."""
+        found = []
+        for column in columns:
+            values = self.values(column)
+            if values.count(values[0]) != self.size:
+                found.append(column)
+        return found
 
 
 class FieldTable:
@@ -80,13 +85,27 @@ class FieldTable:
     def rows(self) -> list[list[str]]:
         return [self.row(i) for i in range(self.size)]
 
-    def same_all_through(self, column: int) -> bool:
-        starts, ends = self.starts[:, column], self.ends[:, column]
-        lengths = ends - starts
-        if not (lengths == lengths[0]).all():
-            return False
-        width = int(lengths[0])
-        if width == 0:
-            return True
-        picked = self.bytes[starts[:, None] + np.arange(width)]
-        return bool((picked == picked[0]).all())
+    def varying(self, columns: tuple[int, ...]) -> list[int]:
+        """The columns whose text is not the same on every row: lengths first, then the
+        bytes of all the others in one gather."""
+        if not columns or not self.size:
+            return []
+        starts = self.starts[:, columns]
+        lengths = self.ends[:, columns] - starts
+        same_length = (lengths == lengths[0]).all(axis=0)
+        widths = lengths[0] * same_length
+        offsets = np.repeat(np.cumsum(widths) - widths, widths)
+        where = np.repeat(starts[:, same_length & (widths > 0)], widths[widths > 0], axis=1)
+        where += np.arange(widths.sum()) - offsets
+        picked = self.bytes[where]
+        differs = (picked != picked[0]).any(axis=0)
+        stops = np.cumsum(widths)
+        changed = [
+            bool(differs[stop - width : stop].any())
+            for stop, width in zip(stops.tolist(), widths.tolist(), strict=True)
+        ]
+        return [
+            c
+            for c, same, moved in zip(columns, same_length.tolist(), changed, strict=True)
+            if not same or moved
+        ]

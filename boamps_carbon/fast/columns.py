@@ -31,6 +31,7 @@ _MOMENT = (
 _MOMENTS = re.compile(rf"(?:{_MOMENT})?(?:\n(?:{_MOMENT})?)*", re.ASCII)
 _ONE_MOMENT = re.compile(_MOMENT, re.ASCII)
 MICROS = 1_000_000
+_WHOLE_SECOND = len("2026-11-22T06:52:20")
 # whole seconds since 1970 of 1000-01-01 and 10000-01-01: BoAmps text has 4-digit years
 _FIRST_SECOND = int(np.datetime64("1000-01-01T00:00:00", "s").astype(np.int64))
 _END_SECOND = int(np.datetime64("9999-12-31T23:59:59", "s").astype(np.int64)) + 1
@@ -49,6 +50,7 @@ class Moments:
     micros: np.ndarray  # since 1970, 0 where empty or odd
     empty: np.ndarray
     odd: np.ndarray
+    whole: list[str] | None = None  # the texts, when each is YYYY-MM-DD?HH:MM:SS
 
 
 @dataclass
@@ -154,15 +156,19 @@ def _all_numbers(texts: list[str]) -> np.ndarray | None:
 
 def _moments(texts: list[str]) -> Moments:
     size = len(texts)
-    empty = np.fromiter(map(len, texts), np.int64, size) == 0
-    if _all_moments(texts) or _MOMENTS.fullmatch("\n".join(texts)):
-        odd = np.zeros(size, bool)
+    if _all_moments(texts):
+        empty, odd = np.zeros(size, bool), np.zeros(size, bool)
+        usable = texts
     else:
-        odd = np.fromiter((bool(t) and not _ONE_MOMENT.fullmatch(t) for t in texts), bool, size)
-    usable = [
-        t if ok else "2000-01-01T00:00:00"
-        for t, ok in zip(texts, (~(empty | odd)).tolist(), strict=True)
-    ]
+        empty = np.fromiter(map(len, texts), np.int64, size) == 0
+        if _MOMENTS.fullmatch("\n".join(texts)):
+            odd = np.zeros(size, bool)
+        else:
+            odd = np.fromiter((bool(t) and not _ONE_MOMENT.fullmatch(t) for t in texts), bool, size)
+        usable = [
+            t if ok else "2000-01-01T00:00:00"
+            for t, ok in zip(texts, (~(empty | odd)).tolist(), strict=True)
+        ]
     try:
         micros = np.array(usable, dtype="datetime64[us]").astype(np.int64)
     except ValueError:  # a day the month does not have: find it
@@ -173,7 +179,9 @@ def _moments(texts: list[str]) -> Moments:
             except ValueError:
                 odd[index] = True
     micros[empty | odd] = 0
-    return Moments(micros, empty, odd)
+    plain = usable is texts and len(texts[0]) == _WHOLE_SECOND and not odd.any()
+    whole = texts if plain else None
+    return Moments(micros, empty, odd, whole)
 
 
 def _all_moments(texts: list[str]) -> bool:
@@ -274,7 +282,12 @@ def _second_texts(micros: np.ndarray) -> tuple[list[str], np.ndarray]:
     seconds = (micros + MICROS // 2) // MICROS
     shown = np.clip(seconds, _FIRST_SECOND, _END_SECOND - 1).astype("datetime64[s]")
     joined = "\n".join(np.datetime_as_string(shown).tolist()).replace("T", " ")
-    return ('"' + joined.replace("\n", '"\n"') + '"').split("\n"), seconds
+    return _quoted(joined), seconds
+
+
+def _quoted(joined: str) -> list[str]:
+    """Lines (no quote or backslash in them) as JSON strings."""
+    return ('"' + joined.replace("\n", '"\n"') + '"').split("\n")
 
 
 def _in_range(seconds: np.ndarray) -> np.ndarray:
@@ -283,6 +296,13 @@ def _in_range(seconds: np.ndarray) -> np.ndarray:
 
 def _datetime(columns: Columns, slot: Slot, run: Any) -> SlotValues:
     moments = columns.moments(slot.columns[0])
+    if moments.whole is not None:  # the usual case: already whole seconds, in range
+        joined = "\n".join(moments.whole).replace("T", " ")
+        texts = _quoted(joined)
+        seconds = moments.micros // MICROS
+        return SlotValues(
+            texts, np.ones(len(texts), bool), np.zeros(len(texts), bool), seconds=seconds
+        )
     texts, seconds = _second_texts(moments.micros)
     present = ~moments.empty & ~moments.odd
     odd = moments.odd | (present & ~_in_range(seconds))
@@ -310,7 +330,7 @@ def _report_id(columns: Columns, slot: Slot, run: Any) -> SlotValues:
     unique: UniqueRunIds = run.unique_run_ids
     joined = "\n".join(ids)
     if not unique.any_repeated and all_uuids(ids):
-        texts = ('"' + joined.lower().replace("\n", '"\n"') + '"').split("\n")
+        texts = _quoted(joined.lower())
     else:
         first = columns.first_row + 1
         texts = [

@@ -114,21 +114,13 @@ class PieceConverter:
     ) -> Iterator[tuple[Any, np.ndarray]]:
         """Rows by key values and kind bits, each group in row order; odd rows in none."""
         size = rows.size
-        varying = [  # the key columns whose values are not the same all through the piece
-            rows.values(column)
-            for column in (self.plan.key_columns if self.plan else ())
-            if not rows.same_all_through(column)
-        ]
-        distinct: dict[Any, int] = {}
-        codes = (
-            np.fromiter(
-                (distinct.setdefault(k, len(distinct)) for k in zip(*varying, strict=True)),
-                np.int64,
-                size,
-            )
-            if varying
-            else np.zeros(size, np.int64)
-        )
+        keys = self.plan.key_columns if self.plan else ()
+        codes = np.zeros(size, np.int64)
+        varying = [rows.values(column) for column in rows.varying(keys)]
+        if varying:  # the kinds of key among the rows, numbered
+            found = varying[0] if len(varying) == 1 else list(zip(*varying, strict=True))
+            number = {key: i for i, key in enumerate(dict.fromkeys(found))}
+            codes = np.fromiter(map(number.__getitem__, found), np.int64, size)
         kinds, kind_of_row = np.unique(bits, return_inverse=True)
         combined = codes * len(kinds) + kind_of_row
         combined[odd] = -1
