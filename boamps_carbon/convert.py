@@ -12,10 +12,11 @@ from uuid import uuid5
 from .assemble import Assembled, assemble
 from .context import Context, load_context
 from .errors import InputError
+from .fast.chunks import Body
 from .fast.piece import PieceConverter, PieceResult
 from .fast.plan import make_plan
 from .fast.pool import default_workers
-from .fast.prepass import prepass
+from .fast.prepass import Layout, prepass
 from .fast.stream import Output, piece_outputs
 from .fieldmap import FieldEngine, FieldTable, load_field_table
 from .fieldmap.engine import Mark
@@ -23,7 +24,7 @@ from .fieldmap.transforms import REPORT_ID_NAMESPACE, RunContext
 from .preflight import structural_gaps
 from .render.flat import unflatten
 from .schema import DEFAULT_VERSION, SchemaVersion, parse_version
-from .sources.codecarbon_csv import CsvSource, Record, read_records
+from .sources.codecarbon_csv import CsvSource, Record, Scan, check_header, read_records
 from .sources.layouts import FLAT, Detected, detect
 from .sources.run_ids import UniqueRunIds
 from .validation import Problem
@@ -106,19 +107,24 @@ class Conversion:
                 repr(self.group_by),
                 f"Use one of: {', '.join(GROUP_COLUMNS)}.",
             )
-        self._scan = self.source.scan
         self._values: dict[int, list[str]] = {}  # rows kept for grouping
         if self.workers is None:
             self.workers = default_workers()
-        with self.source.open() as text:
-            self.header, records = read_records(text, self.source.label)
+        self._pieces: Layout | None = None
+        body = Body.open(self.source)
+        if body is not None:  # the header is the plain first line: the pieces' way
+            self.header = body.header
+            check_header(self.header, self.path)
             self.layout = detect(self.header)
             self._check_layout()
-            self._pieces = prepass(self.source, self.header, self.workers)
-            if self._pieces is None:
+            self._pieces = prepass(body, self.workers)
+            self._unique_ids = self._pieces.unique_run_ids
+        else:
+            with self.source.open() as text:
+                self.header, records = read_records(text, self.source.label)
+                self.layout = detect(self.header)
+                self._check_layout()
                 self._unique_ids = _unique_run_ids(self.header, records)
-            else:
-                self._unique_ids = self._pieces.unique_run_ids
         if self.group_by is not None and self.group_by not in self.header:
             raise InputError(
                 "No such column to group by",
@@ -141,6 +147,10 @@ class Conversion:
     @property
     def path(self) -> str:
         return self.source.label
+
+    @property
+    def _scan(self) -> Scan:
+        return self.source.scan
 
     @property
     def encoding(self) -> str:

@@ -72,6 +72,10 @@ class FieldTable:
         made a newline, then one split."""
         starts = self.starts[:, column]
         lengths = self.ends[:, column] - starts + 1
+        if (lengths == lengths[0]).all():  # times, ids: one width, one simpler gather
+            gathered = self.bytes[starts[:, None] + np.arange(lengths[0])]
+            gathered[:, -1] = NEWLINE
+            return gathered.tobytes().decode("ascii").split("\n")[:-1]
         stops = np.cumsum(lengths)
         where = np.arange(stops[-1]) + np.repeat(starts - (stops - lengths), lengths)
         gathered = self.bytes[where]

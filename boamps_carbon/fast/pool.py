@@ -20,6 +20,9 @@ from typing import Any, TypeVar
 Result = TypeVar("Result")
 
 _TASK: Callable[[int], Any] | None = None
+# tasks handed out before the oldest result is taken: enough that a worker never idles
+# behind a long task (results are small: the reports themselves go to the output)
+AHEAD = 64
 
 
 def default_workers() -> int:
@@ -29,7 +32,7 @@ def default_workers() -> int:
 def ordered_map(
     task: Callable[[int], Result], items: Iterable[int], workers: int
 ) -> Iterator[Result]:
-    """`task(item)` for each item, in order; at most a few results wait in memory."""
+    """`task(item)` for each item, in order; at most AHEAD results wait in memory."""
     global _TASK
     items = list(items)
     if workers <= 1 or len(items) <= 1 or not can_fork():
@@ -43,7 +46,7 @@ def ordered_map(
             waiting: deque[Any] = deque()
             for item in items:
                 waiting.append(pool.apply_async(_run, (item,)))
-                if len(waiting) >= 2 * workers:
+                if len(waiting) >= AHEAD:
                     yield waiting.popleft().get()
             while waiting:
                 yield waiting.popleft().get()

@@ -1,17 +1,21 @@
-"""The first pass over a CSV, piece by piece: where each piece's rows and lines start, and
-which run_ids are unique (a report id must be known before the first report is written)."""
+"""The first pass over a CSV, piece by piece: where each piece's rows and lines start,
+which run_ids are unique (a report id must be known before the first report is written),
+the file's encoding and its content hash, all found by the workers at once."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
-from ..sources.codecarbon_csv import CsvSource, UnreadableCsv
+from ..sources.codecarbon_csv import Scan, UnreadableCsv
 from ..sources.run_ids import Halves, UniqueRunIds, uuid_halves
 from .chunks import Body, Piece, needs_strip
 from .memory import keep_freed_memory
 from .pool import ordered_map
 
 HEADER_LINES = 1
+HASH = -1  # the task that hashes the file rather than count a piece
+HASH_BLOCK = 1 << 20
 
 
 @dataclass
@@ -35,21 +39,34 @@ class _Count:
     lines: int
     plain: bool
     ids: Halves
+    utf8: bool  # the piece is valid UTF-8 (ASCII included)
+    ascii: bool
     broken: UnreadableCsv | None = None  # its line counted from the piece's start
 
 
-def prepass(source: CsvSource, header: list[str], workers: int) -> Layout | None:
-    """None when the file's header is not a plain first line: then the pieces cannot be
-    told apart from it, and the whole file is read the ordinary way."""
-    body = Body(source, header)
-    if not body.usable:
-        return None
+def prepass(body: Body, workers: int) -> Layout:
+    """Counts every piece, and settles the source's Scan (encoding and hash)."""
     keep_freed_memory()
     pieces = body.pieces()
-    column = header.index("run_id") if "run_id" in header else -1
+    column = body.header.index("run_id") if "run_id" in body.header else -1
+    tasks = [HASH, *range(len(pieces))]
+    results = ordered_map(lambda i: _task(body, pieces, column, i), tasks, workers)
+    digest = next(results)
+    assert isinstance(digest, str)
+    counts: list[_Count] = list(results)  # type: ignore[arg-type]
+    utf8 = all(c.utf8 for c in counts)
+    scan = body.settle(utf8)
+    body.source.scan = Scan(scan.encoding, digest)
+    if not utf8:  # the pieces read as UTF-8 are cp1252 after all: read them again as such
+        counts = [
+            c if c.ascii else _count(body, p, column) for p, c in zip(pieces, counts, strict=True)
+        ]
+    return Layout(body, *_placed(pieces, counts))
+
+
+def _placed(pieces: list[Piece], counts: list[_Count]) -> tuple[list[PlacedPiece], UniqueRunIds]:
     placed, ids = [], []
     rows, lines = 0, HEADER_LINES
-    counts = ordered_map(lambda i: _count(body, pieces[i], column), range(len(pieces)), workers)
     for piece, count in zip(pieces, counts, strict=True):
         if count.broken is not None:
             broken = count.broken
@@ -57,21 +74,45 @@ def prepass(source: CsvSource, header: list[str], workers: int) -> Layout | None
         placed.append(PlacedPiece(piece, rows, lines, count.plain))
         rows, lines = rows + count.rows, lines + count.lines
         ids.append(count.ids)
-    return Layout(body, placed, UniqueRunIds.from_halves(ids))
+    return placed, UniqueRunIds.from_halves(ids)
+
+
+def _task(body: Body, pieces: list[Piece], column: int, index: int) -> _Count | str:
+    if index == HASH:
+        return _sha256(body)
+    return _count(body, pieces[index], column)
+
+
+def _sha256(body: Body) -> str:
+    digest = hashlib.sha256()
+    for start in range(0, body.buffer.size, HASH_BLOCK):
+        digest.update(body.buffer.read(start, min(start + HASH_BLOCK, body.buffer.size)))
+    return digest.hexdigest()
 
 
 def _count(body: Body, piece: Piece, column: int) -> _Count:
-    text = body.text(piece)
+    raw = body.buffer.read(piece.start, piece.end)
+    ascii_only = raw.isascii()
+    utf8 = ascii_only or (body.encoding == "utf-8" and _is_utf8(raw))
+    text = raw.decode("utf-8" if utf8 else "cp1252", "strict" if utf8 else "replace")
     fields = body.fields(text)
     if fields is not None:
         ids = fields.values(column) if column >= 0 else []
-        return _Count(fields.size, fields.size, True, _ids(ids))
+        return _Count(fields.size, fields.size, True, _ids(ids), utf8, ascii_only)
     try:
         records = list(body.records(text, 0, 0))
     except UnreadableCsv as exc:
-        return _Count(0, 0, False, uuid_halves([]), exc)
+        return _Count(0, 0, False, uuid_halves([]), utf8, ascii_only, exc)
     ids = [r.values[column] for r in records if column >= 0 and not r.reason]
-    return _Count(len(records), _line_count(text), False, _ids(ids))
+    return _Count(len(records), _line_count(text), False, _ids(ids), utf8, ascii_only)
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _ids(ids: list[str]) -> Halves:

@@ -67,9 +67,13 @@ def scan_file(path: Path) -> Scan:
     try:
         return scan_bytes(_chunks(path), str(path))
     except OSError as exc:
-        raise InputError(
-            "Cannot read CSV file", str(path), exc.strerror or str(exc), "Check the path."
-        ) from None
+        raise _cannot_read(path, exc) from None
+
+
+def _cannot_read(path: Path, exc: OSError) -> InputError:
+    return InputError(
+        "Cannot read CSV file", str(path), exc.strerror or str(exc), "Check the path."
+    )
 
 
 def open_text(path: Path, scan: Scan) -> IO[str]:
@@ -88,7 +92,7 @@ def read_records(text: IO[str], label: str) -> tuple[list[str], Iterator[Record]
     try:
         for row in reader:
             if any(cell.strip() for cell in row):
-                header = [_clean(cell) for cell in row]
+                header = [clean_name(cell) for cell in row]
                 break
     except (csv.Error, UnicodeDecodeError) as exc:
         raise InputError(
@@ -101,6 +105,11 @@ def read_records(text: IO[str], label: str) -> tuple[list[str], Iterator[Record]
         raise InputError(
             "Empty CSV file", label, "no header row", "Pass a CodeCarbon emissions.csv."
         )
+    check_header(header, label)
+    return header, rows_of(reader, header, label)
+
+
+def check_header(header: list[str], label: str) -> None:
     repeated = sorted({name for name in header if header.count(name) > 1 and name})
     if repeated:
         raise InputError(
@@ -109,10 +118,9 @@ def read_records(text: IO[str], label: str) -> tuple[list[str], Iterator[Record]
             ", ".join(repeated),
             "Rename or remove the copy: which one holds the value is unknown.",
         )
-    return header, rows_of(reader, header, label)
 
 
-def _clean(name: str) -> str:
+def clean_name(name: str) -> str:
     # a UTF-8 byte order mark, read as such or (in a file that is otherwise cp1252) as text
     return name.strip().lstrip("\ufeff").removeprefix("\u00ef\u00bb\u00bf")
 
@@ -166,11 +174,28 @@ class CsvSource:
 
     def __init__(self, label: str, path: Path | None = None, data: bytes | None = None):
         self.label, self.path, self.data = label, path, data
-        if data is not None:
-            self.scan = scan_bytes(iter([data]), label)
-        else:
-            assert path is not None
-            self.scan = scan_file(path)
+        self._scan: Scan | None = None
+        if path is not None:
+            try:
+                open(path, "rb").close()
+            except OSError as exc:
+                raise _cannot_read(path, exc) from None
+
+    @property
+    def scan(self) -> Scan:
+        """Encoding and content hash: a whole pass over the bytes, made when first asked
+        for (the fast path of `convert` finds them in its own, parallel, pass)."""
+        if self._scan is None:
+            if self.data is not None:
+                self._scan = scan_bytes(iter([self.data]), self.label)
+            else:
+                assert self.path is not None
+                self._scan = scan_file(self.path)
+        return self._scan
+
+    @scan.setter
+    def scan(self, found: Scan) -> None:
+        self._scan = found
 
     @classmethod
     def from_any(cls, source: Any) -> CsvSource:
