@@ -4,7 +4,9 @@ warnings. Files are cut into tiny pieces here so that every file has many of the
 
 from __future__ import annotations
 
+import codecs
 import csv
+import hashlib
 import io
 import json
 import os
@@ -13,6 +15,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from conftest import ROOT, shared
@@ -25,8 +28,10 @@ import boamps_carbon.fast.chunks as chunks
 from boamps_carbon import InputError
 from boamps_carbon.convert import Conversion, convert
 from boamps_carbon.fast import piece
+from boamps_carbon.fast.chunks import Body
 from boamps_carbon.fast.guards import RULES_GUARDED
 from boamps_carbon.schema import SchemaVersion
+from boamps_carbon.sources.codecarbon_csv import scan_bytes
 from boamps_carbon.validation.semantic import RULES
 from boamps_carbon.writers import report_json
 
@@ -76,7 +81,9 @@ def accounts(conversion: Conversion) -> tuple[Any, ...]:
 
 
 def ordinary(source: Any, context: Any, **options: Any) -> tuple[str, tuple[Any, ...]]:
-    conversion = convert(source, context, workers=1, **options)
+    """The reference: the whole file read by the csv module, every row one at a time."""
+    with mock.patch.object(Body, "open", return_value=None):
+        conversion = convert(source, context, workers=1, **options)
     text = "".join(report_json(c.report, None) + "\n" for c in conversion)
     return text, accounts(conversion)
 
@@ -178,7 +185,8 @@ def emissions_csvs(draw: st.DrawFn) -> bytes:
         where = draw(st.integers(1, len(lines) - 1))
         lines.insert(where, draw(st.sampled_from(["", "  ", 'a,"b,\nc"', "1,2"])))
     ending = draw(st.sampled_from(["\n", "\r\n"]))
-    return ending.join(lines).encode("utf-8")
+    text = draw(st.sampled_from(["", "\n", "\ufeff"])) + ending.join(lines)
+    return text.encode(draw(st.sampled_from(["utf-8", "cp1252"])), errors="replace")
 
 
 @settings(
@@ -301,3 +309,39 @@ def test_a_day_the_month_lacks_among_whole_second_timestamps() -> None:
         (6, 7, reason),
     ]
     assert (text, converted) == (ordinary(data, EXAMPLE_CONTEXT)[0], 3)
+
+
+def with_text(column: str, values: list[str]) -> str:
+    """The example's rows, many times, with `values` in `column` in turn."""
+    header, samples = example()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for index in range(60):
+        row = {**samples[index % 3], column: values[index % len(values)]}
+        row["run_id"] = f"{index:08x}-8f6e-4a57-9c43-3a1b2d4e5f60"
+        writer.writerow([row[c] for c in header])
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        # UTF-8 in some pieces, a byte UTF-8 cannot have in a later one: cp1252 after all
+        (
+            with_text("project_name", ["café"] * 40 + ["x"] * 19).encode("utf-8")
+            + with_text("cpu_model", ["Intel® Xeon®"]).split("\n", 1)[1].encode("cp1252"),
+            "cp1252",
+        ),
+        (codecs.BOM_UTF8 + with_text("project_name", ["dé", "plain"]).encode(), "utf-8-sig"),
+        (with_text("cpu_model", ["Intel® Core™ i7"]).encode(), "utf-8"),
+    ],
+    ids=["cp1252-after-utf8", "utf8-bom", "utf8"],
+)
+def test_encodings_found_by_the_workers_read_as_the_ordinary_path_reads(
+    data: bytes, encoding: str
+) -> None:
+    conversion = convert(data, EXAMPLE_CONTEXT, workers=2)
+    assert conversion.encoding == encoding == scan_bytes(iter([data]), "").encoding
+    assert conversion.source.scan.sha256 == hashlib.sha256(data).hexdigest()
+    assert fast(data, EXAMPLE_CONTEXT, 2) == ordinary(data, EXAMPLE_CONTEXT)
