@@ -23,6 +23,7 @@ from .fieldmap.engine import Mark
 from .fieldmap.transforms import REPORT_ID_NAMESPACE, RunContext
 from .preflight import structural_gaps
 from .render.flat import unflatten
+from .rows import RowRuns
 from .schema import DEFAULT_VERSION, SchemaVersion, parse_version
 from .sources.codecarbon_csv import CsvSource, Record, Scan, check_header, read_records
 from .sources.layouts import FLAT, Detected, detect
@@ -84,7 +85,7 @@ class Conversion:
     rejected: list[Rejected] = field(default_factory=list)
     # warning text -> the rows it is about; grouped as they come, since one warning can hold
     # for each of millions of rows
-    warning_rows: dict[str, list[int]] = field(default_factory=dict)
+    warning_rows: dict[str, RowRuns] = field(default_factory=dict)
     converted: int = 0
     rejected_count: int = 0
     # when set, rejected rows go there instead of staying in `rejected` (all but the first few)
@@ -237,7 +238,7 @@ class Conversion:
     def _absorb(self, result: PieceResult) -> None:
         self.converted += result.converted
         for message, rows in result.warnings.items():
-            self.warning_rows.setdefault(message, []).extend(rows)
+            self.warning_rows.setdefault(message, RowRuns()).extend_runs(rows)
         for rejected in result.rejected:
             self._reject_row(rejected)
 
@@ -263,7 +264,7 @@ class Conversion:
             for record in records:
                 outcome = self.outcome(record, run)
                 for message in outcome.warnings:
-                    self.warning_rows.setdefault(message, []).append(record.row)
+                    self.warning_rows.setdefault(message, RowRuns()).append(record.row)
                 if outcome.rejected is not None:
                     self._reject_row(outcome.rejected)
                     continue

@@ -19,6 +19,7 @@ from ..writers import DEFAULT_FOLDER, STDOUT
 
 if TYPE_CHECKING:
     from ..convert import Conversion, Rejected
+    from ..rows import RowRuns
 
 HELP = "Convert CodeCarbon emissions CSVs to BoAmps reports."
 SHOWN_PER_KIND = 20
@@ -229,16 +230,8 @@ class Progress:
             sys.stderr.write("\r\033[K")  # clear the line for the summary
 
 
-def _rows(numbers: list[int]) -> str:
-    ranges: list[str] = []
-    start = previous = numbers[0]
-    for number in [*numbers[1:], None]:
-        if number is not None and number == previous + 1:
-            previous = number
-            continue
-        ranges.append(str(start) if start == previous else f"{start}-{previous}")
-        if number is not None:
-            start = previous = number
+def _rows(rows: RowRuns) -> str:
+    ranges = [str(a) if a == b else f"{a}-{b}" for a, b in rows.runs()]
     shown = ", ".join(ranges[:8])
     return shown + (f" and {len(ranges) - 8} more ranges" if len(ranges) > 8 else "")
 

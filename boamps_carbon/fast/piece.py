@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..rows import RowRuns
 from ..sources.codecarbon_csv import Record
 from ..writers import report_json
 from .cells import FieldTable, SplitRows
@@ -33,7 +34,7 @@ class PieceResult:
     text: str = ""  # the JSON Lines of the piece's reports, in row order
     converted: int = 0
     rejected: list[Rejected] = field(default_factory=list)
-    warnings: dict[str, list[int]] = field(default_factory=dict)  # ordered by first row
+    warnings: dict[str, RowRuns] = field(default_factory=dict)  # ordered by first row
     spill: str | None = None  # where `text` went, from a worker process
 
 
@@ -65,7 +66,7 @@ class PieceConverter:
     def _one(self, record: Record, result: PieceResult) -> str | None:
         outcome = self.conversion.outcome(record, self.run)
         for message in outcome.warnings:
-            result.warnings.setdefault(message, []).append(record.row)
+            result.warnings.setdefault(message, RowRuns()).append(record.row)
         if outcome.rejected is not None:
             result.rejected.append(outcome.rejected)
             return None
@@ -213,13 +214,12 @@ class _Cells:
 
 
 def _ordered(
-    ordinary: dict[str, list[int]], fast: list[tuple[str, np.ndarray]], first_row: int
-) -> dict[str, list[int]]:
+    ordinary: dict[str, RowRuns], fast: list[tuple[str, np.ndarray]], first_row: int
+) -> dict[str, RowRuns]:
     """Warnings with their rows in order, by the row each was first given for: as the
     ordinary path, row after row, would have collected them."""
     merged: dict[str, list[int]] = {k: list(v) for k, v in ordinary.items()}
     for message, members in fast:
         merged.setdefault(message, []).extend((members + first_row + 1).tolist())
-    for rows in merged.values():
-        rows.sort()
-    return dict(sorted(merged.items(), key=lambda item: item[1][0]))
+    ordered = sorted(merged.items(), key=lambda item: min(item[1]))
+    return {message: RowRuns(sorted(rows)) for message, rows in ordered}
