@@ -18,7 +18,7 @@ import numpy as np
 
 from ..fieldmap.parsing import NUMBER
 from ..fieldmap.transforms import REPORT_ID_NAMESPACE
-from ..sources.run_ids import UniqueRunIds, all_uuids, is_uuid
+from ..sources.run_ids import UniqueRunIds, all_uuids, is_uuid, uuid_halves
 from .cells import FieldTable, SplitRows
 from .chunks import needs_strip
 from .plan import Atom, Slot
@@ -328,18 +328,24 @@ def _start_time(columns: Columns, slot: Slot, run: Any) -> SlotValues:
 
 
 def _report_id(columns: Columns, slot: Slot, run: Any) -> SlotValues:
+    """As `transforms.make_report_id`: the run_id when it is a UUID unique in the file,
+    else a UUID5 of the file and the row."""
     ids = columns.text(slot.columns[0])
     unique: UniqueRunIds = run.unique_run_ids
-    joined = "\n".join(ids)
-    if not unique.any_repeated and all_uuids(ids):
-        texts = _quoted(joined.lower())
+    size = columns.size
+    if all_uuids(ids):
+        kept = unique.unique(uuid_halves(ids)) if unique.any_repeated else np.ones(size, bool)
+    else:
+        kept = np.fromiter(map(is_uuid, ids), bool, size)
+        kept[kept] = unique.unique(uuid_halves([i for i, k in zip(ids, kept, strict=True) if k]))
+    if kept.all():
+        texts = _quoted("\n".join(ids).lower())
     else:
         first = columns.first_row + 1
         texts = [
-            f'"{value.lower()}"' if value in unique else f'"{_row_id(run.file_hash, first + i)}"'
-            for i, value in enumerate(ids)
+            f'"{value.lower()}"' if ok else f'"{_row_id(run.file_hash, first + i)}"'
+            for i, (value, ok) in enumerate(zip(ids, kept.tolist(), strict=True))
         ]
-    size = columns.size
     return SlotValues(texts, np.ones(size, bool), np.zeros(size, bool))
 
 

@@ -8,7 +8,7 @@ import hashlib
 from dataclasses import dataclass
 
 from ..sources.codecarbon_csv import Scan, UnreadableCsv
-from ..sources.run_ids import Halves, UniqueRunIds, uuid_halves
+from ..sources.run_ids import Halves, RepeatFinder, UniqueRunIds, uuid_halves
 from .chunks import Body, Piece, needs_strip
 from .memory import keep_freed_memory
 from .pool import ordered_map
@@ -16,6 +16,7 @@ from .pool import ordered_map
 HEADER_LINES = 1
 HASH = -1  # the task that hashes the file rather than count a piece
 HASH_BLOCK = 1 << 20
+NO_IDS = uuid_halves([])
 
 
 @dataclass
@@ -53,19 +54,26 @@ def prepass(body: Body, workers: int) -> Layout:
     results = ordered_map(lambda i: _task(body, pieces, column, i), tasks, workers)
     digest = next(results)
     assert isinstance(digest, str)
-    counts: list[_Count] = list(results)  # type: ignore[arg-type]
-    utf8 = all(c.utf8 for c in counts)
+    finder, counts, utf8 = RepeatFinder(), [], True
+    for count in results:
+        assert isinstance(count, _Count)
+        if count.ascii:  # the same whatever the encoding: its ids are counted at once
+            finder.add(count.ids)
+            count.ids = NO_IDS
+        counts.append(count)
+        utf8 = utf8 and count.utf8
     scan = body.settle(utf8)
     body.source.scan = Scan(scan.encoding, digest)
-    if not utf8:  # the pieces read as UTF-8 are cp1252 after all: read them again as such
-        counts = [
-            c if c.ascii else _count(body, p, column) for p, c in zip(pieces, counts, strict=True)
-        ]
-    return Layout(body, *_placed(pieces, counts))
+    for index, count in enumerate(counts):
+        if not count.ascii:
+            if not utf8:  # read as UTF-8 first, it is cp1252 after all: read it again
+                count = counts[index] = _count(body, pieces[index], column)
+            finder.add(count.ids)
+    return Layout(body, _placed(pieces, counts), UniqueRunIds.from_finder(finder))
 
 
-def _placed(pieces: list[Piece], counts: list[_Count]) -> tuple[list[PlacedPiece], UniqueRunIds]:
-    placed, ids = [], []
+def _placed(pieces: list[Piece], counts: list[_Count]) -> list[PlacedPiece]:
+    placed = []
     rows, lines = 0, HEADER_LINES
     for piece, count in zip(pieces, counts, strict=True):
         if count.broken is not None:
@@ -73,8 +81,7 @@ def _placed(pieces: list[Piece], counts: list[_Count]) -> tuple[list[PlacedPiece
             raise UnreadableCsv(broken.label, lines + broken.line, broken.reason)
         placed.append(PlacedPiece(piece, rows, lines, count.plain))
         rows, lines = rows + count.rows, lines + count.lines
-        ids.append(count.ids)
-    return placed, UniqueRunIds.from_halves(ids)
+    return placed
 
 
 def _task(body: Body, pieces: list[Piece], column: int, index: int) -> _Count | str:

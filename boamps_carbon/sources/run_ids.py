@@ -6,7 +6,9 @@ rows fit in a few MB, and no hash can make two different ids look like one."""
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from collections.abc import Iterable
 
 import numpy as np
@@ -41,7 +43,7 @@ def uuid_halves(ids: list[str]) -> Halves:
         return digits[:, :16] @ _WEIGHTS, digits[:, 16:] @ _WEIGHTS
     numbers = [uuid_number(i) for i in ids if is_uuid(i)]
     high = np.array([n >> 64 for n in numbers], np.uint64)
-    low = np.array([n & (2**64 - 1) for n in numbers], np.uint64)
+    low = np.array([n & MASK for n in numbers], np.uint64)
     return high, low
 
 
@@ -60,31 +62,105 @@ def all_uuids(ids: list[str]) -> bool:
 
 
 class UniqueRunIds:
+    """The UUIDs seen more than once in a file; any other UUID of it is unique."""
+
     def __init__(self, run_ids: Iterable[str] = ()) -> None:
-        self._repeated = _repeated([uuid_halves(list(run_ids))])
+        finder = RepeatFinder()
+        batch: list[str] = []
+        for run_id in run_ids:
+            batch.append(run_id)
+            if len(batch) == BATCH:
+                finder.add(uuid_halves(batch))
+                batch = []
+        finder.add(uuid_halves(batch))
+        self._repeated = finder.repeated()
 
     @classmethod
-    def from_halves(cls, parts: list[Halves]) -> UniqueRunIds:
+    def from_finder(cls, finder: RepeatFinder) -> UniqueRunIds:
         found = cls()
-        found._repeated = _repeated(parts)
+        found._repeated = finder.repeated()
         return found
 
     @property
     def any_repeated(self) -> bool:
-        return bool(self._repeated)
+        return bool(len(self._repeated))
 
     def __contains__(self, run_id: object) -> bool:
-        return (
-            isinstance(run_id, str)
-            and is_uuid(run_id)
-            and uuid_number(run_id) not in self._repeated
-        )
+        if not isinstance(run_id, str) or not is_uuid(run_id):
+            return False
+        number = uuid_number(run_id)
+        halves = (np.array([number >> 64], np.uint64), np.array([number & MASK], np.uint64))
+        return bool(self.unique(halves)[0])
+
+    def unique(self, halves: Halves) -> np.ndarray:
+        """For UUIDs given as halves: which of them are unique, all at once."""
+        keys = _keys(halves)
+        if not len(self._repeated):
+            return np.ones(len(keys), bool)
+        where = np.searchsorted(self._repeated, keys)
+        found = self._repeated[np.minimum(where, len(self._repeated) - 1)]
+        return (where == len(self._repeated)) | (found != keys)
 
 
-def _repeated(parts: list[Halves]) -> set[int]:
-    high = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.uint64)
-    low = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.uint64)
-    order = np.lexsort((low, high))
-    high, low = high[order], low[order]
-    same = (high[1:] == high[:-1]) & (low[1:] == low[:-1])
-    return {(int(h) << 64) | int(lo) for h, lo in zip(high[1:][same], low[1:][same], strict=True)}
+BATCH = 100_000
+MASK = 2**64 - 1
+
+
+class RepeatFinder:
+    """Finds the UUIDs given more than once with memory that does not grow with the file:
+    past IN_MEMORY ids, they wait in PARTS temporary files by their last bits, and each
+    part is sorted on its own at the end."""
+
+    IN_MEMORY = 2_000_000
+    PARTS = 16
+
+    def __init__(self) -> None:
+        self._held: list[np.ndarray] = []
+        self._count = 0
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
+
+    def add(self, halves: Halves) -> None:
+        keys = _keys(halves)
+        self._held.append(keys)
+        self._count += len(keys)
+        if self._count >= self.IN_MEMORY:
+            self._spill()
+
+    def repeated(self) -> np.ndarray:
+        """The repeated ids, sorted, as 16 big-endian bytes each."""
+        if self._folder is None:
+            return _repeated_keys(self._held)
+        self._spill()
+        found = []
+        for part in range(self.PARTS):
+            keys = np.fromfile(self._part(part), dtype="S16")
+            found.append(_repeated_keys([keys]))
+        self._folder.cleanup()
+        return np.sort(np.concatenate(found))
+
+    def _spill(self) -> None:
+        if self._folder is None:
+            self._folder = tempfile.TemporaryDirectory(prefix="boamps-run-ids-")
+        keys = np.concatenate(self._held) if self._held else np.zeros(0, "S16")
+        self._held, self._count = [], 0
+        last = keys.view(np.uint8).reshape(-1, 16)[:, 15] % self.PARTS
+        for part in range(self.PARTS):
+            with open(self._part(part), "ab") as handle:
+                keys[last == part].tofile(handle)
+
+    def _part(self, part: int) -> str:
+        assert self._folder is not None
+        return os.path.join(self._folder.name, f"{part}.bin")
+
+
+def _keys(halves: Halves) -> np.ndarray:
+    """128-bit numbers as 16 big-endian bytes: their byte order is their number order."""
+    high, low = halves
+    pairs = np.empty((len(high), 2), ">u8")
+    pairs[:, 0], pairs[:, 1] = high, low
+    return pairs.view("S16").reshape(-1)
+
+
+def _repeated_keys(parts: list[np.ndarray]) -> np.ndarray:
+    keys = np.sort(np.concatenate(parts)) if parts else np.zeros(0, "S16")
+    return np.unique(keys[1:][keys[1:] == keys[:-1]])
