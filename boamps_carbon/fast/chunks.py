@@ -10,14 +10,13 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import methodcaller
-from pathlib import Path
 
 from ..sources.codecarbon_csv import CsvSource, Record, Scan, clean_name, rows_of
 from .cells import FieldTable, SplitRows
+from .source_bytes import Bytes, FileBytes, MemoryBytes
 
 PIECE_BYTES = 2 << 20
 # characters str.strip() removes that an ASCII CSV field may hold
@@ -136,50 +135,3 @@ def needs_strip(values: list[str]) -> bool:
     """Whether some value has spaces around it (or may have: non-ASCII text)."""
     joined = "\n".join(values)
     return not joined.isascii() or any(space in joined for space in _ASCII_SPACES)
-
-
-class MemoryBytes:
-    def __init__(self, data: bytes) -> None:
-        self.data, self.size = data, len(data)
-
-    def read(self, start: int, end: int) -> bytes:
-        return self.data[start:end]
-
-    def find_newline(self, start: int) -> int:
-        return self.data.find(b"\n", start)
-
-
-class FileBytes:
-    """A file read by position (pread): no mapping, so no page faults, and forked workers
-    share the descriptor without sharing a file offset."""
-
-    BLOCK = 1 << 16
-
-    def __init__(self, path: Path) -> None:
-        self.fd = os.open(path, os.O_RDONLY)
-        self.size = os.fstat(self.fd).st_size
-
-    def __del__(self) -> None:
-        os.close(self.fd)
-
-    def read(self, start: int, end: int) -> bytes:
-        parts, position = [], start
-        while position < end:
-            part = os.pread(self.fd, end - position, position)
-            if not part:
-                break
-            parts.append(part)
-            position += len(part)
-        return b"".join(parts)
-
-    def find_newline(self, start: int) -> int:
-        while start < self.size:
-            block = os.pread(self.fd, self.BLOCK, start)
-            found = block.find(b"\n")
-            if found >= 0:
-                return start + found
-            start += len(block)
-        return -1
-
-
-Bytes = MemoryBytes | FileBytes

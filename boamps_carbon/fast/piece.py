@@ -14,6 +14,7 @@ from ..sources.codecarbon_csv import Record
 from ..writers import report_json
 from .cells import FieldTable, SplitRows
 from .columns import Columns, SlotValues
+from .output import OutputTable
 from .plan import Plan
 from .prepass import Layout
 from .template import Template, make_template
@@ -97,7 +98,7 @@ class PieceConverter:
                 bad |= np.broadcast_to(guard(values, members), bad.shape)
             if not bad.all():
                 filled.append((template, members[~bad]))
-        cells = _Cells(size, filled, values)
+        cells = OutputTable(size, filled, values)
         result = PieceResult()
         for index in np.flatnonzero(~cells.done).tolist():
             record = Record(first_row + index + 1, first_line + index + 1, rows.row(index))
@@ -164,7 +165,7 @@ class PieceConverter:
         self,
         template: Template,
         index: int,
-        cells: _Cells,
+        cells: OutputTable,
         rows: FieldTable | SplitRows,
         first_row: int,
         first_line: int,
@@ -179,38 +180,6 @@ class PieceConverter:
                 f"row {record.row}: the fast path wrote {written!r}, "
                 f"the ordinary path {expected!r} with warnings {outcome.warnings!r}"
             )
-
-
-class _Cells:
-    """A piece's output as a table of text cells, row by row: template parts and slot
-    values side by side, filled a group (and a column) at a time, joined once."""
-
-    def __init__(
-        self, size: int, filled: list[tuple[Template, np.ndarray]], values: list[SlotValues]
-    ) -> None:
-        width = 2 * max((len(t.order) for t, _ in filled), default=0) + 1
-        self.table = np.full((size, width), "", dtype=object)
-        self.done = np.zeros(size, bool)
-        as_objects: dict[int, np.ndarray] = {}
-        for template, members in filled:
-            *parts, last = template.parts
-            for position, part in enumerate(parts):
-                self.table[members, 2 * position] = part
-                slot = template.order[position]
-                if slot not in as_objects:
-                    as_objects[slot] = np.array(values[slot].texts, dtype=object)
-                self.table[members, 2 * position + 1] = as_objects[slot][members]
-            self.table[members, 2 * len(parts)] = last + "\n"
-            self.done[members] = True
-
-    def put(self, index: int, line: str) -> None:
-        self.table[index, 0] = line
-
-    def line(self, index: int) -> str:
-        return "".join(self.table[index].tolist())
-
-    def text(self) -> str:
-        return "".join(self.table.ravel().tolist())
 
 
 def _ordered(
