@@ -352,7 +352,9 @@ def convert(
     workers: int | None = None,
 ) -> Conversion:
     """A Conversion of a CodeCarbon CSV (a path, file object, bytes or pandas DataFrame);
-    iterate it for reports, then read `.rejected` for the rows it could not convert."""
+    iterate it for reports, or call `.json_lines()` for their JSON text (the fast way, in
+    `workers` processes on Linux: default up to 2), then read `.rejected` for the rows it
+    could not convert."""
     version = parse_version(schema_version)
     table = load_field_table()
     if fieldmap is not None:
