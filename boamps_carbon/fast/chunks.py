@@ -20,7 +20,7 @@ from .source_bytes import Bytes, FileBytes, MemoryBytes
 
 PIECE_BYTES = 2 << 20
 # characters str.strip() removes that an ASCII CSV field may hold
-_ASCII_SPACES = " \t\x0b\x0c\x1c\x1d\x1e\x1f"
+_ASCII_SPACES = " \t\r\x0b\x0c\x1c\x1d\x1e\x1f"
 
 
 @dataclass(frozen=True)
@@ -134,4 +134,6 @@ def _quotes(block: bytes) -> int:
 def needs_strip(values: list[str]) -> bool:
     """Whether some value has spaces around it (or may have: non-ASCII text)."""
     joined = "\n".join(values)
-    return not joined.isascii() or any(space in joined for space in _ASCII_SPACES)
+    if not joined.isascii() or joined.count("\n") != len(values) - 1:  # a quoted line end
+        return True
+    return any(space in joined for space in _ASCII_SPACES)

@@ -66,7 +66,7 @@ class Columns:
     def atom(self, atom: Atom, run: Any) -> tuple[np.ndarray, np.ndarray]:
         """Truth of a condition term for every row, and the rows where it cannot be told."""
         if atom.op is None:
-            return self._empty_mask(atom.column) == 0, np.zeros(self.size, bool)
+            return self._lengths(atom.column) > 0, np.zeros(self.size, bool)
         if atom.op in (">", "<"):
             numbers = self.numbers(atom.column)
             limit = float(atom.value)
@@ -77,7 +77,7 @@ class Columns:
         truth = np.fromiter((atom.test(row, run) for row in rows), bool, self.size)
         return truth, np.zeros(self.size, bool)
 
-    def _empty_mask(self, column: int) -> np.ndarray:
+    def _lengths(self, column: int) -> np.ndarray:
         return np.fromiter(map(len, self.text(column)), np.int64, self.size)
 
     def slot(self, slot: Slot, run: Any) -> SlotValues:

@@ -36,6 +36,8 @@ class PieceResult:
     converted: int = 0
     rejected: list[Rejected] = field(default_factory=list)
     warnings: dict[str, RowRuns] = field(default_factory=dict)  # ordered by first row
+    # each warning's first row and place among that row's warnings, while the piece is made
+    first: dict[str, tuple[int, int]] = field(default_factory=dict)
     spill: str | None = None  # where `text` went, from a worker process
 
 
@@ -66,8 +68,9 @@ class PieceConverter:
 
     def _one(self, record: Record, result: PieceResult) -> str | None:
         outcome = self.conversion.outcome(record, self.run)
-        for message in outcome.warnings:
+        for place, message in enumerate(outcome.warnings):
             result.warnings.setdefault(message, RowRuns()).append(record.row)
+            result.first.setdefault(message, (record.row, place))
         if outcome.rejected is not None:
             result.rejected.append(outcome.rejected)
             return None
@@ -104,11 +107,13 @@ class PieceConverter:
             record = Record(first_row + index + 1, first_line + index + 1, rows.row(index))
             cells.put(index, self._one(record, result) or "")
         for template, members in filled:
-            self._check(template, int(members[-1]), cells, rows, first_row, first_line)
+            for index in {int(members[0]), int(members[-1])}:
+                self._check(template, index, cells, rows, first_row, first_line)
         result.converted += int(cells.done.sum())
         result.text = cells.text()
-        found = [(message, members) for t, members in filled for message in t.warnings]
-        result.warnings = _ordered(result.warnings, found, first_row)
+        found = [(t.warnings, members + first_row + 1) for t, members in filled]
+        result.warnings = _ordered(result.warnings, result.first, found)
+        result.first = {}
         return result
 
     def _groups(
@@ -183,12 +188,18 @@ class PieceConverter:
 
 
 def _ordered(
-    ordinary: dict[str, RowRuns], fast: list[tuple[str, np.ndarray]], first_row: int
+    ordinary: dict[str, RowRuns],
+    first: dict[str, tuple[int, int]],
+    fast: list[tuple[tuple[str, ...], np.ndarray]],
 ) -> dict[str, RowRuns]:
-    """Warnings with their rows in order, by the row each was first given for: as the
-    ordinary path, row after row, would have collected them."""
-    merged: dict[str, list[int]] = {k: list(v) for k, v in ordinary.items()}
-    for message, members in fast:
-        merged.setdefault(message, []).extend((members + first_row + 1).tolist())
-    ordered = sorted(merged.items(), key=lambda item: min(item[1]))
-    return {message: RowRuns(sorted(rows)) for message, rows in ordered}
+    """The piece's warnings with their rows, in the order the ordinary path, row after row,
+    would have met them: by first row, then by place among that row's warnings."""
+    rows: dict[str, list[int]] = {message: list(found) for message, found in ordinary.items()}
+    first = dict(first)
+    for messages, members in fast:
+        for place, message in enumerate(messages):
+            rows.setdefault(message, []).extend(members.tolist())
+            here = (int(members[0]), place)
+            first[message] = min(first.get(message, here), here)
+    ordered = sorted(rows, key=first.__getitem__)
+    return {message: RowRuns(sorted(rows[message])) for message in ordered}

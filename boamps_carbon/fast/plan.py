@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..context import MERGE_KEYS
 from ..fieldmap import FieldEngine, FieldRow
 from ..fieldmap.conditions import Condition, column_terms
+from ..fieldmap.engine import CompiledField
 from ..fieldmap.parsing import argument_number
 
 SLOT_KINDS = frozenset(
     {"energy", "duration", "scale", "ratio", "datetime", "start_time", "report_id"}
 )
 MAX_BITS = 62
+SHAPING_NAMES = frozenset(MERGE_KEYS.values())
 
 
 @dataclass(frozen=True)
@@ -49,12 +52,11 @@ class Plan:
 def make_plan(engine: FieldEngine, project_column: int) -> Plan | None:
     """None when too many conditions vary for a row key to hold them."""
     fields = engine.fields
-    varying = _varying_columns(engine)
-    varying.discard(project_column)
+    varying = _varying_columns(engine, project_column)
     slots = tuple(
         Slot(i, f.row.transform, f.indexes, _factor(f.row))
         for i, f in enumerate(fields)
-        if f.row.transform in SLOT_KINDS and all(c in varying or c < 0 for c in f.indexes)
+        if _slot_kind(f) and all(c in varying or c < 0 for c in f.indexes)
     )
     position = {name: i for i, name in enumerate(engine.columns)}
     atoms: dict[tuple[int, str | None, str], Atom] = {}
@@ -72,13 +74,20 @@ def make_plan(engine: FieldEngine, project_column: int) -> Plan | None:
     return Plan(slots, keys, tuple(atoms.values()))
 
 
-def _varying_columns(engine: FieldEngine) -> set[int]:
+def _slot_kind(field: CompiledField) -> bool:
+    """A slot transform, at a place whose value nothing else depends on (the context merges
+    components by their componentType: that one decides a report's shape)."""
+    return field.row.transform in SLOT_KINDS and field.steps[-1][0] not in SHAPING_NAMES
+
+
+def _varying_columns(engine: FieldEngine, project_column: int) -> set[int]:
     readers: dict[int, set[bool]] = {}
     for field in engine.fields:
         for column in field.indexes:
             if column >= 0:
-                readers.setdefault(column, set()).add(field.row.transform in SLOT_KINDS)
+                readers.setdefault(column, set()).add(_slot_kind(field))
     varying = {column for column, kinds in readers.items() if kinds == {True}}
+    varying.discard(project_column)  # it picks the context's layers
     # a slot transform that also reads a key column is no slot: its columns are keys too
     changed = True
     while changed:

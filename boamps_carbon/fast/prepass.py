@@ -5,7 +5,9 @@ the file's encoding and its content hash, all found by the workers at once."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from ..sources.codecarbon_csv import Scan, UnreadableCsv
 from ..sources.run_ids import Halves, RepeatFinder, UniqueRunIds, uuid_halves
@@ -43,6 +45,7 @@ class _Count:
     utf8: bool  # the piece is valid UTF-8 (ASCII included)
     ascii: bool
     broken: UnreadableCsv | None = None  # its line counted from the piece's start
+    open_at_end: bool = False  # broken at its last line: maybe a cut inside a quoted field
 
 
 def prepass(body: Body, workers: int) -> Layout:
@@ -54,13 +57,13 @@ def prepass(body: Body, workers: int) -> Layout:
     results = ordered_map(lambda i: _task(body, pieces, column, i), tasks, workers)
     digest = next(results)
     assert isinstance(digest, str)
-    finder, counts, utf8 = RepeatFinder(), [], True
-    for count in results:
-        assert isinstance(count, _Count)
+    finder, utf8 = RepeatFinder(), True
+    counts: list[_Count] = []
+    pieces = list(_mended(body, pieces, results, column, counts))
+    for count in counts:
         if count.ascii:  # the same whatever the encoding: its ids are counted at once
             finder.add(count.ids)
             count.ids = NO_IDS
-        counts.append(count)
         utf8 = utf8 and count.utf8
     scan = body.settle(utf8)
     body.source.scan = Scan(scan.encoding, digest)
@@ -70,6 +73,24 @@ def prepass(body: Body, workers: int) -> Layout:
                 count = counts[index] = _count(body, pieces[index], column)
             finder.add(count.ids)
     return Layout(body, _placed(pieces, counts), UniqueRunIds.from_finder(finder))
+
+
+def _mended(
+    body: Body, pieces: list[Piece], results: Iterator[Any], column: int, counts: list[_Count]
+) -> Iterator[Piece]:
+    """The pieces, each with its count appended to `counts`. A piece cut inside a quoted
+    field (a stray quote in an unquoted field fools the cutter) ends in the middle of that
+    field: it is read again with the pieces after it, in this process, until it ends well."""
+    following = zip(pieces, results, strict=True)
+    for piece, count in following:
+        while count.broken is not None and count.open_at_end:
+            more = next(following, None)
+            if more is None:
+                break
+            piece = Piece(piece.start, more[0].end)
+            count = _count(body, piece, column)
+        counts.append(count)
+        yield piece
 
 
 def _placed(pieces: list[Piece], counts: list[_Count]) -> list[PlacedPiece]:
@@ -109,7 +130,8 @@ def _count(body: Body, piece: Piece, column: int) -> _Count:
     try:
         records = list(body.records(text, 0, 0))
     except UnreadableCsv as exc:
-        return _Count(0, 0, False, uuid_halves([]), utf8, ascii_only, exc)
+        lines = _line_count(text)
+        return _Count(0, lines, False, NO_IDS, utf8, ascii_only, exc, exc.line >= lines)
     ids = [r.values[column] for r in records if column >= 0 and not r.reason]
     return _Count(len(records), _line_count(text), False, _ids(ids), utf8, ascii_only)
 
