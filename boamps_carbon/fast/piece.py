@@ -45,6 +45,7 @@ class PieceConverter:
     def __init__(self, conversion: Conversion, plan: Plan | None, layout: Layout) -> None:
         self.conversion, self.plan, self.layout = conversion, plan, layout
         self.templates: dict[Any, Template] = {}
+        self.checked: dict[int, int] = {}  # template id -> pieces it was checked in
         self.run = conversion.run_context()
 
     def __call__(self, index: int) -> PieceResult:
@@ -107,7 +108,13 @@ class PieceConverter:
             record = Record(first_row + index + 1, first_line + index + 1, rows.row(index))
             cells.put(index, self._one(record, result) or "")
         for template, members in filled:
-            for index in {int(members[0]), int(members[-1])}:
+            # a kind's first rows when its template is new here, then one row a piece,
+            # first or last in turn: a template wrong for some rows shows up
+            checked = self.checked.get(id(template), 0)
+            ends = [int(members[0]), int(members[-1])]
+            picks = set(ends) if checked == 0 else {ends[checked % 2]}
+            self.checked[id(template)] = checked + 1
+            for index in sorted(picks):
                 self._check(template, index, cells, rows, first_row, first_line)
         result.converted += int(cells.done.sum())
         result.text = cells.text()
