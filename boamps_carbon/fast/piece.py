@@ -81,17 +81,9 @@ class PieceConverter:
 
     def _fast(self, rows: FieldTable | SplitRows, first_row: int, first_line: int) -> PieceResult:
         assert self.plan is not None
-        size = rows.size
         columns = Columns(rows, first_row)
         values = [columns.slot(slot, self.run) for slot in self.plan.slots]
-        odd, bits = np.zeros(size, bool), np.zeros(size, np.int64)
-        for bit, atom in enumerate(self.plan.atoms):
-            truth, unknown = columns.atom(atom, self.run)
-            odd |= unknown
-            bits |= truth.astype(np.int64) << bit
-        for bit, slot_values in enumerate(values, start=len(self.plan.atoms)):
-            odd |= slot_values.odd
-            bits |= slot_values.present.astype(np.int64) << bit
+        odd, bits = self._kinds(columns, values)
         filled: list[tuple[Template, np.ndarray]] = []
         for key, members in self._groups(rows, bits, odd):
             template = self._template(key, members, rows, values, first_row, first_line)
@@ -102,19 +94,13 @@ class PieceConverter:
                 bad |= np.broadcast_to(guard(values, members), bad.shape)
             if not bad.all():
                 filled.append((template, members[~bad]))
-        cells = OutputTable(size, filled, values)
+        cells = OutputTable(rows.size, filled, values)
         result = PieceResult()
         for index in np.flatnonzero(~cells.done).tolist():
             record = Record(first_row + index + 1, first_line + index + 1, rows.row(index))
             cells.put(index, self._one(record, result) or "")
         for template, members in filled:
-            # a kind's first rows when its template is new here, then one row a piece,
-            # first or last in turn: a template wrong for some rows shows up
-            checked = self.checked.get(id(template), 0)
-            ends = [int(members[0]), int(members[-1])]
-            picks = set(ends) if checked == 0 else {ends[checked % 2]}
-            self.checked[id(template)] = checked + 1
-            for index in sorted(picks):
+            for index in self._to_check(template, members):
                 self._check(template, index, cells, rows, first_row, first_line)
         result.converted += int(cells.done.sum())
         result.text = cells.text()
@@ -122,6 +108,28 @@ class PieceConverter:
         result.warnings = _ordered(result.warnings, result.first, found)
         result.first = {}
         return result
+
+    def _kinds(self, columns: Columns, values: list[SlotValues]) -> tuple[np.ndarray, np.ndarray]:
+        """Per row: whether it is odd (the ordinary path's), and its kind as bits: the
+        truth of each varying condition, then whether each slot has a value."""
+        assert self.plan is not None
+        odd, bits = np.zeros(columns.size, bool), np.zeros(columns.size, np.int64)
+        for bit, atom in enumerate(self.plan.atoms):
+            truth, unknown = columns.atom(atom, self.run)
+            odd |= unknown
+            bits |= truth.astype(np.int64) << bit
+        for bit, slot_values in enumerate(values, start=len(self.plan.atoms)):
+            odd |= slot_values.odd
+            bits |= slot_values.present.astype(np.int64) << bit
+        return odd, bits
+
+    def _to_check(self, template: Template, members: np.ndarray) -> list[int]:
+        """A kind's first and last rows when its template is new here, then one row a piece,
+        first or last in turn: a template wrong for some rows shows up."""
+        checked = self.checked.get(id(template), 0)
+        self.checked[id(template)] = checked + 1
+        ends = [int(members[0]), int(members[-1])]
+        return sorted(set(ends)) if checked == 0 else [ends[checked % 2]]
 
     def _groups(
         self, rows: FieldTable | SplitRows, bits: np.ndarray, odd: np.ndarray
