@@ -222,6 +222,7 @@ class Conversion:
         written to `fd` already by the workers."""
         self.rejected, self.warning_rows = [], {}
         self.converted = self.rejected_count = 0
+        self.source.check_unchanged()
         flat = self.layout is not None and self.layout.layout is FLAT
         if self._pieces is None or self.group_by is not None or flat:
             for converted in self._rows() if self.group_by is None else self:
@@ -234,6 +235,7 @@ class Conversion:
         for result, output in piece_outputs(converter, pieces, self.workers, fd):
             self._absorb(result)
             yield output
+        self.source.check_unchanged()
 
     def _absorb(self, result: PieceResult) -> None:
         self.converted += result.converted
@@ -258,6 +260,7 @@ class Conversion:
                 return
 
     def _rows(self) -> Iterator[ConvertedRow]:
+        self.source.check_unchanged()
         run = self.run_context()
         with self.source.open() as text:
             _, records = read_records(text, self.path)
@@ -273,6 +276,7 @@ class Conversion:
                 if self.group_by is not None:
                     self._values[record.row] = record.values
                 yield ConvertedRow(record.row, outcome.report)
+        self.source.check_unchanged()
 
     def assembled(
         self, record: Record, engine: FieldEngine, run: RunContext, mark: Mark | None = None

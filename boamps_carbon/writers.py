@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from .errors import InputError
-from .io import write_all
+from .io import make_readable, write_all
 
 if TYPE_CHECKING:
     from .fast.stream import Output
@@ -56,12 +56,14 @@ class ReportWriter:
         self._staging: Path | None = None
         self._handle: IO[str] | None = None
         if target == STDOUT:
+            if self.stdout is None:  # started with standard output closed
+                raise cannot_write(STDOUT, OSError(0, "standard output is closed"))
             return
         try:
             self._open(Path(target))
         except OSError as exc:
             self.abort()
-            raise _cannot_write(target, exc) from None
+            raise cannot_write(target, exc) from None
 
     def _open(self, path: Path) -> None:
         target = str(path)
@@ -158,7 +160,7 @@ class ReportWriter:
             return self._commit()
         except OSError as exc:
             self.abort()
-            raise _cannot_write(self.target, exc) from None
+            raise cannot_write(self.target, exc) from None
 
     def _commit(self) -> list[Path]:
         if self.target == STDOUT or self._staging is None:
@@ -166,6 +168,7 @@ class ReportWriter:
         if self._handle is not None:
             self._handle.close()
             self._check_free(Path(self.target))
+            make_readable(self._staging)
             os.replace(self._staging, self.target)
             return [Path(self.target)]
         folder = Path(self.target)
@@ -222,7 +225,7 @@ def _copy_file(path: str, fd: int) -> None:
             offset += sent
 
 
-def _cannot_write(target: str, exc: OSError) -> InputError:
+def cannot_write(target: str, exc: OSError) -> InputError:
     return InputError(
         "Cannot write",
         target,

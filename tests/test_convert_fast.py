@@ -8,11 +8,14 @@ import codecs
 import csv
 import hashlib
 import io
+import itertools
 import json
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -27,11 +30,11 @@ from test_convert import CONTEXT, NEEDS_HARDWARE, PUBLIC_CSVS, WITH_HARDWARE
 import boamps_carbon.fast.chunks as chunks
 from boamps_carbon import InputError
 from boamps_carbon.convert import Conversion, convert
-from boamps_carbon.fast import piece
+from boamps_carbon.fast import piece, pool
 from boamps_carbon.fast.chunks import Body
 from boamps_carbon.fast.guards import RULES_GUARDED
 from boamps_carbon.schema import SchemaVersion
-from boamps_carbon.sources.codecarbon_csv import scan_bytes
+from boamps_carbon.sources.codecarbon_csv import CsvSource, scan_bytes
 from boamps_carbon.validation.semantic import RULES
 from boamps_carbon.writers import report_json
 
@@ -472,3 +475,80 @@ def test_ragged_files_come_out_the_same_both_ways(data: bytes, piece_bytes: int)
         assert caught.value.message == exc.message
         return
     assert fast(data, EXAMPLE_CONTEXT, 1) == expected
+
+
+def test_a_stray_quote_cuts_the_rest_of_the_file_by_reading_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # after a stray quote, counting quotes would stretch one piece to the end of the file:
+    # pieces are cut by the csv module instead, and stay small
+    data = rows_text(
+        {"cpu_model": 'AMD 5" EPYC'}, *({"duration": f"{i}.5"} for i in range(1, 60))
+    ).encode()
+    body = Body.open(CsvSource("<bytes>", data=data))
+    assert body is not None
+    pieces = body.pieces()
+    assert len(pieces) > 10 and max(p.end - p.start for p in pieces) < 8 * 700
+    assert pieces[0].start == body.start and pieces[-1].end == len(data)
+    assert all(a.end == b.start for a, b in itertools.pairwise(pieces))
+    assert fast(data, EXAMPLE_CONTEXT, 2) == ordinary(data, EXAMPLE_CONTEXT)
+
+
+def test_an_unterminated_quote_after_a_stray_one_is_an_error_at_its_line() -> None:
+    data = rows_text(
+        {"cpu_model": 'AMD 5" EPYC'},
+        *({"duration": f"{i}.5"} for i in range(1, 30)),
+        {"os": '"Linux'},
+        *({"duration": f"{i}.5"} for i in range(30, 40)),
+    ).encode()
+    with pytest.raises(InputError) as caught:
+        ordinary(data, EXAMPLE_CONTEXT)
+    with pytest.raises(InputError) as fast_caught:
+        convert(data, EXAMPLE_CONTEXT, workers=2)
+    assert (
+        fast_caught.value.message
+        == caught.value.message
+        == (
+            "Not a readable CSV file at <bytes> line 42: unexpected end of data. "
+            "Check the file's quoting."
+        )
+    )
+
+
+def test_a_worker_that_dies_fails_the_run_instead_of_hanging() -> None:
+    def task(item: int) -> int:
+        if item == 3:
+            os._exit(9)  # as the kernel's out-of-memory killer would
+        return item
+
+    with pytest.raises(BrokenProcessPool):
+        list(pool.ordered_map(task, range(8), 2))
+
+
+def test_sigterm_removes_the_staged_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import boamps_carbon.cli.convert as command
+    from boamps_carbon.cli import main
+
+    def terminate(self: Any, reports: int = 1) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(command.Progress, "tick", terminate)
+    source = tmp_path / "many.csv"
+    source.write_bytes(many_rows(300))
+    rejects = tmp_path / "rejects.csv"
+    out = tmp_path / "out.jsonl"
+    code = main(
+        [
+            "convert",
+            str(source),
+            "--context",
+            str(EXAMPLE_CONTEXT),
+            "-o",
+            str(out),
+            "--rejects",
+            str(rejects),
+        ]
+    )
+    assert code == 143
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["many.csv"]
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL

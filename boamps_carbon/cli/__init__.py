@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
+from typing import Any
 
 from .. import __version__
 from ..errors import BoampsError
@@ -44,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    terminated = _on_sigterm()
     try:
         code: int = args.run(args)
         return code
@@ -53,6 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Error: interrupted.", file=sys.stderr)
         return 130
+    except Terminated:
+        print("Error: terminated.", file=sys.stderr)
+        return 143
     except BrokenPipeError:
         # the reader of our output went away (`| head`): nothing left to say
         sys.stderr.close()
@@ -66,3 +73,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERNAL
+    finally:
+        if terminated is not None:
+            signal.signal(signal.SIGTERM, terminated)
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the work is, so that staged outputs are removed on the way out
+    (a BaseException: no `except Exception` may swallow it)."""
+
+
+def _on_sigterm() -> Any:
+    """Handle SIGTERM like Ctrl-C while a command runs; returns the handler it replaced."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def stop(signum: int, frame: Any) -> None:
+        raise Terminated
+
+    return signal.signal(signal.SIGTERM, stop)

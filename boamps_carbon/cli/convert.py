@@ -20,6 +20,7 @@ from ..writers import DEFAULT_FOLDER, STDOUT
 if TYPE_CHECKING:
     from ..convert import Conversion, Rejected
     from ..rows import RowRuns
+    from ..writers import ReportWriter
 
 HELP = "Convert CodeCarbon emissions CSVs to BoAmps reports."
 SHOWN_PER_KIND = 20
@@ -79,42 +80,36 @@ def register(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..convert import convert
-    from ..writers import ReportWriter
+    from ..writers import ReportWriter, cannot_write
 
     if args.rejects:
         _check_rejects_path(args)
-    conversions = [
-        convert(
-            path,
-            args.context,
-            args.fieldmap,
-            measures=args.measures,
-            schema_version=args.schema_version,
-            group_by=args.group_by,
-        )
-        for path in args.inputs
-    ]
-    rejects = RejectsFile(args.rejects, conversions) if args.rejects else None
-    for conversion in conversions:
-        # rejected rows stream to the file (or only the first ones are kept, for stderr):
-        # millions of bad rows must not fill the memory
-        conversion.on_reject = functools.partial(_reject, rejects, conversion)
+    # the output first: an existing file stops the run before any input is read
     writer = ReportWriter(args.output, force=args.force)
+    rejects: RejectsFile | None = None
     try:
+        conversions = [
+            convert(
+                path,
+                args.context,
+                args.fieldmap,
+                measures=args.measures,
+                schema_version=args.schema_version,
+                group_by=args.group_by,
+            )
+            for path in args.inputs
+        ]
+        rejects = RejectsFile(args.rejects, conversions) if args.rejects else None
         for conversion in conversions:
-            if args.verbose:
-                layout = conversion.layout.describe() if conversion.layout else ""
-                print(f"{conversion.path}: {layout}, {conversion.encoding}", file=sys.stderr)
-            progress = Progress(str(conversion.path))
-            if writer.takes_lines:
-                for output in conversion.outputs(writer.descriptor()):
-                    writer.write_output(output)
-                    progress.tick(output.reports)
-            else:
-                for converted in conversion:
-                    writer.write(converted.report)
-                    progress.tick()
-            progress.done()
+            # rejected rows stream to the file (or only the first ones are kept, for
+            # stderr): millions of bad rows must not fill the memory
+            conversion.on_reject = functools.partial(_reject, rejects, conversion)
+        try:
+            _write(conversions, writer, args.verbose)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:  # a full disk, a closed output...
+            raise cannot_write(args.output, exc) from None
         writer.commit()
     except BaseException:
         writer.abort()
@@ -125,6 +120,23 @@ def run(args: argparse.Namespace) -> int:
         rejects.commit()
     _summary(conversions, args, writer.count)
     return 1 if any(c.rejected_count for c in conversions) else 0
+
+
+def _write(conversions: list[Conversion], writer: ReportWriter, verbose: bool) -> None:
+    for conversion in conversions:
+        if verbose:
+            layout = conversion.layout.describe() if conversion.layout else ""
+            print(f"{conversion.path}: {layout}, {conversion.encoding}", file=sys.stderr)
+        progress = Progress(str(conversion.path))
+        if writer.takes_lines:
+            for output in conversion.outputs(writer.descriptor()):
+                writer.write_output(output)
+                progress.tick(output.reports)
+        else:
+            for converted in conversion:
+                writer.write(converted.report)
+                progress.tick()
+        progress.done()
 
 
 def _reject(rejects: RejectsFile | None, conversion: Conversion, rejected: Rejected) -> None:
@@ -175,6 +187,13 @@ class RejectsFile:
 def _check_rejects_path(args: argparse.Namespace) -> None:
     """--rejects is checked before any work, so that it cannot fail after the reports."""
     rejects = Path(args.rejects)
+    if any(rejects.resolve() == Path(source).resolve() for source in args.inputs):
+        raise InputError(
+            "--rejects is an input",
+            "--rejects",
+            args.rejects,
+            "Give the rejects their own file: this one would be overwritten.",
+        )
     if args.output != STDOUT and rejects.resolve() == Path(args.output).resolve():
         raise InputError(
             "--rejects and -o are the same file",

@@ -10,15 +10,26 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import methodcaller
 
-from ..sources.codecarbon_csv import CsvSource, Record, Scan, clean_name, rows_of
+from ..sources.codecarbon_csv import (
+    CsvSource,
+    Record,
+    Scan,
+    clean_name,
+    rows_of,
+    unreadable,
+)
 from .cells import FieldTable, SplitRows
 from .source_bytes import Bytes, FileBytes, MemoryBytes
 
 PIECE_BYTES = 2 << 20
+STRETCH = 8  # a piece may grow to this many times its size to end outside quotes
+READ_BLOCK = 1 << 20
+HEADER_LINES = 1
 # characters str.strip() removes that an ASCII CSV field may hold
 _ASCII_SPACES = " \t\r\x0b\x0c\x1c\x1d\x1e\x1f"
 
@@ -70,7 +81,8 @@ class Body:
 
     def pieces(self, size: int | None = None) -> list[Piece]:
         size = size or PIECE_BYTES
-        found, position, total = [], self.start, self.buffer.size
+        found: list[Piece] = []
+        position, total = self.start, self.buffer.size
         while position < total:
             end = min(position + size, total)
             block = self.buffer.read(position, end)
@@ -78,6 +90,8 @@ class Body:
             # each step reads only the bytes it adds: a stray quote must not make this
             # quadratic in the file size
             while end < total and (last != b"\n" or quotes % 2):
+                if end - position > STRETCH * size:  # a stray quote: counting misleads
+                    return found + self._read_cuts(position, size)
                 newline = self.buffer.find_newline(end)
                 following = total if newline < 0 else newline + 1
                 block = self.buffer.read(end, following)
@@ -85,6 +99,36 @@ class Body:
             found.append(Piece(position, end))
             position = end
         return found
+
+    def _read_cuts(self, position: int, size: int) -> list[Piece]:
+        """Cuts found by the csv module itself, from `position` on. A quote inside an
+        unquoted field is text to it, so counting quotes cannot find cuts after one. Slow,
+        but only for such files, and the memory stays that of one line."""
+        lines = _Lines(self.buffer, position)
+        reader = csv.reader(lines, strict=True)
+        found: list[Piece] = []
+        start = position
+        try:
+            for _ in reader:
+                if lines.offset - start >= size:
+                    found.append(Piece(start, lines.offset))
+                    start = lines.offset
+        except csv.Error as exc:
+            before = self._lines_before(position)
+            raise unreadable(self.source.label, before + reader.line_num, str(exc)) from None
+        if start < self.buffer.size:
+            found.append(Piece(start, self.buffer.size))
+        return found
+
+    def _lines_before(self, position: int) -> int:
+        """The header's line and the body's lines before `position`."""
+        lines, carry = HEADER_LINES, b""
+        for start in range(self.start, position, READ_BLOCK):
+            block = carry + self.buffer.read(start, min(start + READ_BLOCK, position))
+            carry = b"\r" if block.endswith(b"\r") and start + READ_BLOCK < position else b""
+            block = block[: len(block) - len(carry)]
+            lines += block.count(b"\n") + block.count(b"\r") - block.count(b"\r\n")
+        return lines + len(carry)
 
     def text(self, piece: Piece) -> str:
         return self.buffer.read(piece.start, piece.end).decode(self.encoding, self.errors)
@@ -124,6 +168,50 @@ class Body:
         for record in rows_of(reader, header, self.source.label, first_line):
             record.row += first_row
             yield record
+
+
+class _Lines:
+    """A file's lines from a byte offset, as the csv module splits them (LF, CR or CR LF;
+    read as latin-1: any byte is one character, and only ASCII ones matter here), counting
+    the bytes handed out."""
+
+    def __init__(self, buffer: Bytes, offset: int) -> None:
+        self.buffer, self.offset, self._next = buffer, offset, offset
+        self._pending = ""  # read, not yet split: the start of a line
+        self._lines: list[str] = []  # split, in reverse order
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        if not self._lines:
+            self._fill()
+        line = self._lines.pop()
+        self.offset += len(line)
+        return line
+
+    def _fill(self) -> None:
+        while True:
+            more = self._next < self.buffer.size
+            pending = self._pending
+            # a CR at the end may be the first half of CR LF: read on before splitting
+            if more and (pending.endswith("\r") or ("\n" not in pending and "\r" not in pending)):
+                end = min(self._next + READ_BLOCK, self.buffer.size)
+                self._pending += self.buffer.read(self._next, end).decode("latin-1")
+                self._next = end
+                continue
+            whole = _LINE.findall(pending)
+            rest = pending[sum(map(len, whole)) :]
+            if rest and not more:  # the last line, without a line end
+                whole.append(rest)
+                rest = ""
+            if not whole:
+                raise StopIteration
+            self._pending, self._lines = rest, whole[::-1]
+            return
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)")
 
 
 def _quotes(block: bytes) -> int:

@@ -11,10 +11,12 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
 Result = TypeVar("Result")
@@ -32,7 +34,8 @@ def default_workers() -> int:
 def ordered_map(
     task: Callable[[int], Result], items: Iterable[int], workers: int
 ) -> Iterator[Result]:
-    """`task(item)` for each item, in order; at most AHEAD results wait in memory."""
+    """`task(item)` for each item, in order; at most AHEAD results wait in memory. A worker
+    that dies (killed, out of memory) fails the run: BrokenProcessPool, never a hang."""
     global _TASK
     items = list(items)
     if workers <= 1 or len(items) <= 1 or not can_fork():
@@ -40,18 +43,36 @@ def ordered_map(
             yield _quietly(task, item)
         return
     _TASK = task
+    context = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_leave_signals)
     try:
-        context = multiprocessing.get_context("fork")
-        with context.Pool(workers) as pool:
-            waiting: deque[Any] = deque()
-            for item in items:
-                waiting.append(pool.apply_async(_run, (item,)))
-                if len(waiting) >= AHEAD:
-                    yield waiting.popleft().get()
-            while waiting:
-                yield waiting.popleft().get()
+        waiting: deque[Future[Result]] = deque()
+        for item in items:
+            waiting.append(pool.submit(_run, item))
+            if len(waiting) >= AHEAD:
+                yield waiting.popleft().result()
+        while waiting:
+            yield waiting.popleft().result()
     finally:
         _TASK = None
+        _stop(pool)
+
+
+def _leave_signals() -> None:
+    """Ctrl-C and SIGTERM are the parent's to handle: it stops the workers itself."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Workers still busy (the run failed or was interrupted) are killed, not waited for."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+    for process in processes:
+        process.join()
 
 
 def can_fork() -> bool:

@@ -11,11 +11,10 @@ from typing import Any
 
 from ..sources.codecarbon_csv import Scan, UnreadableCsv
 from ..sources.run_ids import Halves, RepeatFinder, UniqueRunIds, uuid_halves
-from .chunks import Body, Piece, needs_strip
+from .chunks import HEADER_LINES, Body, Piece, needs_strip
 from .memory import keep_freed_memory
 from .pool import ordered_map
 
-HEADER_LINES = 1
 HASH = -1  # the task that hashes the file rather than count a piece
 HASH_BLOCK = 1 << 20
 NO_IDS = uuid_halves([])
@@ -54,17 +53,21 @@ def prepass(body: Body, workers: int) -> Layout:
     pieces = body.pieces()
     column = body.header.index("run_id") if "run_id" in body.header else -1
     tasks = [HASH, *range(len(pieces))]
+    workers = workers if len(pieces) > 1 else 1  # a small file is not worth a process
     results = ordered_map(lambda i: _task(body, pieces, column, i), tasks, workers)
     digest = next(results)
     assert isinstance(digest, str)
     finder, utf8 = RepeatFinder(), True
     counts: list[_Count] = []
-    pieces = list(_mended(body, pieces, results, column, counts))
-    for count in counts:
+    mended = []
+    for piece, count in _mended(body, pieces, results, column):
         if count.ascii:  # the same whatever the encoding: its ids are counted at once
             finder.add(count.ids)
             count.ids = NO_IDS
         utf8 = utf8 and count.utf8
+        mended.append(piece)
+        counts.append(count)
+    pieces = mended
     scan = body.settle(utf8)
     body.source.scan = Scan(scan.encoding, digest)
     for index, count in enumerate(counts):
@@ -76,9 +79,9 @@ def prepass(body: Body, workers: int) -> Layout:
 
 
 def _mended(
-    body: Body, pieces: list[Piece], results: Iterator[Any], column: int, counts: list[_Count]
-) -> Iterator[Piece]:
-    """The pieces, each with its count appended to `counts`. A piece cut inside a quoted
+    body: Body, pieces: list[Piece], results: Iterator[Any], column: int
+) -> Iterator[tuple[Piece, _Count]]:
+    """The pieces with their counts, as the workers give them. A piece cut inside a quoted
     field (a stray quote in an unquoted field fools the cutter) ends in the middle of that
     field: it is read again with the pieces after it, in this process, until it ends well."""
     following = zip(pieces, results, strict=True)
@@ -89,8 +92,7 @@ def _mended(
                 break
             piece = Piece(piece.start, more[0].end)
             count = _count(body, piece, column)
-        counts.append(count)
-        yield piece
+        yield piece, count
 
 
 def _placed(pieces: list[Piece], counts: list[_Count]) -> list[PlacedPiece]:

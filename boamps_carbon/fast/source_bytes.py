@@ -1,6 +1,5 @@
 """The bytes of a CSV source, read by position: from memory, or from a file by pread (no
-mapping, so no page faults, and forked workers share the descriptor without sharing a file
-offset)."""
+mapping, so no page faults; workers read their pieces without sharing a file offset)."""
 
 from __future__ import annotations
 
@@ -23,28 +22,32 @@ class FileBytes:
     BLOCK = 1 << 16
 
     def __init__(self, path: Path) -> None:
-        self.fd = os.open(path, os.O_RDONLY)
-        self.size = os.fstat(self.fd).st_size
-
-    def __del__(self) -> None:
-        os.close(self.fd)
+        self.path = path
+        self.size = os.stat(path).st_size
 
     def read(self, start: int, end: int) -> bytes:
-        parts, position = [], start
-        while position < end:
-            part = os.pread(self.fd, end - position, position)
-            if not part:
-                break
-            parts.append(part)
-            position += len(part)
-        return b"".join(parts)
+        # opened for each read: a run over many files holds no descriptor between reads
+        fd = os.open(self.path, os.O_RDONLY)
+        try:
+            parts, position = [], start
+            while position < end:
+                part = os.pread(fd, end - position, position)
+                if not part:
+                    break
+                parts.append(part)
+                position += len(part)
+            return b"".join(parts)
+        finally:
+            os.close(fd)
 
     def find_newline(self, start: int) -> int:
         while start < self.size:
-            block = os.pread(self.fd, self.BLOCK, start)
+            block = self.read(start, min(start + self.BLOCK, self.size))
             found = block.find(b"\n")
             if found >= 0:
                 return start + found
+            if not block:
+                break
             start += len(block)
         return -1
 

@@ -10,6 +10,7 @@ import codecs
 import csv
 import hashlib
 import io
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,6 +69,11 @@ def scan_file(path: Path) -> Scan:
         return scan_bytes(_chunks(path), str(path))
     except OSError as exc:
         raise _cannot_read(path, exc) from None
+
+
+def _signature(path: Path) -> tuple[int, int, int]:
+    found = os.stat(path)
+    return found.st_size, found.st_mtime_ns, found.st_ino
 
 
 def _cannot_read(path: Path, exc: OSError) -> InputError:
@@ -175,11 +181,30 @@ class CsvSource:
     def __init__(self, label: str, path: Path | None = None, data: bytes | None = None):
         self.label, self.path, self.data = label, path, data
         self._scan: Scan | None = None
+        self._signature: tuple[int, int, int] | None = None
         if path is not None:
             try:
                 open(path, "rb").close()
+                self._signature = _signature(path)
             except OSError as exc:
                 raise _cannot_read(path, exc) from None
+
+    def check_unchanged(self) -> None:
+        """A file read more than once must stay what it was: a file still being written, or
+        replaced, would mix two contents in one conversion."""
+        if self.path is None:
+            return
+        try:
+            now = _signature(self.path)
+        except OSError as exc:
+            raise _cannot_read(self.path, exc) from None
+        if now != self._signature:
+            raise InputError(
+                "CSV file changed while being converted",
+                str(self.path),
+                "its size, time or inode differs",
+                "Convert it again once it is complete.",
+            )
 
     @property
     def scan(self) -> Scan:
