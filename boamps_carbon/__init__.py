@@ -12,7 +12,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "validate": ".validation",
-    "convert": ".convert",
+    "convert": ".conversion",
     "statement": ".render.statement",
     "generate_report": ".collect",
     "track": ".tracking",
@@ -57,7 +57,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from .collect import Calibration, generate_report
-    from .convert import convert
+    from .conversion import convert
     from .errors import BoampsError, InputError, ReportLoadError, UnknownSchemaVersionError
     from .handler import BoAmpsHandler
     from .load import load_report

@@ -133,7 +133,7 @@ class ReportWriter:
         return _descriptor(handle)
 
     def write_output(self, output: Output) -> None:
-        """Reports already written as JSON Lines (UTF-8), in memory or in a spill file."""
+        """Reports already made JSON Lines (UTF-8), or written by the workers already."""
         assert self.takes_lines
         self.count += output.reports
         if output.written:
@@ -142,9 +142,7 @@ class ReportWriter:
         assert handle is not None
         fd = _descriptor(handle)
         if fd is None:
-            handle.write(output.read().decode("utf-8"))
-        elif output.spill is not None:
-            _copy_file(output.spill, fd)
+            handle.write(output.data.decode("utf-8"))
         else:
             write_all(fd, output.data)
 
@@ -207,22 +205,6 @@ def _descriptor(handle: IO[str]) -> int | None:
         return None
     handle.flush()
     return fd
-
-
-def _copy_file(path: str, fd: int) -> None:
-    """The kernel copies: the bytes never come up to Python."""
-    with open(path, "rb") as source:
-        size, offset = os.fstat(source.fileno()).st_size, 0
-        while offset < size:
-            try:
-                sent = os.sendfile(fd, source.fileno(), offset, size - offset)
-            except OSError:  # no sendfile to this kind of file: copy the plain way
-                source.seek(offset)
-                write_all(fd, source.read())
-                return
-            if sent == 0:
-                raise OSError(f"{path} ended early")
-            offset += sent
 
 
 def cannot_write(target: str, exc: OSError) -> InputError:

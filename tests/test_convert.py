@@ -11,7 +11,7 @@ from conftest import shared
 from official import official_validator
 
 from boamps_carbon import InputError
-from boamps_carbon.convert import MissingFieldsError, convert
+from boamps_carbon.conversion import MissingFieldsError, convert
 from boamps_carbon.schema import SchemaVersion
 
 CONTEXT: dict[str, Any] = {
@@ -419,3 +419,25 @@ def test_a_gpu_name_without_a_count_invents_no_count(tmp_path: Path) -> None:
     path.write_text(f"{header}\n2025-01-02T10:00:00,60,0.01,France,8,,Apple M1\n", encoding="utf-8")
     [report] = [c.report for c in convert(path, CONTEXT)]
     assert [c["componentType"] for c in report["infrastructure"]["components"]] == ["cpu"]
+
+
+def test_convert_stays_the_function_whatever_is_imported() -> None:
+    import boamps_carbon
+    import boamps_carbon.conversion
+    from boamps_carbon.cli import main  # noqa: F401
+
+    assert callable(boamps_carbon.convert) and boamps_carbon.convert.__name__ == "convert"
+
+
+@pytest.mark.parametrize("workers", [0, -1, 1.5])
+def test_workers_are_one_or_more(workers: Any) -> None:
+    with pytest.raises(InputError) as caught:
+        convert(
+            shared("codecarbon-emissions", "codecarbon-3.0.4-windows11-cpu.csv"),
+            CONTEXT,
+            workers=workers,
+        )
+    assert caught.value.message == (
+        f"Expected a number of worker processes at workers: {workers!r}. Give 1 or more "
+        "(None: up to 2, as the machine allows)."
+    )

@@ -11,7 +11,7 @@ from test_convert import CONTEXT
 
 from boamps_carbon import InputError
 from boamps_carbon.cli import main
-from boamps_carbon.convert import MissingFieldsError, convert
+from boamps_carbon.conversion import MissingFieldsError, convert
 
 H6 = "timestamp,project_name,run_id,duration,emissions,energy_consumed"
 HARDWARE = {

@@ -29,7 +29,7 @@ from test_convert import CONTEXT, NEEDS_HARDWARE, PUBLIC_CSVS, WITH_HARDWARE
 
 import boamps_carbon.fast.chunks as chunks
 from boamps_carbon import InputError
-from boamps_carbon.convert import Conversion, convert
+from boamps_carbon.conversion import Conversion, convert
 from boamps_carbon.fast import piece, pool
 from boamps_carbon.fast.chunks import Body
 from boamps_carbon.fast.guards import RULES_GUARDED
@@ -552,3 +552,11 @@ def test_sigterm_removes_the_staged_output(tmp_path: Path, monkeypatch: pytest.M
     assert code == 143
     assert sorted(p.name for p in tmp_path.iterdir()) == ["many.csv"]
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
+def test_outputs_without_a_file_hold_their_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    conversion = convert(many_rows(200), EXAMPLE_CONTEXT, workers=2)
+    outputs = list(conversion.outputs())  # all kept at once: none may depend on the next
+    assert len(outputs) > 1
+    text = b"".join(o.data for o in outputs).decode()
+    assert text == ordinary(many_rows(200), EXAMPLE_CONTEXT)[0]

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from strategies import reports as valid_reports
 from test_convert import CONTEXT, NEEDS_HARDWARE, PUBLIC_CSVS, WITH_HARDWARE, public_csv
 
-from boamps_carbon.convert import convert
+from boamps_carbon.conversion import convert
 from boamps_carbon.render.flat import cell_text, flatten, to_csv_text, unflatten
 from boamps_carbon.schema import SchemaVersion
 

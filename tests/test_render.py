@@ -14,7 +14,7 @@ from factories import make_report
 
 from boamps_carbon import InputError
 from boamps_carbon.cli import main
-from boamps_carbon.convert import convert
+from boamps_carbon.conversion import convert
 from boamps_carbon.render import units
 from boamps_carbon.render.pages import render_reports
 from boamps_carbon.render.statement import statement

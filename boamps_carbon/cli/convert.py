@@ -18,7 +18,7 @@ from ..schema import DEFAULT_VERSION, SchemaVersion
 from ..writers import DEFAULT_FOLDER, STDOUT
 
 if TYPE_CHECKING:
-    from ..convert import Conversion, Rejected
+    from ..conversion import Conversion, Rejected
     from ..rows import RowRuns
     from ..writers import ReportWriter
 
@@ -79,7 +79,7 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..convert import convert
+    from ..conversion import convert
     from ..writers import ReportWriter, cannot_write
 
     if args.rejects:

@@ -20,7 +20,7 @@ from .prepass import Layout
 from .template import Template, make_template
 
 if TYPE_CHECKING:
-    from ..convert import Conversion, Rejected
+    from ..conversion import Conversion, Rejected
 
 CANDIDATES = 4  # rows tried, per kind of row and piece, to make a template from
 MAX_TEMPLATES = 4096
@@ -45,7 +45,7 @@ class PieceConverter:
     def __init__(self, conversion: Conversion, plan: Plan | None, layout: Layout) -> None:
         self.conversion, self.plan, self.layout = conversion, plan, layout
         self.templates: dict[Any, Template] = {}
-        self.checked: dict[int, int] = {}  # template id -> pieces it was checked in
+        self.checked: dict[Any, int] = {}  # kind -> pieces its template was checked in
         self.run = conversion.run_context()
 
     def __call__(self, index: int) -> PieceResult:
@@ -85,6 +85,7 @@ class PieceConverter:
         values = [columns.slot(slot, self.run) for slot in self.plan.slots]
         odd, bits = self._kinds(columns, values)
         filled: list[tuple[Template, np.ndarray]] = []
+        key_of: dict[int, Any] = {}
         for key, members in self._groups(rows, bits, odd):
             template = self._template(key, members, rows, values, first_row, first_line)
             if template is None:
@@ -94,13 +95,14 @@ class PieceConverter:
                 bad |= np.broadcast_to(guard(values, members), bad.shape)
             if not bad.all():
                 filled.append((template, members[~bad]))
+                key_of[id(template)] = key
         cells = OutputTable(rows.size, filled, values)
         result = PieceResult()
         for index in np.flatnonzero(~cells.done).tolist():
             record = Record(first_row + index + 1, first_line + index + 1, rows.row(index))
             cells.put(index, self._one(record, result) or "")
         for template, members in filled:
-            for index in self._to_check(template, members):
+            for index in self._to_check(key_of[id(template)], members):
                 self._check(template, index, cells, rows, first_row, first_line)
         result.converted += int(cells.done.sum())
         result.text = cells.text()
@@ -123,11 +125,12 @@ class PieceConverter:
             bits |= slot_values.present.astype(np.int64) << bit
         return odd, bits
 
-    def _to_check(self, template: Template, members: np.ndarray) -> list[int]:
+    def _to_check(self, key: Any, members: np.ndarray) -> list[int]:
         """A kind's first and last rows when its template is new here, then one row a piece,
         first or last in turn: a template wrong for some rows shows up."""
-        checked = self.checked.get(id(template), 0)
-        self.checked[id(template)] = checked + 1
+        checked = self.checked.get(key, 0) if key in self.templates else 0
+        if key in self.templates:
+            self.checked[key] = checked + 1
         ends = [int(members[0]), int(members[-1])]
         return sorted(set(ends)) if checked == 0 else [ends[checked % 2]]
 

@@ -1,7 +1,7 @@
-"""The pieces of a file converted in order. Their JSON Lines come back as bytes or, from
-worker processes, go straight to the output file in turn (or to a spill file each when the
-output has no file descriptor): handing a gigabyte of text back through a pipe would cost
-the parent more than the conversion saves."""
+"""The pieces of a file converted in order. From worker processes, their JSON Lines go
+straight to the output file, in turn: handing a gigabyte of text back through a pipe would
+cost the parent more than the conversion saves. Without an output file (a library caller),
+each piece comes back through a spill file, read at once."""
 
 from __future__ import annotations
 
@@ -20,17 +20,12 @@ from .pool import ordered_map
 
 @dataclass
 class Output:
-    """Some converted reports as JSON Lines, in memory or in a spill file."""
+    """Some converted reports as JSON Lines (UTF-8), or only their count when a worker
+    wrote them to the output already."""
 
     reports: int
     data: bytes = b""
-    spill: str | None = None
-    written: bool = False  # already in the output file, by a worker
-
-    def read(self) -> bytes:
-        if self.spill is None:
-            return self.data
-        return Path(self.spill).read_bytes()
+    written: bool = False
 
 
 def piece_outputs(
@@ -56,9 +51,11 @@ def piece_outputs(
             return result
 
         for result in ordered_map(spilled, range(pieces), workers):
-            yield result, Output(result.converted, spill=result.spill)
-            if result.spill:
-                os.unlink(result.spill)
+            # read back at once: an Output kept past the next one must still hold its text
+            assert result.spill is not None
+            data = Path(result.spill).read_bytes()
+            os.unlink(result.spill)
+            yield result, Output(result.converted, data)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -16,7 +16,7 @@ from .guards import Guard, Marker, make_guards
 from .plan import Plan
 
 if TYPE_CHECKING:
-    from ..convert import Conversion
+    from ..conversion import Conversion
 
 _HOLE = re.compile(r'"\\u0000(\d+)\\u0000"')
 

@@ -111,6 +111,13 @@ class Conversion:
         self._values: dict[int, list[str]] = {}  # rows kept for grouping
         if self.workers is None:
             self.workers = default_workers()
+        if not isinstance(self.workers, int) or self.workers < 1:
+            raise InputError(
+                "Expected a number of worker processes",
+                "workers",
+                repr(self.workers),
+                "Give 1 or more (None: up to 2, as the machine allows).",
+            )
         self._pieces: Layout | None = None
         body = Body.open(self.source)
         if body is not None:  # the header is the plain first line: the pieces' way
@@ -215,11 +222,11 @@ class Conversion:
         reports each piece holds; big files are converted whole columns at a time, in
         `workers` processes. Rejects and warnings fill as with iteration."""
         for output in self.outputs():
-            yield output.read().decode("utf-8"), output.reports
+            yield output.data.decode("utf-8"), output.reports
 
     def outputs(self, fd: int | None = None) -> Iterator[Output]:
-        """`json_lines` as UTF-8, maybe in spill files (for writers that copy files), or
-        written to `fd` already by the workers."""
+        """`json_lines` as UTF-8; with `fd`, the workers write their pieces there
+        themselves, in order, and each Output only counts them."""
         self.rejected, self.warning_rows = [], {}
         self.converted = self.rejected_count = 0
         self.source.check_unchanged()
