@@ -560,3 +560,28 @@ def test_outputs_without_a_file_hold_their_text(monkeypatch: pytest.MonkeyPatch)
     assert len(outputs) > 1
     text = b"".join(o.data for o in outputs).decode()
     assert text == ordinary(many_rows(200), EXAMPLE_CONTEXT)[0]
+
+
+def test_standard_input_and_pipes_are_read_once(tmp_path: Path) -> None:
+    common = ["--context", str(EXAMPLE_CONTEXT), "-o", "-"]
+    data = EXAMPLE.read_bytes()
+    from_stdin = subprocess.run(
+        [sys.executable, "-m", "boamps_carbon", "convert", "-", *common],
+        input=data,
+        capture_output=True,
+        check=False,
+    )
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    with subprocess.Popen(
+        [sys.executable, "-m", "boamps_carbon", "convert", str(pipe), *common],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as reading:
+        pipe.write_bytes(data)
+        out, err = reading.communicate(timeout=60)
+    expected = ordinary(EXAMPLE, EXAMPLE_CONTEXT)[0].encode()
+    assert (from_stdin.returncode, from_stdin.stdout) == (0, expected)
+    assert (reading.returncode, out) == (0, expected)
+    assert from_stdin.stderr.decode().startswith("<stdin>: 3 rows, 3 converted, 0 rejected\n")
+    assert err.decode().startswith(f"{pipe}: 3 rows, 3 converted, 0 rejected\n")

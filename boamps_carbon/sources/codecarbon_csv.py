@@ -11,6 +11,8 @@ import csv
 import hashlib
 import io
 import os
+import stat
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +69,22 @@ def _chunks(path: Path) -> Iterator[bytes]:
 def scan_file(path: Path) -> Scan:
     try:
         return scan_bytes(_chunks(path), str(path))
+    except OSError as exc:
+        raise _cannot_read(path, exc) from None
+
+
+def _is_stream(path: Path) -> bool:
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False  # the error comes, with its words, when the file is opened
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def _read_stream(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
     except OSError as exc:
         raise _cannot_read(path, exc) from None
 
@@ -224,8 +242,13 @@ class CsvSource:
 
     @classmethod
     def from_any(cls, source: Any) -> CsvSource:
-        """A path, a file object (text or binary), bytes, or a pandas DataFrame."""
+        """A path (`-`: standard input), a file object (text or binary), bytes, or a pandas
+        DataFrame."""
+        if str(source) == "-":
+            return cls("<stdin>", data=sys.stdin.buffer.read())
         if isinstance(source, (str, Path)):
+            if _is_stream(Path(source)):  # a pipe or a device can be read only once
+                return cls(str(source), data=_read_stream(Path(source)))
             return cls(str(source), path=Path(source))
         if isinstance(source, bytes):
             return cls("<bytes>", data=source)
