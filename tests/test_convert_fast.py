@@ -15,7 +15,6 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -521,8 +520,12 @@ def test_a_worker_that_dies_fails_the_run_instead_of_hanging() -> None:
             os._exit(9)  # as the kernel's out-of-memory killer would
         return item
 
-    with pytest.raises(BrokenProcessPool):
+    with pytest.raises(pool.WorkerLost) as caught:
         list(pool.ordered_map(task, range(8), 2))
+    assert caught.value.message == (
+        "A worker process stopped: killed, or out of memory. Run again with more memory free, "
+        "or with one process (workers=1)."
+    )
 
 
 def test_sigterm_removes_the_staged_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,7 +17,10 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
+
+from ..errors import BoampsError
 
 Result = TypeVar("Result")
 
@@ -50,12 +53,28 @@ def ordered_map(
         for item in items:
             waiting.append(pool.submit(_run, item))
             if len(waiting) >= AHEAD:
-                yield waiting.popleft().result()
+                yield _result(waiting.popleft())
         while waiting:
-            yield waiting.popleft().result()
+            yield _result(waiting.popleft())
     finally:
         _TASK = None
         _stop(pool)
+
+
+class WorkerLost(BoampsError):
+    """A worker process ended without its result: killed, or out of memory."""
+
+
+def _result(future: Future[Result]) -> Result:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise WorkerLost(
+            "A worker process stopped",
+            "",
+            "killed, or out of memory",
+            "Run again with more memory free, or with one process (workers=1).",
+        ) from None
 
 
 def _leave_signals() -> None:
