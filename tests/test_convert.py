@@ -318,19 +318,22 @@ def test_old_csv_without_hardware_names_the_missing_components() -> None:
     )
 
 
+# 1.0 asks more of a task and a header
+CONTEXT_1_0: dict[str, Any] = {
+    **CONTEXT,
+    "header": {"reportStatus": "draft", "publisher": {"confidentialityLevel": "public"}},
+    "task": {
+        "taskType": "training",
+        "taskStage": "training",
+        "taskFamily": "nlp",
+        "algorithms": [{"algorithmName": "bert"}],
+        "dataset": [{"dataType": "text", "volume": 2, "volumeUnit": "gigabyte"}],
+    },
+}
+
+
 def test_schema_version_1_0_output_is_officially_valid() -> None:
-    context = {
-        **CONTEXT,
-        "header": {"reportStatus": "draft", "publisher": {"confidentialityLevel": "public"}},
-        "task": {
-            "taskType": "training",
-            "taskStage": "training",
-            "taskFamily": "nlp",
-            "algorithms": [{"algorithmName": "bert"}],
-            "dataset": [{"dataType": "text", "volume": 2, "volumeUnit": "gigabyte"}],
-        },
-    }
-    produced = reports(bash_input(), context, schema_version="1.0")
+    produced = reports(bash_input(), CONTEXT_1_0, schema_version="1.0")
     official = official_validator(SchemaVersion.V1_0)
     assert all(official.is_valid(r) for r in produced)
     assert produced[0]["header"]["formatVersion"] == "1.0"

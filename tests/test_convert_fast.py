@@ -24,7 +24,7 @@ from conftest import ROOT, shared
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from official import official_validator
-from test_convert import CONTEXT, NEEDS_HARDWARE, PUBLIC_CSVS, WITH_HARDWARE
+from test_convert import CONTEXT, CONTEXT_1_0, NEEDS_HARDWARE, PUBLIC_CSVS, WITH_HARDWARE
 
 import boamps_carbon.fast.chunks as chunks
 from boamps_carbon import InputError
@@ -39,18 +39,6 @@ from boamps_carbon.writers import report_json
 
 EXAMPLE = ROOT / "examples" / "emissions.csv"
 EXAMPLE_CONTEXT = ROOT / "examples" / "context.json"
-# 1.0 asks more of a task and a header
-CONTEXT_1_0: dict[str, Any] = {
-    **CONTEXT,
-    "header": {"reportStatus": "draft", "publisher": {"confidentialityLevel": "public"}},
-    "task": {
-        "taskType": "training",
-        "taskStage": "training",
-        "taskFamily": "nlp",
-        "algorithms": [{"algorithmName": "bert"}],
-        "dataset": [{"dataType": "text", "volume": 2, "volumeUnit": "gigabyte"}],
-    },
-}
 
 
 def context_for(version: SchemaVersion, hardware: bool = False) -> dict[str, Any]:
