@@ -576,3 +576,63 @@ def test_standard_input_and_pipes_are_read_once(tmp_path: Path) -> None:
     assert (reading.returncode, out) == (0, expected)
     assert from_stdin.stderr.decode().startswith("<stdin>: 3 rows, 3 converted, 0 rejected\n")
     assert err.decode().startswith(f"{pipe}: 3 rows, 3 converted, 0 rejected\n")
+
+
+# field tables that put slot transforms where the built-in one does not: conditions on
+# varying columns, fallbacks between slots, slots at places with schema ranges, outside the
+# schema, or read by semantic rules
+CUSTOM_TABLES = [
+    """measures[total].averageUtilizationGpu,scale,gpu_utilization_percent,0.01,duration>3
+environment.powerSourceCarbonIntensity,ratio,emissions energy_consumed,1000,emissions~^0\\.0|e-06
+measures[total].powerConsumption,energy,cpu_energy,,!ram_energy
+measures[total].powerConsumption,energy,energy_consumed,,
+header.reportDatetime,datetime,timestamp,,timestamp~:2\\d$
+header.reportDatetime,start_time,timestamp duration,,
+measures[total].measurementDuration,duration,duration,,duration<100 & cpu_energy
+measures[total].measurementDuration,duration,ram_energy,,
+environment,require,,,emissions>0.000001
+environment,require,,,energy_consumed=0.001
+measures[total].version,text,codecarbon_version,,!duration""",
+    """environment.powerSourceCarbonIntensity,duration,duration,,
+header.reportId,datetime,timestamp,,
+measures[total].averageUtilizationCpu,ratio,cpu_energy energy_consumed,,
+software.version,report_id,run_id,,
+system.notInSchema,scale,ram_energy,1e6,
+measures[total].measurementDateTime,datetime,timestamp,,
+header.reportDatetime,start_time,timestamp duration,,
+measures[total].cpuTrackingMode,energy,gpu_energy,,""",
+    """measures[total].powerConsumption,scale,energy_consumed,1000,
+measures[total].measurementDuration,ratio,duration cpu_count,,
+measures[total].averageUtilizationCpu,scale,cpu_utilization_percent,0.01,
+measures[total].averageUtilizationGpu,ratio,gpu_energy energy_consumed,1,
+measures[total].measurementDateTime,report_id,run_id,,cpu_energy>1""",
+]
+
+
+@pytest.fixture(scope="module")
+def custom_tables(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    folder = tmp_path_factory.mktemp("tables")
+    paths = []
+    for number, rows in enumerate(CUSTOM_TABLES):
+        path = folder / f"table{number}.csv"
+        path.write_text(f"path,transform,source,argument,when\n{rows}\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+@settings(
+    max_examples=90, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=emissions_csvs(), table=st.integers(0, len(CUSTOM_TABLES) - 1))
+def test_custom_field_tables_come_out_the_same_both_ways(
+    custom_tables: list[Path], data: bytes, table: int
+) -> None:
+    fieldmap = custom_tables[table]
+    try:
+        expected = ordinary(data, EXAMPLE_CONTEXT, fieldmap=fieldmap)
+    except InputError as exc:
+        with pytest.raises(InputError) as caught:
+            fast(data, EXAMPLE_CONTEXT, 1, fieldmap=fieldmap)
+        assert caught.value.message == exc.message
+        return
+    assert fast(data, EXAMPLE_CONTEXT, 1, fieldmap=fieldmap) == expected
