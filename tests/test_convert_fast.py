@@ -10,6 +10,7 @@ import hashlib
 import io
 import itertools
 import json
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -29,7 +30,7 @@ from test_convert import CONTEXT, CONTEXT_1_0, NEEDS_HARDWARE, PUBLIC_CSVS, WITH
 import boamps_carbon.fast.chunks as chunks
 from boamps_carbon import InputError
 from boamps_carbon.conversion import Conversion, convert
-from boamps_carbon.fast import piece, pool
+from boamps_carbon.fast import piece, pool, stream
 from boamps_carbon.fast.chunks import Body
 from boamps_carbon.fast.guards import RULES_GUARDED
 from boamps_carbon.schema import SchemaVersion
@@ -636,3 +637,19 @@ def test_custom_field_tables_come_out_the_same_both_ways(
         assert caught.value.message == exc.message
         return
     assert fast(data, EXAMPLE_CONTEXT, 1, fieldmap=fieldmap) == expected
+
+
+def test_without_fork_one_process_writes_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pool, "can_fork", lambda: False)
+    monkeypatch.setattr(stream, "can_fork", lambda: False)
+    monkeypatch.setattr(multiprocessing, "get_context", None)  # Windows has no fork
+    expected = ordinary(many_rows(200), EXAMPLE_CONTEXT)
+    assert fast(many_rows(200), EXAMPLE_CONTEXT, 2) == expected
+    path = tmp_path / "out.jsonl"
+    with path.open("wb") as handle:
+        for output in convert(many_rows(200), EXAMPLE_CONTEXT, workers=2).outputs(handle.fileno()):
+            assert not output.written  # no worker: the caller writes
+            handle.write(output.data)
+    assert path.read_text(encoding="utf-8") == expected[0]

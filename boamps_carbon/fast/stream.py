@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..io import write_all
 from .piece import PieceConverter, PieceResult
-from .pool import ordered_map
+from .pool import can_fork, ordered_map
 
 
 @dataclass
@@ -32,7 +32,7 @@ def piece_outputs(
     converter: PieceConverter, pieces: int, workers: int, fd: int | None = None
 ) -> Iterator[tuple[PieceResult, Output]]:
     """Each piece's result, in order, with its output; `fd`: where workers may write."""
-    if workers <= 1 or pieces <= 1:
+    if workers <= 1 or pieces <= 1 or not can_fork():
         for result in ordered_map(converter, range(pieces), 1):
             yield result, Output(result.converted, result.text.encode("utf-8"))
         return
