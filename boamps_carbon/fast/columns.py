@@ -180,4 +180,3 @@ _SLOTS = {
     "report_id": _report_id,
 }
 
-__all__ = ["Columns", "SlotValues", "is_uuid"]
