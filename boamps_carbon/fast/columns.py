@@ -179,4 +179,3 @@ _SLOTS = {
     "start_time": _start_time,
     "report_id": _report_id,
 }
-
