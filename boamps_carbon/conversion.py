@@ -183,11 +183,14 @@ class Conversion:
         return FieldEngine(self.table, self.header, options)
 
     def __iter__(self) -> Iterator[ConvertedRow]:
+        self._start_accounts()
+        rows = self._rows()
+        yield from rows if self.group_by is None else self._groups(rows)
+
+    def _start_accounts(self) -> None:
         # each pass reads the file again: its accounts start again too
         self.rejected, self.warning_rows = [], {}
         self.converted = self.rejected_count = 0
-        rows = self._rows()
-        yield from rows if self.group_by is None else self._groups(rows)
 
     def _groups(self, rows: Iterator[ConvertedRow]) -> Iterator[ConvertedRow]:
         """One report per group of rows: the first row's report with every row's measures."""
@@ -227,8 +230,7 @@ class Conversion:
     def outputs(self, fd: int | None = None) -> Iterator[Output]:
         """`json_lines` as UTF-8; with `fd`, the workers write their pieces there
         themselves, in order, and each Output only counts them."""
-        self.rejected, self.warning_rows = [], {}
-        self.converted = self.rejected_count = 0
+        self._start_accounts()
         self.source.check_unchanged()
         flat = self.layout is not None and self.layout.layout is FLAT
         if self._pieces is None or self.group_by is not None or flat:

@@ -20,7 +20,7 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:
-        raise _cannot_write(target, exc) from None
+        raise cannot_write(target, exc) from None
     try:
         make_readable(Path(temp))
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
@@ -29,7 +29,7 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     except BaseException as exc:
         Path(temp).unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise _cannot_write(target, exc) from None
+            raise cannot_write(target, exc) from None
         raise
 
 
@@ -44,13 +44,12 @@ def make_readable(path: Path) -> None:
     os.chmod(path, 0o666 & ~_umask())
 
 
-def _cannot_write(target: Path, exc: OSError) -> InputError:
-    return InputError(
-        "Cannot write",
-        str(target),
-        exc.strerror or str(exc),
-        "Check that the path names a file in a folder you can write to.",
-    )
+def cannot_write(
+    target: str | Path,
+    exc: OSError,
+    hint: str = "Check that the path names a file in a folder you can write to.",
+) -> InputError:
+    return InputError("Cannot write", str(target), exc.strerror or str(exc), hint)
 
 
 def _line_col(data: bytes, offset: int) -> tuple[int, int]:

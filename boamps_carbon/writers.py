@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from .errors import InputError
+from .io import cannot_write as cannot_write_path
 from .io import make_readable, write_all
 
 if TYPE_CHECKING:
@@ -208,9 +209,4 @@ def _descriptor(handle: IO[str]) -> int | None:
 
 
 def cannot_write(target: str, exc: OSError) -> InputError:
-    return InputError(
-        "Cannot write",
-        target,
-        exc.strerror or str(exc),
-        "Check that -o names a folder or file you can write to.",
-    )
+    return cannot_write_path(target, exc, "Check that -o names a folder or file you can write to.")

@@ -127,7 +127,7 @@ class Body:
             block = carry + self.buffer.read(start, min(start + READ_BLOCK, position))
             carry = b"\r" if block.endswith(b"\r") and start + READ_BLOCK < position else b""
             block = block[: len(block) - len(carry)]
-            lines += block.count(b"\n") + block.count(b"\r") - block.count(b"\r\n")
+            lines += line_ends(block)
         return lines + len(carry)
 
     def text(self, piece: Piece) -> str:
@@ -212,6 +212,13 @@ class _Lines:
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)")
+
+
+def line_ends(text: str | bytes) -> int:
+    """Line ends as the csv module counts them: LF, CR or CR LF."""
+    if isinstance(text, bytes):
+        return text.count(b"\n") + text.count(b"\r") - text.count(b"\r\n")
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
 
 
 def _quotes(block: bytes) -> int:

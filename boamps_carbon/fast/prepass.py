@@ -11,7 +11,7 @@ from typing import Any
 
 from ..sources.codecarbon_csv import Scan, UnreadableCsv
 from ..sources.run_ids import Halves, RepeatFinder, UniqueRunIds, uuid_halves
-from .chunks import HEADER_LINES, Body, Piece, needs_strip
+from .chunks import HEADER_LINES, Body, Piece, line_ends, needs_strip
 from .memory import keep_freed_memory
 from .pool import ordered_map
 
@@ -152,5 +152,4 @@ def _ids(ids: list[str]) -> Halves:
 
 def _line_count(text: str) -> int:
     """Lines as the csv module counts them: ended by LF, CR or CR LF."""
-    ends = text.count("\n") + text.count("\r") - text.count("\r\n")
-    return ends + (1 if text and text[-1] not in "\r\n" else 0)
+    return line_ends(text) + (1 if text and text[-1] not in "\r\n" else 0)
