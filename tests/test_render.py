@@ -146,7 +146,7 @@ def test_related_tables_are_keyed_by_report() -> None:
         ("2071ab09", "0", "1.1918561061985164e-05"),
     ]
     header = files["reports.csv"].splitlines()[0].split(",")
-    assert header[0] == "header_reportId"
+    assert header[0] == "reportId" and "header_reportId" not in header
     assert not any(
         c.startswith(("measures_", "task_algorithms", "task_dataset", "infrastructure_components"))
         for c in header
@@ -325,3 +325,25 @@ def test_tables_neutralise_the_report_id_in_every_table() -> None:
     files = tables([report])
     assert files["reports.csv"].splitlines()[1].startswith("'=HYPERLINK(1)")
     assert files["measures.csv"].splitlines()[1].startswith("'=HYPERLINK(1)")
+
+
+def test_related_tables_hold_text_as_text() -> None:
+    files = tables(example_reports())
+    assert files["measures.csv"].splitlines()[:2] == [
+        "reportId,index,measurementMethod,version,averageUtilizationCpu,powerConsumption,"
+        "measurementDuration,measurementDateTime",
+        "96f75a4f-a769-47bb-86cf-6130539c8123,0,codecarbon,3.3.2,0.525,"
+        "2.3589909147498855e-05,4.013650622000114,2026-11-22 06:52:16",
+    ]
+    assert files["components.csv"].splitlines()[:3] == [
+        "reportId,index,componentName,componentType,nbComponent,manufacturer,family,memorySize",
+        "96f75a4f-a769-47bb-86cf-6130539c8123,0,AMD EPYC,cpu,2,amd,epyc,",
+        "96f75a4f-a769-47bb-86cf-6130539c8123,1,,ram,1,,,23.540576934814453",
+    ]
+    assert files["algorithms.csv"].splitlines()[1] == (
+        "96f75a4f-a769-47bb-86cf-6130539c8123,0,logisticRegression,scikit-learn"
+    )
+    assert files["datasets.csv"].splitlines()[1] == (
+        "96f75a4f-a769-47bb-86cf-6130539c8123,0,input,text,public"
+    )
+    assert all(text.startswith("reportId,") for text in files.values())

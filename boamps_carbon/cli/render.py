@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         )
     reports, skipped = valid_reports(args.reports, args.schema_version)
     if args.format == "tables":
-        _write_tables(reports, Path(args.output))
+        _write_tables(reports, Path(args.output), args.schema_version)
     else:
         _emit(_text(reports, args), args.output)
     return 1 if skipped else 0
@@ -72,9 +72,9 @@ def _emit(text: str, output: str | None) -> None:
         sys.stdout.write(text)
 
 
-def _write_tables(reports: list[dict[str, Any]], folder: Path) -> None:
+def _write_tables(reports: list[dict[str, Any]], folder: Path, version: str) -> None:
     from ..render.tables import tables
 
-    contents = tables(reports)  # all computed before the first file is written
+    contents = tables(reports, version)  # all computed before the first file is written
     for name, text in contents.items():
         atomic_write_text(folder / name, text)

@@ -25,8 +25,14 @@ _INTEGER = re.compile(r"-?\d+")
 def flatten(
     report: dict[str, Any], version: str | SchemaVersion = DEFAULT_VERSION
 ) -> dict[str, str]:
+    return flatten_at(report, load_schema(parse_version(version)))
+
+
+def flatten_at(value: dict[str, Any], schema: dict[str, Any]) -> dict[str, str]:
+    """`value` flattened against `schema`, the part of a report schema that describes it (a
+    measure, a component...), so that its standard text is text, not JSON."""
     cells: dict[str, str] = {}
-    _walk(report, "", cells, load_schema(parse_version(version)))
+    _walk(value, "", cells, schema)
     return cells
 
 
@@ -193,7 +199,7 @@ def to_csv_text(
     import csv
     import io
 
-    rows = [flatten(report) for report in reports]
+    rows = [flatten(report, version) for report in reports]
     seen: dict[str, None] = {}
     for row in rows:
         seen.update(dict.fromkeys(row))

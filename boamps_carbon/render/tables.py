@@ -7,7 +7,8 @@ import csv
 import io
 from typing import Any
 
-from .flat import cell_text, flatten
+from ..schema import DEFAULT_VERSION, SchemaVersion, load_schema, parse_version
+from .flat import cell_text, flatten_at
 
 # table -> where its rows are in a report
 ENTITIES: dict[str, tuple[str, ...]] = {
@@ -16,6 +17,8 @@ ENTITIES: dict[str, tuple[str, ...]] = {
     "algorithms": ("task", "algorithms"),
     "datasets": ("task", "dataset"),
 }
+# the key column every table starts with
+KEY = "reportId"
 
 
 def _items(report: dict[str, Any], place: tuple[str, ...]) -> list[Any]:
@@ -23,6 +26,14 @@ def _items(report: dict[str, Any], place: tuple[str, ...]) -> list[Any]:
     for key in place:
         node = node.get(key) if isinstance(node, dict) else None
     return node if isinstance(node, list) else []
+
+
+def _item_schema(schema: dict[str, Any], place: tuple[str, ...]) -> dict[str, Any]:
+    node = schema
+    for key in place:
+        node = node.get("properties", {}).get(key, {})
+    items = node.get("items", {})
+    return items if isinstance(items, dict) else {}
 
 
 def _without_entities(report: dict[str, Any]) -> dict[str, Any]:
@@ -49,17 +60,25 @@ def _csv(rows: list[dict[str, str]], first: list[str]) -> str:
     return out.getvalue()
 
 
-def tables(reports: list[dict[str, Any]]) -> dict[str, str]:
-    """File name -> CSV text: reports.csv, then one file per entity."""
-    result = {
-        "reports.csv": _csv([flatten(_without_entities(r)) for r in reports], ["header_reportId"])
-    }
+def tables(
+    reports: list[dict[str, Any]], version: str | SchemaVersion = DEFAULT_VERSION
+) -> dict[str, str]:
+    """File name -> CSV text: reports.csv, then one file per entity, each keyed by reportId."""
+    schema = load_schema(parse_version(version))
+    rows = []
+    for report in reports:
+        cells = flatten_at(_without_entities(report), schema)
+        rows.append({KEY: cells.pop("header_reportId", ""), **cells})
+    result = {"reports.csv": _csv(rows, [KEY])}
     for name, place in ENTITIES.items():
+        item_schema = _item_schema(schema, place)
         rows = []
         for report in reports:
             report_id = cell_text((report.get("header") or {}).get("reportId", ""))
             for index, item in enumerate(_items(report, place)):
                 if isinstance(item, dict):
-                    rows.append({"reportId": report_id, "index": str(index), **flatten(item)})
-        result[f"{name}.csv"] = _csv(rows, ["reportId", "index"])
+                    rows.append(
+                        {KEY: report_id, "index": str(index), **flatten_at(item, item_schema)}
+                    )
+        result[f"{name}.csv"] = _csv(rows, [KEY, "index"])
     return result
