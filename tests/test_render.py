@@ -347,3 +347,78 @@ def test_related_tables_hold_text_as_text() -> None:
         "96f75a4f-a769-47bb-86cf-6130539c8123,0,input,text,public"
     )
     assert all(text.startswith("reportId,") for text in files.values())
+
+
+def hostile_report() -> dict[str, Any]:
+    report = make_report(full=True)
+    report["header"]["publisher"]["projectName"] = "evil\x1b]0;pwned\x07\x1b[2J\u202e"
+    report["task"]["algorithms"][0]["foundationModelName"] = "<script>alert(1)</script>"
+    return report
+
+
+def test_markdown_escapes_html() -> None:
+    text = render_reports([hostile_report()], "markdown")
+    assert "<script>" not in text
+    assert text.splitlines()[4] == (
+        "| 4a1f3e2d-9b8c-4d7e-8f60-112233445566 | 2026-03-02 10:15:00 | inference / chatbot, "
+        "&lt;script&gt;alert(1)&lt;/script&gt; | 35.6 Wh | 6.88 min | 0.773 g CO2e | france |"
+    )
+
+
+def test_text_and_summary_neutralise_terminal_escapes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = hostile_report()
+    assert render_reports([report], "text").splitlines()[1] == (
+        "  Task:       inference / chatbot, <script>alert(1)</script>, project "
+        "evil\\x1b]0;pwned\\x07\\x1b[2J\\u202e"
+    )
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(report), encoding="utf-8")
+    code, out, _ = run(capsys, "summary", str(path))
+    assert code == 0
+    assert out.splitlines()[1] == (
+        "evil\\x1b]0;pwned\\x07\\x1b[2J\\u202e     1  35.6 Wh  0.773 g CO2e  6.88 min       311 W"
+    )
+    code, out, _ = run(capsys, "statement", "--format", "markdown", str(path))
+    assert "\x1b" not in out and "<script>" not in out
+
+
+def test_printable_keeps_layout_and_shows_controls() -> None:
+    from boamps_carbon.printable import printable
+
+    assert printable("a\x1b[31mb\x9b\r\x00\u200f\nc\td é") == (
+        "a\\x1b[31mb\\x9b\\x0d\\x00\\u200f\nc\td é"
+    )
+
+
+def test_errors_on_stderr_neutralise_terminal_escapes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run(capsys, "render", "x\x1b[2J.json") == (
+        2,
+        "",
+        "Error: Cannot read reports at x\\x1b[2J.json: no such file or folder. Check the path.\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "target"),
+    [
+        ("{{ t.runs }}\n{{ t.__class__.__mro__ }}\n", 2, "'Totals' object"),
+        ("{{ ''.__class__.__mro__[1].__subclasses__() }}\n", 1, "'str' object"),
+    ],
+)
+def test_user_templates_run_in_the_sandbox(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], body: str, line: int, target: str
+) -> None:
+    template = tmp_path / "evil.j2"
+    template.write_text(body, encoding="utf-8")
+    report = ROOT / "examples" / "report.json"
+    assert run(capsys, "render", "--template", str(template), str(report)) == (
+        2,
+        "",
+        f"Error: Template refused at {template} line {line}: access to attribute '__class__' "
+        f"of {target} is unsafe. Templates run in Jinja2's sandbox: use the variables "
+        "(items, t), not Python's internals.\n",
+    )

@@ -12,6 +12,7 @@ from typing import Any
 
 from .. import __version__
 from ..errors import BoampsError
+from ..printable import printable
 from . import convert as convert_command
 from . import init_context as init_context_command
 from . import render as render_command
@@ -52,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.run(args)
         return code
     except BoampsError as exc:
-        print(f"Error: {exc.message}", file=sys.stderr)
+        print(f"Error: {printable(exc.message)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("Error: interrupted.", file=sys.stderr)

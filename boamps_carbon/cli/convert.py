@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..io import make_readable
+from ..printable import printable
 from ..schema import DEFAULT_VERSION, SchemaVersion
 from ..writers import DEFAULT_FOLDER, STDOUT
 
@@ -259,11 +260,12 @@ def _summary(conversions: list[Conversion], args: argparse.Namespace, reports: i
     for conversion in conversions:
         for message, rows in conversion.warning_rows.items():
             word = "row" if len(rows) == 1 else "rows"
-            print(f"warning: {conversion.path} {word} {_rows(rows)}: {message}", file=sys.stderr)
+            line = f"warning: {conversion.path} {word} {_rows(rows)}: {message}"
+            print(printable(line), file=sys.stderr)
         if not args.rejects:
             for rejected in conversion.rejected[:SHOWN_PER_KIND]:
                 print(
-                    f"rejected: {conversion.path} row {rejected.row}: {rejected.reason}",
+                    printable(f"rejected: {conversion.path} row {rejected.row}: {rejected.reason}"),
                     file=sys.stderr,
                 )
             hidden = conversion.rejected_count - SHOWN_PER_KIND

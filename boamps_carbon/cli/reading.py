@@ -6,6 +6,7 @@ import sys
 from typing import Any
 
 from ..errors import InputError
+from ..printable import printable
 
 
 def valid_reports(paths: list[str], version: str) -> tuple[list[dict[str, Any]], int]:
@@ -19,7 +20,10 @@ def valid_reports(paths: list[str], version: str) -> tuple[list[dict[str, Any]],
         problems = document.problems or validate(document.data, version).errors
         if problems:
             skipped += 1
-            print(f"skipped: {document.where}: invalid report: {problems[0]}", file=sys.stderr)
+            print(
+                printable(f"skipped: {document.where}: invalid report: {problems[0]}"),
+                file=sys.stderr,
+            )
         else:
             good.append(document.data)
     if not good:

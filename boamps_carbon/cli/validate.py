@@ -7,6 +7,7 @@ import json
 import sys
 from typing import Any, TextIO
 
+from ..printable import printable
 from ..schema import DEFAULT_VERSION, SchemaVersion, parse_version
 from ..sources.reports import ReportDocument, iter_documents
 from ..validation import Problem, ValidationResult, validate
@@ -69,9 +70,10 @@ def _sentence(item: Problem) -> str:
 
 def _text(document: ReportDocument, result: ValidationResult, out: TextIO) -> None:
     for item in result.errors:
-        out.write(f"{document.where}: {item.path or '(root)'}: {_sentence(item)}\n")
+        out.write(printable(f"{document.where}: {item.path or '(root)'}: {_sentence(item)}") + "\n")
     for item in result.warnings:
-        out.write(f"{document.where}: {item.path or '(root)'}: warning: {_sentence(item)}\n")
+        line = f"{document.where}: {item.path or '(root)'}: warning: {_sentence(item)}"
+        out.write(printable(line) + "\n")
 
 
 def _json(document: ReportDocument, result: ValidationResult, out: TextIO) -> None:

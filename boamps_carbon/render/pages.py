@@ -19,7 +19,6 @@ def variables(reports: list[dict[str, Any]]) -> dict[str, Any]:
 def render_reports(
     reports: list[dict[str, Any]], fmt: str = "text", template: str | Path | None = None
 ) -> str:
-    html = fmt == "html"
     if template is not None:
-        return render(template, variables(reports), html=html, user_template=True)
-    return render(FORMATS[fmt], variables(reports), html=html)
+        return render(template, variables(reports), markup=fmt, user_template=True)
+    return render(FORMATS[fmt], variables(reports), markup=fmt)

@@ -59,4 +59,5 @@ def statement(
     return render(
         STATEMENT_FORMATS[fmt],
         {"t": summed, "bibtex": bibtex, "uncovered": summed.energy_without_intensity_kwh},
+        markup="markdown" if fmt == "markdown" else "text",
     )

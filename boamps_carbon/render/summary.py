@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import InputError
+from ..printable import printable
 from . import units
 from .figures import ReportFigures, figures, totals
 from .flat import cell_text
@@ -51,7 +52,7 @@ def as_text(rows: list[dict[str, Any]], by: str) -> str:
     header = [by, "runs", "energy", "emissions", "duration", "mean power"]
     body = [
         [
-            str(r["group"]),
+            printable(str(r["group"])),
             str(r["runs"]),
             units.energy(r["energy_kwh"]),
             units.mass(r["emissions_kg"]) if r["emissions_kg"] is not None else "unknown",

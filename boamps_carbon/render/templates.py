@@ -1,4 +1,9 @@
-"""The Jinja2 environment: our templates (`templates/`) or the user's, strict about names."""
+"""The Jinja2 environment: our templates (`templates/`) or the user's, strict about names.
+
+Templates run in Jinja2's sandbox: a user's template is code, and outside the sandbox
+`{{ x.__class__.__mro__ }}` leads to `os` and shell commands. Every value a template prints
+goes through `finalize`: control characters are neutralised (`printable`), and in Markdown
+`<`, `>` and `&` become entities, so that a report's text cannot be raw HTML there."""
 
 from __future__ import annotations
 
@@ -7,10 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..printable import printable
 from ..resources import templates_dir
 from . import units
 
 FORMATS = {"text": "report.txt.j2", "markdown": "report.md.j2", "html": "report.html.j2"}
+MARKUPS = ("text", "markdown", "html")
+_MARKDOWN_HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 
 _TEX = {
@@ -35,14 +43,26 @@ def _markdown_cell(value: Any) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
-def environment(folder: Path, html: bool) -> Any:
-    import jinja2
+def _finalize(markup: str) -> Any:
+    def text(value: Any) -> Any:
+        return printable(value) if isinstance(value, str) else value
 
-    env = jinja2.Environment(
+    def markdown(value: Any) -> Any:
+        return printable(value).translate(_MARKDOWN_HTML) if isinstance(value, str) else value
+
+    return markdown if markup == "markdown" else text
+
+
+def environment(folder: Path, markup: str) -> Any:
+    import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(str(folder)),
         undefined=jinja2.StrictUndefined,
-        autoescape=html,
+        autoescape=markup == "html",
         keep_trailing_newline=True,
+        finalize=_finalize(markup),
     )
     env.filters.update(
         energy=units.energy,
@@ -60,16 +80,20 @@ def render(
     template: str | Path,
     variables: dict[str, Any],
     *,
-    html: bool = False,
+    markup: str = "text",
     user_template: bool = False,
 ) -> str:
-    """Render `template` (a name in templates/, or a user's file) with `variables`."""
+    """Render `template` (a name in templates/, or a user's file) with `variables`; `markup`
+    (text, markdown or html) says how printed values are escaped."""
     import jinja2
+    from jinja2.exceptions import SecurityError
 
+    if markup not in MARKUPS:
+        raise ValueError(f"markup must be one of {MARKUPS}, got {markup!r}")
     path = Path(template)
     folder, name = (path.parent, path.name) if user_template else (templates_dir(), str(template))
     try:
-        return str(environment(folder, html).get_template(name).render(**variables))
+        return str(environment(folder, markup).get_template(name).render(**variables))
     except jinja2.TemplateNotFound as exc:
         raise InputError(
             "Template not found",
@@ -83,6 +107,14 @@ def render(
             f"{exc.filename or name} line {exc.lineno}",
             exc.message,
             "Fix the template.",
+        ) from None
+    except SecurityError as exc:
+        raise InputError(
+            "Template refused",
+            _template_place(name),
+            str(exc).rstrip("."),
+            "Templates run in Jinja2's sandbox: use the variables (items, t), not Python's "
+            "internals.",
         ) from None
     except jinja2.UndefinedError as exc:
         raise InputError(
