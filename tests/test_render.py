@@ -192,9 +192,43 @@ def test_statement_selection_and_latex() -> None:
     with pytest.raises(InputError) as caught:
         statement(reports, since="2030-01-01")
     assert caught.value.message == (
-        "No report to state at selection: project=None, since='2030-01-01'. Check --project "
-        "and --since against the reports."
+        "No report to state at the selection: none of the 3 reports is dated on or after "
+        "2030-01-01. Check --project and --since against the reports."
     )
+    with pytest.raises(InputError) as caught:
+        statement(reports, project="x", since="2026-11-01")
+    assert caught.value.message == (
+        "No report to state at the selection: none of the 3 reports is of project x and "
+        "dated on or after 2026-11-01. Check --project and --since against the reports."
+    )
+
+
+@pytest.mark.parametrize(
+    ("since", "message"),
+    [
+        (
+            "2024-13-45",
+            "'2024-13-45' (month must be in 1..12). Write a real day as YYYY-MM-DD.",
+        ),
+        (
+            "2025-02-30",
+            "'2025-02-30' (day is out of range for month). Write a real day as YYYY-MM-DD.",
+        ),
+        ("22/11/2026", "'22/11/2026'. Write it YYYY-MM-DD, such as 2026-11-22."),
+    ],
+)
+def test_statement_since_must_be_a_date(
+    capsys: pytest.CaptureFixture[str], since: str, message: str
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["statement", "--since", since, str(ROOT / "examples" / "report.json")])
+    assert caught.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"boamps statement: error: argument --since: {message}"
+    )
+    with pytest.raises(InputError) as raised:
+        statement(example_reports(), since=since)
+    assert raised.value.message == f"Not a date at --since: {message}"
 
 
 def test_statement_without_intensity_says_so() -> None:

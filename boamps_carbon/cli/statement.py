@@ -23,10 +23,23 @@ def register(commands: Any) -> None:
     )
     parser.add_argument("--project", metavar="P", help="only reports of this projectName")
     parser.add_argument(
-        "--since", metavar="DATE", help="only reports dated on or after, YYYY-MM-DD"
+        "--since",
+        metavar="DATE",
+        type=_since,
+        help="only reports dated on or after, YYYY-MM-DD",
     )
     parser.add_argument("--schema-version", default=DEFAULT_VERSION.value)
     parser.set_defaults(run=run)
+
+
+def _since(text: str) -> str:
+    from ..errors import InputError
+    from ..render.statement import parse_since
+
+    try:
+        return parse_since(text)
+    except InputError as exc:  # argparse says "argument --since: " first
+        raise argparse.ArgumentTypeError(f"{exc.value}. {exc.hint}") from None
 
 
 def run(args: argparse.Namespace) -> int:

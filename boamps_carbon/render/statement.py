@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any
 
 from ..errors import InputError
@@ -14,6 +16,24 @@ STATEMENT_FORMATS = {
     "markdown": "statement.md.j2",
     "latex": "statement.tex.j2",
 }
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+def parse_since(text: str) -> str:
+    """`text` if it is a real date written YYYY-MM-DD; InputError otherwise."""
+    if not _DATE.fullmatch(text):
+        raise InputError(
+            "Not a date", "--since", repr(text), "Write it YYYY-MM-DD, such as 2026-11-22."
+        )
+    try:
+        date.fromisoformat(text)
+    except ValueError as exc:  # 2024-13-45, 2025-02-30
+        raise InputError(
+            "Not a date", "--since", f"{text!r} ({exc})", "Write a real day as YYYY-MM-DD."
+        ) from None
+    return text
 
 
 def select(
@@ -46,12 +66,16 @@ def statement(
             repr(fmt),
             f"Use one of: {', '.join(STATEMENT_FORMATS)}.",
         )
+    if since is not None:
+        parse_since(since)
     chosen = select(reports, project, since)
     if not chosen:
+        wanted = [f"of project {project}" if project is not None else ""]
+        wanted.append(f"dated on or after {since}" if since is not None else "")
         raise InputError(
             "No report to state",
-            "selection",
-            f"project={project!r}, since={since!r}",
+            "the selection",
+            f"none of the {len(reports)} reports is {' and '.join(w for w in wanted if w)}",
             "Check --project and --since against the reports.",
         )
     summed = totals([figures(r) for r in chosen])
