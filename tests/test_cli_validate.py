@@ -263,3 +263,39 @@ def test_json_lines_on_stdin() -> None:
         check=False,
     )
     assert (done.returncode, done.stdout) == (0, "3 valid, 0 invalid\n")
+
+
+def test_reports_of_another_version_get_one_hint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from boamps_carbon.schema import SchemaVersion
+
+    old = make_report(SchemaVersion.V1_0, full=True)
+    paths = [str(write(tmp_path / f"{name}.json", old)) for name in ("a", "b")]
+    code, out, err = run(capsys, "validate", *paths, str(ROOT / "examples" / "report.json"))
+    assert code == 1
+    assert out.count("is not part of BoAmps 1.1") == 20
+    assert err == (
+        "hint: 2 reports look like BoAmps 1.0: their fields not part of 1.1 are 1.0's. Check "
+        "them with --schema-version 1.0.\n"
+    )
+    code, _, err = run(capsys, "validate", "--format", "json", paths[0])
+    assert err == (
+        "hint: 1 report looks like BoAmps 1.0: its fields not part of 1.1 are 1.0's. Check it "
+        "with --schema-version 1.0.\n"
+    )
+    assert run(capsys, "validate", "--schema-version", "1.0", *paths) == (
+        0,
+        "2 valid, 0 invalid\n",
+        "",
+    )
+
+
+def test_a_stray_field_gets_no_version_hint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = make_report()
+    report["task"]["mine"] = 1
+    code, out, err = run(capsys, "validate", str(write(tmp_path / "a.json", report)))
+    assert (code, err) == (0, "")
+    assert 'warning: field "mine" is not part of BoAmps 1.1' in out

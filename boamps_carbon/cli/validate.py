@@ -10,7 +10,7 @@ from typing import Any, TextIO
 from ..printable import printable
 from ..schema import DEFAULT_VERSION, SchemaVersion, parse_version
 from ..sources.reports import ReportDocument, iter_documents
-from ..validation import Problem, ValidationResult, validate
+from ..validation import Problem, ValidationResult, better_version, validate
 
 HELP = "Validate BoAmps report files (JSON, JSON Lines, folders or stdin)."
 
@@ -55,12 +55,25 @@ def run(args: argparse.Namespace) -> int:
     version = parse_version(args.schema_version)
     write = {"text": _text, "json": _json, "github": _github}[args.format]
     valid = invalid = 0
+    # another version that fits reports better: one hint at the end, not one per field
+    fits: dict[SchemaVersion, int] = {}
     for document in iter_documents(args.paths):
         result = check(document, version, args.strict)
         write(document, result, sys.stdout)
         valid, invalid = valid + result.valid, invalid + (not result.valid)
+        better = None if document.problems else better_version(document.data, result)
+        if better is not None:
+            fits[better] = fits.get(better, 0) + 1
     if args.format != "json":
         print(f"{valid} valid, {invalid} invalid")
+    for other, count in fits.items():
+        print(
+            f"hint: {count} report{' looks' if count == 1 else 's look'} like BoAmps "
+            f"{other.value}: {'its' if count == 1 else 'their'} fields not part of "
+            f"{version.value} are {other.value}'s. Check "
+            f"{'it' if count == 1 else 'them'} with --schema-version {other.value}.",
+            file=sys.stderr,
+        )
     return 1 if invalid else 0
 
 

@@ -11,7 +11,14 @@ from .describe import describe
 from .problems import CATALOGUE, Problem, ProblemType, ValidationResult, problem
 from .semantic import semantic_problems
 
-__all__ = ["CATALOGUE", "Problem", "ProblemType", "ValidationResult", "validate"]
+__all__ = [
+    "CATALOGUE",
+    "Problem",
+    "ProblemType",
+    "ValidationResult",
+    "better_version",
+    "validate",
+]
 
 
 @cache
@@ -34,3 +41,21 @@ def validate(
     for item in found:
         (result.errors if item.severity == "error" else result.warnings).append(item)
     return result
+
+
+def better_version(obj: Any, result: ValidationResult) -> SchemaVersion | None:
+    """Another shipped version `obj` fits better than the one of `result`: one where none of
+    its fields is non-standard and it has fewer problems (a 1.0 report checked as 1.1), or
+    None. Only reports with non-standard fields are checked again."""
+    if not any(p.code == "non-standard-field" for p in result.warnings):
+        return None
+    checked = parse_version(result.version)
+    for version in SchemaVersion:
+        if version is checked:
+            continue
+        other = validate(obj, version)
+        if not any(p.code == "non-standard-field" for p in other.warnings) and len(
+            other.errors
+        ) + len(other.warnings) < len(result.errors) + len(result.warnings):
+            return version
+    return None
