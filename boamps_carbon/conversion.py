@@ -21,7 +21,7 @@ from .fast.stream import Output, piece_outputs
 from .fieldmap import FieldEngine, FieldTable, load_field_table
 from .fieldmap.engine import Mark
 from .fieldmap.transforms import REPORT_ID_NAMESPACE, RunContext
-from .preflight import structural_gaps
+from .preflight import missing_hint, structural_gaps
 from .render.flat import unflatten
 from .rows import RowRuns
 from .schema import DEFAULT_VERSION, SchemaVersion, parse_version
@@ -34,7 +34,6 @@ from .writers import report_json
 MEASURE_MODES = ("total", "components")
 GROUP_COLUMNS = ("run_id", "project_name", "experiment_id")
 KEPT_WHEN_STREAMED = 20
-INIT_HINT = "Add them to the context file (`boamps init-context` writes a starting one)."
 
 
 @dataclass
@@ -333,7 +332,10 @@ class Conversion:
         missing = structural_gaps(report, problems, engine, self.header if flat else None)
         if missing:
             raise MissingFieldsError(
-                "Missing required fields", "context", ", ".join(missing), INIT_HINT
+                "Missing required fields",
+                "context",
+                ", ".join(missing),
+                missing_hint(missing, self.version),
             )
 
 

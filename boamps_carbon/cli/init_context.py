@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from typing import Any
 
@@ -30,6 +31,12 @@ FIELDS: list[tuple[str, str, str]] = [
     ),
     ("task.dataset", "data_type", "REQUIRED: at least one, dataUsage input|output and dataType"),
     ("infrastructure.infraType", "infra_type", "publicCloud, privateCloud, onPremise or other"),
+    (
+        "infrastructure.components",
+        "components",
+        "hardware, for CSVs that do not name it (CodeCarbon before 2.0); merged with a "
+        "CSV's by componentType",
+    ),
     ("quality", "quality", "high, medium or low"),
 ]
 
@@ -57,7 +64,68 @@ def register(commands: Any) -> None:
         "--infra-type", choices=("publicCloud", "privateCloud", "onPremise", "other")
     )
     parser.add_argument("--quality", choices=("high", "medium", "low"))
+    parser.add_argument(
+        "--cpu", metavar="NAME", help='the CPU\'s name, e.g. "Intel(R) Xeon(R) Gold 6226R"'
+    )
+    parser.add_argument(
+        "--cpu-count", metavar="N", type=_count, help="how many such processors (default 1)"
+    )
+    parser.add_argument("--ram-gb", metavar="G", type=_gigabytes, help="the RAM's size in GB")
+    parser.add_argument(
+        "--gpu", metavar="NAME", help='the GPU\'s name, e.g. "NVIDIA A100-SXM4-40GB"'
+    )
+    parser.add_argument(
+        "--gpu-count", metavar="N", type=_count, help="how many such GPUs (default 1)"
+    )
     parser.set_defaults(run=run)
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
+    return value
+
+
+def _gigabytes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (0 < value < 1e9):  # nan and inf fail too
+        raise argparse.ArgumentTypeError(f"expected a size in GB above 0, got {text!r}")
+    return value
+
+
+def components(args: argparse.Namespace) -> list[dict[str, Any]] | None:
+    """The components the options give (cpu, ram, gpu), named parts with the maker, family and
+    series the pattern table finds; None when no option gives one."""
+    from ..fieldmap.lookup import lookup_table
+
+    found: list[dict[str, Any]] = []
+    for kind, name, count in (
+        ("cpu", args.cpu, args.cpu_count),
+        ("ram", None, None),
+        ("gpu", args.gpu, args.gpu_count),
+    ):
+        if kind == "ram":
+            if args.ram_gb is not None:
+                found.append({"componentType": "ram", "nbComponent": 1, "memorySize": args.ram_gb})
+            continue
+        if name is None and count is None:
+            continue
+        component: dict[str, Any] = {"componentType": kind, "nbComponent": count or 1}
+        if name is not None:
+            component["componentName"] = name
+            for field in ("manufacturer", "family", "series"):
+                value = lookup_table(f"hardware-patterns/{kind}/{field}", "--" + kind)(name)
+                if value is not None:
+                    component[field] = value
+        found.append(component)
+    return found or None
 
 
 def _value(option: str, given: Any) -> Any:
@@ -76,7 +144,7 @@ def render(args: argparse.Namespace) -> str:
     ]
     tree: dict[str, Any] = {}
     for path, option, comment in FIELDS:
-        given = getattr(args, option)
+        given = components(args) if option == "components" else getattr(args, option)
         node = tree
         *parents, leaf = path.split(".")
         for name in parents:
@@ -120,6 +188,10 @@ EXAMPLES = {
     "algorithms": [{"algorithmName": "resnet18", "framework": "pytorch"}],
     "dataset": [{"dataUsage": "input", "dataType": "image"}],
     "infraType": "onPremise",
+    "components": [
+        {"componentType": "cpu", "componentName": "Intel(R) Xeon(R) Gold 6226R", "nbComponent": 2},
+        {"componentType": "ram", "nbComponent": 1, "memorySize": 64},
+    ],
     "quality": "medium",
 }
 
