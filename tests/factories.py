@@ -110,7 +110,7 @@ _V11_FULL: dict[str, Any] = {
             {
                 "componentName": "Intel(R) Xeon(R) Gold 6226R CPU @ 2.90GHz",
                 "componentType": "cpu",
-                "nbComponent": 30,
+                "nbComponent": 2,
                 "manufacturer": "intel",
                 "family": "xeon",
                 "series": "gold 6226R",

@@ -644,3 +644,22 @@ def test_without_fork_one_process_writes_the_same(
             assert not output.written  # no worker: the caller writes
             handle.write(output.data)
     assert path.read_text(encoding="utf-8") == expected[0]
+
+
+def test_short_runs_warn_the_same_both_ways() -> None:
+    # every 5th run misses CodeCarbon's 15 s interval: almost no energy in a few seconds
+    header, _ = example()
+    rows = list(csv.reader(io.StringIO(many_rows(120).decode("utf-8"))))
+    energy = header.index("energy_consumed")
+    for index, row in enumerate(rows[1:]):
+        if index % 5 == 0:
+            row[energy] = f"{1.46e-09 * (1 + index):.6g}"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    data = out.getvalue().encode("utf-8")
+    expected = ordinary(data, EXAMPLE_CONTEXT)
+    assert fast(data, EXAMPLE_CONTEXT, 1) == expected
+    assert fast(data, EXAMPLE_CONTEXT, 2) == expected
+    warned = {m: list(r) for m, r in expected[1][1] if "at least 15 s" in m}
+    # rows 1 to 96 last under 15 s (1 + index / 7 s): every 5th of them warns
+    assert sorted(row for rows in warned.values() for row in rows) == list(range(1, 97, 5))

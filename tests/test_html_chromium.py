@@ -66,7 +66,7 @@ def test_page_renders_the_figures(tmp_path: Path) -> None:
         "0.00300 g CO2e",
         "56.0 gCO2e/kWh",
         "96f75a4f-a769-47bb-86cf-6130539c8123",
-        "2 x AMD EPYC (CPU)",
+        "AMD EPYC (2 logical CPUs)",
     ):
         assert figure in dom.stdout
     shot = tmp_path / "page.png"

@@ -70,7 +70,7 @@ def test_text_summary_of_the_example() -> None:
         "  Task:       training / textClassification, logisticRegression, project sentiment-train",
         "  Energy:     0.0236 Wh in 4.01 s (mean 21.2 W)",
         "  Emissions:  0.00132 g CO2e at 56.0 gCO2e/kWh (France)",
-        "  Hardware:   2 x AMD EPYC (CPU), 23.5 GB RAM",
+        "  Hardware:   AMD EPYC (2 logical CPUs), 23.5 GB RAM",
         "  Measured:   codecarbon 3.3.2",
     ]
     assert text.splitlines()[-1] == (
@@ -166,8 +166,8 @@ def test_statement_figures_equal_the_sums_of_the_inputs() -> None:
     assert "(3 runs, 9.02 s in total)" in text
     assert text.startswith(
         "The computations reported here (3 runs, 9.02 s in total) consumed "
-        "0.0535 Wh of electricity, as measured with codecarbon 3.3.2 on 2 x "
-        "AMD EPYC (CPU), 23.5 GB RAM. At an energy-weighted carbon intensity "
+        "0.0535 Wh of electricity, as measured with codecarbon 3.3.2 on AMD "
+        "EPYC (2 logical CPUs), 23.5 GB RAM. At an energy-weighted carbon intensity "
         "of 56.0 gCO2e/kWh (France), this amounts to 0.00300 g CO2e. These "
         "are estimates"
     )
@@ -456,3 +456,20 @@ def test_user_templates_run_in_the_sandbox(
         f"of {target} is unsafe. Templates run in Jinja2's sandbox: use the variables "
         "(items, t), not Python's internals.\n",
     )
+
+
+def test_cpu_counts_that_are_logical_cpus_say_so() -> None:
+    from boamps_carbon.render.figures import component_label
+
+    measured = make_report()  # measured with codecarbon: its cpu_count is logical CPUs
+    cpu = {"componentType": "cpu", "componentName": "AMD EPYC", "nbComponent": 2}
+    assert component_label(cpu, measured) == "AMD EPYC (2 logical CPUs)"
+    assert component_label({"componentType": "cpu", "nbComponent": 1}, measured) == (
+        "1 logical CPU"
+    )
+    other = make_report()
+    other["measures"][0]["measurementMethod"] = "wattmeter"
+    assert component_label(cpu, other) == "2 x AMD EPYC (CPU)"
+    assert component_label({**cpu, "nbComponent": 64}, other) == "AMD EPYC (64 logical CPUs)"
+    gpu = {"componentType": "gpu", "componentName": "2 x Tesla V100S", "nbComponent": 2}
+    assert component_label(gpu, measured) == "2 x Tesla V100S (GPU)"

@@ -253,7 +253,9 @@ def test_bash_tool_output_gets_the_scope_warning() -> None:
     path = shared("boamps-official", "tools-bash-data", "output", "boamps_report.json")
     result = validate(json.loads(path.read_text(encoding="utf-8")))
     assert result.valid
-    assert [p.code for p in result.warnings] == ["datetime-format"] + ["tracking-mode-is-scope"] * 2
+    assert [p.code for p in result.warnings] == ["datetime-format"] + [
+        "tracking-mode-is-scope"
+    ] * 2 + ["cpu-count-is-logical"]
 
 
 JSON = st.recursive(
@@ -275,3 +277,73 @@ def test_validate_never_crashes_and_always_explains(data: dict, base: bool) -> N
     for version in SchemaVersion:
         result = validate(report, version)
         assert all(p.path and p.message for p in result.errors + result.warnings)
+
+
+# rules about the infrastructure and about short runs
+
+
+def test_on_premise_with_a_cloud_provider() -> None:
+    report = make_report()
+    report["infrastructure"]["cloudProvider"] = "aws"
+    assert messages(report) == [
+        "warning: infrastructure.cloudProvider: expected no cloudProvider with infraType "
+        '"onPremise", got "aws". Set infraType to publicCloud or privateCloud, or remove '
+        "cloudProvider"
+    ]
+    for none in ("none", "", "N/A"):
+        report["infrastructure"]["cloudProvider"] = none
+        assert messages(report) == []
+    report["infrastructure"].update(infraType="publicCloud", cloudProvider="aws")
+    assert messages(report) == []
+
+
+def test_component_count_differs_from_its_name() -> None:
+    report = make_report()
+    report["infrastructure"]["components"].append(
+        {"componentType": "gpu", "componentName": "8 x NVIDIA H800", "nbComponent": 2}
+    )
+    assert messages(report) == [
+        "warning: infrastructure.components[1].nbComponent: expected 8 as componentName "
+        '"8 x NVIDIA H800" says, got 2. Correct nbComponent or the name'
+    ]
+    report["infrastructure"]["components"][1]["nbComponent"] = 8
+    assert messages(report) == []
+    report["infrastructure"]["components"][1]["componentName"] = "NVIDIA H800 x 2"
+    report["infrastructure"]["components"][1]["nbComponent"] = 1
+    assert messages(report) == []
+
+
+def test_a_cpu_count_beyond_any_socket_count_is_logical_cpus() -> None:
+    report = make_report()
+    report["infrastructure"]["components"][0]["nbComponent"] = 64
+    assert messages(report) == [
+        "warning: infrastructure.components[0].nbComponent: expected a number of processors "
+        "(at most 8), got 64, a count of logical CPUs such as CodeCarbon's cpu_count. BoAmps "
+        "counts parts: give the number of processors in the context's cpu component"
+    ]
+    report["infrastructure"]["components"][0]["nbComponent"] = 8
+    assert messages(report) == []
+    report["infrastructure"]["components"][0].update(componentType="gpu", nbComponent=64)
+    assert messages(report) == []
+
+
+def test_a_run_shorter_than_codecarbons_interval_with_almost_no_energy() -> None:
+    # what examples/track_training.py got for a 63 ms fit: CodeCarbon missed the run
+    report = make_report()
+    report["measures"][0].update(powerConsumption=1.46e-09, measurementDuration=0.063)
+    hint = (
+        "CodeCarbon measures power every 15 s by default (measure_power_secs): a shorter run "
+        "can record almost no energy. Measure a longer run, or several runs in one tracker"
+    )
+    assert messages(report) == [
+        "warning: measures[0].powerConsumption: expected a run of at least 15 s or a mean "
+        f"power of at least 1 W, got 0.063 s at 0.0834 W. {hint}"
+    ]
+    # a short run with a real power, a long run, another method: nothing to say
+    for change in (
+        {"powerConsumption": 2.36e-05, "measurementDuration": 4.0},
+        {"powerConsumption": 1.46e-09, "measurementDuration": 15.0},
+        {"powerConsumption": 1.46e-09, "measurementDuration": 0.063, "measurementMethod": "rapl"},
+    ):
+        report["measures"][0].update(change)
+        assert messages(report) == []

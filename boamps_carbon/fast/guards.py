@@ -15,7 +15,15 @@ from typing import Any
 import numpy as np
 
 from ..schema import SchemaVersion, load_schema
-from ..validation.semantic import KWH_PER_UNIT, MAX_AVERAGE_POWER_KW, _parse, number
+from ..validation.semantic import (
+    KWH_PER_UNIT,
+    MAX_AVERAGE_POWER_KW,
+    MEASURE_POWER_SECONDS,
+    MIN_AVERAGE_POWER_W,
+    _parse,
+    is_short_measurement,
+    number,
+)
 from .columns import SlotValues
 
 Path = tuple[str | int, ...]
@@ -34,7 +42,15 @@ RULES_GUARDED = {
     "tracking_modes": "a slot there: no template",
     "geolocation_fallback": "a slot there: no template",
     "measure_after_report": "guarded: _after_report",
+    "onpremise_cloud_provider": "a slot there: no template",
+    "component_counts": "a slot there: no template",
+    "cpu_counts": "a slot there: no template",
+    "short_measurement": "guarded: _short; a slot in measurementMethod: no template",
 }
+# infrastructure fields the rules above read: never per-run values in a CodeCarbon table
+_INFRASTRUCTURE_READ = frozenset(
+    {"infraType", "cloudProvider", "componentName", "componentType", "nbComponent"}
+)
 
 
 class Marker:
@@ -74,6 +90,7 @@ def make_guards(
             guards.append(guard)
     guards += _energy(report)
     guards += _after_report(report)
+    guards += _short(report)
     return guards
 
 
@@ -81,7 +98,13 @@ def _unguardable(path: Path, kind: str) -> bool:
     last = path[-1]
     if path[:1] == ("environment",) and last in ("country", "latitude", "longitude"):
         return True
-    if path[:1] == ("measures",) and last in ("cpuTrackingMode", "gpuTrackingMode"):
+    if path[:1] == ("measures",) and last in (
+        "cpuTrackingMode",
+        "gpuTrackingMode",
+        "measurementMethod",
+    ):
+        return True
+    if path[:1] == ("infrastructure",) and last in _INFRASTRUCTURE_READ:
         return True
     dated = path == ("header", "reportDatetime") or (
         path[:1] == ("measures",) and last == "measurementDateTime"
@@ -212,3 +235,41 @@ def _seconds(value: Any) -> Any:
         return value
     moment = _parse(value)
     return None if moment is None else int((moment - _EPOCH).total_seconds())
+
+
+def _short(report: dict[str, Any]) -> list[Guard]:
+    """semantic.short_measurement: a CodeCarbon run shorter than its measurement interval with
+    a mean power below any computer's."""
+    guards: list[Guard] = []
+    for measure in _measure_places(report):
+        energy, seconds = measure.get("powerConsumption"), measure.get("measurementDuration")
+        if not isinstance(energy, Marker) and not isinstance(seconds, Marker):
+            continue
+        unit = measure.get("unit", "kWh")
+        factor = KWH_PER_UNIT.get(unit) if isinstance(unit, str) else None
+        fixed_energy = energy if isinstance(energy, Marker) else number(energy)
+        fixed_seconds = seconds if isinstance(seconds, Marker) else number(seconds)
+        # the same rule on stand-in values: does it read this method at all?
+        if (
+            factor is None
+            or fixed_energy is None
+            or fixed_seconds is None
+            or not is_short_measurement(measure.get("measurementMethod"), 1e-12, 1.0)
+        ):
+            continue
+
+        def guard(
+            values: list[SlotValues],
+            rows: np.ndarray,
+            e: Any = fixed_energy,
+            s: Any = fixed_seconds,
+            f: float = factor,
+        ) -> np.ndarray:
+            kwh = np.asarray(_value(values, rows, e, "numbers"), dtype=np.float64) * f
+            length = np.asarray(_value(values, rows, s, "numbers"), dtype=np.float64)
+            with np.errstate(all="ignore"):
+                short = (length > 0) & (length < MEASURE_POWER_SECONDS) & (kwh > 0)
+                return short & (kwh * 3.6e6 / length < MIN_AVERAGE_POWER_W)
+
+        guards.append(guard)
+    return guards

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..validation.semantic import energy_kwh, number
+from ..validation.semantic import counts_logical_cpus, energy_kwh, number
 
 
 @dataclass
@@ -58,12 +58,17 @@ def _duration(measures: list[dict[str, Any]]) -> float | None:
     return sum(length for _, length in windows)
 
 
-def component_label(component: dict[str, Any]) -> str:
+def component_label(component: dict[str, Any], report: dict[str, Any] | None = None) -> str:
+    """ "2 x Tesla V100S (GPU)", "23.5 GB RAM"; a CPU count that is logical CPUs says so:
+    "AMD EPYC (2 logical CPUs)", not 2 processors."""
     name = component.get("componentName")
     count = component.get("nbComponent", 1)
     kind = str(component.get("componentType", "")).upper()
     if kind == "RAM" and component.get("memorySize") is not None:
         return f"{significant_text(component['memorySize'])} GB RAM"
+    if counts_logical_cpus(component, report or {}):
+        logical = f"{count} logical CPU{'' if count == 1 else 's'}"
+        return f"{name} ({logical})" if name else logical
     if name:
         return f"{name} ({kind})" if " x " in str(name) else f"{count} x {name} ({kind})"
     return f"{count} x {kind}"
@@ -118,7 +123,7 @@ def figures(report: dict[str, Any]) -> ReportFigures:
         duration_s=_duration(measures),
         intensity=float(intensity) if isinstance(intensity, (int, float)) else None,
         country=str(env.get("country", "")),
-        hardware=[component_label(c) for c in components if isinstance(c, dict)],
+        hardware=[component_label(c, report) for c in components if isinstance(c, dict)],
         methods=_methods(measures),
         tracking=_tracking(measures),
         description=str(task.get("taskDescription", "")),

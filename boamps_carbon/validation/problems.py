@@ -77,6 +77,32 @@ CATALOGUE: dict[str, ProblemType] = {
             "expected a measurement that starts before the report date {expected}, got {actual}",
             "warning",
         ),
+        _t(
+            "onpremise-with-cloud-provider",
+            "On-premise infrastructure with a cloud provider",
+            "expected no cloudProvider with infraType {expected}, got {actual}",
+            "warning",
+        ),
+        _t(
+            "component-count-mismatch",
+            "Component count differs from its name",
+            "expected {expected} as componentName {name} says, got {actual}",
+            "warning",
+        ),
+        _t(
+            "cpu-count-is-logical",
+            "CPU count is logical CPUs",
+            "expected a number of processors (at most {expected}), got {actual}, "
+            "a count of logical CPUs such as CodeCarbon's cpu_count",
+            "warning",
+        ),
+        _t(
+            "short-measurement",
+            "Run shorter than the measurement interval",
+            "expected a run of at least {expected} or a mean power of at least {power}, "
+            "got {actual}",
+            "warning",
+        ),
         # reading
         _t("not-utf8", "Not UTF-8", "expected UTF-8 text, got {actual}"),
         _t("not-json", "Not JSON", "expected JSON, got a syntax error: {actual}"),

@@ -31,6 +31,19 @@ KWH_PER_UNIT = {
     "BTU": 0.000293071,
 }
 
+# infraType onPremise with one of these as cloudProvider says nothing contradictory
+NO_PROVIDER = {"", "none", "n/a", "na", "no", "null", "-", "onpremise", "on-premise"}
+# "2 x Tesla V100S-PCIE-32GB": CodeCarbon's GPU names start with their count
+NAMED_COUNT = re.compile(r"\s*([1-9]\d{0,5})\s*x\s", re.ASCII | re.IGNORECASE)
+# the largest common servers have 8 processor sockets: more CPUs are logical CPUs
+MAX_CPU_SOCKETS = 8
+# CodeCarbon measures power every measure_power_secs (15 s by default): a shorter run can
+# miss every measurement and record almost no energy (1.46e-09 kWh for 63 ms); no computer
+# draws less than 1 W on average, so a short run below that is such a miss
+MEASURE_POWER_SECONDS = 15.0
+MIN_AVERAGE_POWER_W = 1.0
+CODECARBON = "codecarbon"
+
 Rule = Callable[[dict[str, Any]], Iterator[Problem]]
 
 
@@ -169,12 +182,135 @@ def measure_after_report(report: dict[str, Any]) -> Iterator[Problem]:
             )
 
 
+def _infrastructure(report: dict[str, Any]) -> dict[str, Any]:
+    found = report.get("infrastructure")
+    return found if isinstance(found, dict) else {}
+
+
+def _components(report: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    components = _infrastructure(report).get("components")
+    if isinstance(components, list):
+        for index, component in enumerate(components):
+            if isinstance(component, dict):
+                yield f"infrastructure.components[{index}]", component
+
+
+def onpremise_cloud_provider(report: dict[str, Any]) -> Iterator[Problem]:
+    infrastructure = _infrastructure(report)
+    provider = infrastructure.get("cloudProvider")
+    if (
+        infrastructure.get("infraType") == "onPremise"
+        and isinstance(provider, str)
+        and provider.strip().lower() not in NO_PROVIDER
+    ):
+        yield problem(
+            "onpremise-with-cloud-provider",
+            "infrastructure.cloudProvider",
+            "Set infraType to publicCloud or privateCloud, or remove cloudProvider",
+            expected=quote("onPremise"),
+            actual=quote(provider),
+        )
+
+
+def named_count(component: dict[str, Any]) -> int | None:
+    """The count a component's name starts with ("8 x NVIDIA H800"), or None."""
+    name = component.get("componentName")
+    match = NAMED_COUNT.match(name) if isinstance(name, str) else None
+    return int(match[1]) if match else None
+
+
+def component_counts(report: dict[str, Any]) -> Iterator[Problem]:
+    for path, component in _components(report):
+        said, count = named_count(component), component.get("nbComponent")
+        counted = isinstance(count, int) and not isinstance(count, bool)
+        if said is not None and counted and count != said:
+            yield problem(
+                "component-count-mismatch",
+                f"{path}.nbComponent",
+                "Correct nbComponent or the name",
+                expected=said,
+                name=quote(component["componentName"]),
+                actual=count,
+            )
+
+
+def _is_cpu(component: dict[str, Any]) -> bool:
+    kind = component.get("componentType")
+    return isinstance(kind, str) and kind.strip().lower() == "cpu"
+
+
+def cpu_count_beyond_sockets(component: dict[str, Any]) -> bool:
+    count = component.get("nbComponent")
+    return _is_cpu(component) and isinstance(count, int) and count > MAX_CPU_SOCKETS
+
+
+def measured_by_codecarbon(report: dict[str, Any]) -> bool:
+    methods = [m.get("measurementMethod") for _, m in _measures(report)]
+    return bool(methods) and all(
+        isinstance(m, str) and m.strip().lower() == CODECARBON for m in methods
+    )
+
+
+def counts_logical_cpus(component: dict[str, Any], report: dict[str, Any]) -> bool:
+    """A cpu component whose nbComponent counts logical CPUs, not processors: more than any
+    server has sockets, or measured by CodeCarbon, whose cpu_count is logical CPUs (the
+    field table and live trackers take the count from it)."""
+    return cpu_count_beyond_sockets(component) or (
+        _is_cpu(component) and measured_by_codecarbon(report)
+    )
+
+
+def cpu_counts(report: dict[str, Any]) -> Iterator[Problem]:
+    # only the sure cases warn: a count of 2 may be 2 processors or 2 logical CPUs
+    for path, component in _components(report):
+        if cpu_count_beyond_sockets(component):
+            yield problem(
+                "cpu-count-is-logical",
+                f"{path}.nbComponent",
+                "BoAmps counts parts: give the number of processors in the context's cpu component",
+                expected=MAX_CPU_SOCKETS,
+                actual=component["nbComponent"],
+            )
+
+
+def is_short_measurement(method: Any, kwh: float | None, seconds: float | None) -> bool:
+    """A CodeCarbon run shorter than its measurement interval whose mean power is below any
+    computer's: CodeCarbon missed it."""
+    if not (isinstance(method, str) and method.strip().lower() == CODECARBON):
+        return False
+    if kwh is None or kwh <= 0 or seconds is None or not 0 < seconds < MEASURE_POWER_SECONDS:
+        return False  # no energy at all is non-positive-energy's
+    return kwh * 3.6e6 / seconds < MIN_AVERAGE_POWER_W
+
+
+def short_measurement(report: dict[str, Any]) -> Iterator[Problem]:
+    for path, measure in _measures(report):
+        kwh = energy_kwh(measure)
+        seconds = number(measure.get("measurementDuration"))
+        if is_short_measurement(measure.get("measurementMethod"), kwh, seconds):
+            assert kwh is not None and seconds is not None
+            yield problem(
+                "short-measurement",
+                f"{path}.powerConsumption",
+                f"CodeCarbon measures power every {MEASURE_POWER_SECONDS:g} s by default "
+                "(measure_power_secs): a shorter run can record almost no energy. Measure "
+                "a longer run, or several runs in one tracker",
+                expected=f"{MEASURE_POWER_SECONDS:g} s",
+                power=f"{MIN_AVERAGE_POWER_W:g} W",
+                actual=f"{seconds:.3g} s at {kwh * 3.6e6 / seconds:.3g} W",
+            )
+
+
 RULES: tuple[Rule, ...] = (
     datetime_format,
     energy,
     tracking_modes,
     geolocation_fallback,
     measure_after_report,
+    onpremise_cloud_provider,
+    component_counts,
+    cpu_counts,
+    short_measurement,
 )
 
 
