@@ -62,7 +62,11 @@ def test_nvidia_gpus_under_codecarbon_2_8() -> None:
     assert report["measures"][0]["measurementDateTime"] == "2024-09-26 10:46:47"
     assert notes == [
         "infrastructure.infraType assumed 'onPremise': the source does not say; "
-        "set it in the context"
+        "set it in the context",
+        # CodeCarbon's cpu_count of this machine: 30 logical CPUs
+        "infrastructure.components[0].nbComponent: expected a number of processors (at most "
+        "8), got 30, a count of logical CPUs such as CodeCarbon's cpu_count. BoAmps counts "
+        "parts: give the number of processors in the context's cpu component",
     ]
 
 
