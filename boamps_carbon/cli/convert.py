@@ -100,6 +100,8 @@ def run(args: argparse.Namespace) -> int:
             )
             for path in args.inputs
         ]
+        if args.fieldmap:
+            _warn_unknown_sources(args.fieldmap, conversions)
         rejects = RejectsFile(args.rejects, conversions) if args.rejects else None
         for conversion in conversions:
             # rejected rows stream to the file (or only the first ones are kept, for
@@ -121,6 +123,16 @@ def run(args: argparse.Namespace) -> int:
         rejects.commit()
     _summary(conversions, args, writer.count)
     return 1 if any(c.rejected_count for c in conversions) else 0
+
+
+def _warn_unknown_sources(fieldmap: str, conversions: list[Conversion]) -> None:
+    from ..fieldmap.table import load_field_table, unknown_sources
+
+    table = load_field_table(fieldmap)
+    for conversion in conversions:
+        for unknown in unknown_sources(table, conversion.header):
+            line = f"warning: {unknown.message(str(conversion.path))}"
+            print(printable(line), file=sys.stderr)
 
 
 def _write(conversions: list[Conversion], writer: ReportWriter, verbose: bool) -> None:

@@ -110,3 +110,38 @@ def _our_row(record: dict[str, str], origin: str) -> FieldRow:
             f"Use one of: {', '.join(sorted(TRANSFORMS))}.",
         )
     return row
+
+
+@dataclass(frozen=True)
+class UnknownSource:
+    """A source column of a field table row that no CodeCarbon layout has and the file lacks:
+    the row can never give a value (a typo, most often)."""
+
+    column: str
+    row: FieldRow
+    closest: str | None  # the nearest known or present column name
+
+    def message(self, file: str) -> str:
+        text = (
+            f"{self.row.origin}: source column {self.column!r} of {self.row.path} is in no "
+            f"CodeCarbon layout and not in {file}: the field stays empty"
+        )
+        return text + (f". Did you mean {self.closest!r}?" if self.closest else "")
+
+
+def unknown_sources(table: FieldTable, header: list[str]) -> list[UnknownSource]:
+    """The source columns of `table` that the file (`header`) lacks and no known layout has,
+    each with the closest name (difflib) among those."""
+    import difflib
+
+    from ..sources.layouts import known_layouts
+
+    known = {c for layout in known_layouts() for c in layout.columns} | set(header)
+    names = sorted(known)
+    found = []
+    for row in table.rows:
+        for column in row.sources:
+            if column not in known:
+                close = difflib.get_close_matches(column, names, n=1, cutoff=0.6)
+                found.append(UnknownSource(column, row, close[0] if close else None))
+    return found
