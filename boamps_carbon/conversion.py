@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from uuid import uuid5
 
 from .assemble import Assembled, assemble
 from .context import Context, load_context
@@ -21,6 +20,7 @@ from .fast.stream import Output, piece_outputs
 from .fieldmap import FieldEngine, FieldTable, load_field_table
 from .fieldmap.engine import Mark
 from .fieldmap.transforms import REPORT_ID_NAMESPACE, RunContext
+from .grouping import by_task, group_report_id, split_warning, task_label
 from .preflight import missing_hint, structural_gaps
 from .render.flat import unflatten
 from .rows import RowRuns
@@ -200,17 +200,25 @@ class Conversion:
             # rows without a key are runs of their own, not one group of strangers
             key = self._values[converted.row][column].strip() or f"\0row {converted.row}"
             groups.setdefault(key, []).append(converted)
-        for key, members in groups.items():
-            report = members[0].report
-            report["measures"] = [m for member in members for m in member.report["measures"]]
-            header = report.setdefault("header", {})
-            header["reportId"] = str(
-                uuid5(REPORT_ID_NAMESPACE, f"{self._scan.sha256}:{self.group_by}={key}")
-            )
-            header["reportDatetime"] = max(
-                m.report.get("header", {}).get("reportDatetime", "") for m in members
-            ) or header.get("reportDatetime")
-            yield ConvertedRow(members[0].row, report)
+        for key, group in groups.items():
+            parts = by_task((member, member.report) for member in group)
+            if len(parts) > 1:
+                labels = [task_label(part[0].report) for part in parts]
+                warned = self.warning_rows.setdefault(
+                    split_warning(self.group_by, key, labels), RowRuns()
+                )
+                warned.extend(member.row for member in group)
+            for part, members in enumerate(parts):
+                report = members[0].report
+                report["measures"] = [m for member in members for m in member.report["measures"]]
+                header = report.setdefault("header", {})
+                header["reportId"] = group_report_id(
+                    REPORT_ID_NAMESPACE, self._scan.sha256, self.group_by, key, part
+                )
+                header["reportDatetime"] = max(
+                    m.report.get("header", {}).get("reportDatetime", "") for m in members
+                ) or header.get("reportDatetime")
+                yield ConvertedRow(members[0].row, report)
 
     @property
     def field_engine(self) -> FieldEngine:
