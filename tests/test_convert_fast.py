@@ -663,3 +663,22 @@ def test_short_runs_warn_the_same_both_ways() -> None:
     warned = {m: list(r) for m, r in expected[1][1] if "at least 15 s" in m}
     # rows 1 to 96 last under 15 s (1 + index / 7 s): every 5th of them warns
     assert sorted(row for rows in warned.values() for row in rows) == list(range(1, 97, 5))
+
+
+def test_a_file_mixing_utf8_and_cp1252_reads_the_same_both_ways() -> None:
+    # 60 runs, every third one appended by a tool writing cp1252
+    lines = many_rows(60).decode("utf-8").splitlines(keepends=True)
+    header, rows = lines[0], lines[1:]
+    project = header.split(",").index("project_name")
+    data = header.encode("ascii")
+    for index, line in enumerate(rows):
+        cells = line.split(",")
+        cells[project] = "café-ü"
+        data += ",".join(cells).encode("cp1252" if index % 3 == 2 else "utf-8")
+    expected = ordinary(data, EXAMPLE_CONTEXT)
+    assert fast(data, EXAMPLE_CONTEXT, 1) == expected
+    assert fast(data, EXAMPLE_CONTEXT, 2) == expected
+    names = {
+        json.loads(line)["header"]["publisher"]["projectName"] for line in expected[0].splitlines()
+    }
+    assert names == {"café-ü"}

@@ -33,10 +33,8 @@ def test_an_experiment_of_training_and_inference_is_one_report_per_task(
         ("b60ba2fc-9c73-5025-af7f-84d57454c24f", "training", "sentiment-train", 2),
         ("41e7dd21-4fd5-5638-b3b3-c2b5fff95a96", "inference", "sentiment-eval", 1),
     ]
-    code = main(
-        ["convert", str(EXAMPLE), "--context", str(CONTEXT), "--group-by", "experiment_id"]
-        + ["-o", "-"]
-    )
+    arguments = ["--context", str(CONTEXT), "--group-by", "experiment_id", "-o", "-"]
+    code = main(["convert", str(EXAMPLE), *arguments])
     err = capsys.readouterr().err
     assert code == 0
     assert err.splitlines() == [

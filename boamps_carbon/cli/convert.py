@@ -102,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
         ]
         if args.fieldmap:
             _warn_unknown_sources(args.fieldmap, conversions)
+        _warn_mixed_encodings(conversions)
         rejects = RejectsFile(args.rejects, conversions) if args.rejects else None
         for conversion in conversions:
             # rejected rows stream to the file (or only the first ones are kept, for
@@ -133,6 +134,26 @@ def _warn_unknown_sources(fieldmap: str, conversions: list[Conversion]) -> None:
         for unknown in unknown_sources(table, conversion.header):
             line = f"warning: {unknown.message(str(conversion.path))}"
             print(printable(line), file=sys.stderr)
+
+
+def _warn_mixed_encodings(conversions: list[Conversion]) -> None:
+    from ..sources.codecarbon_csv import mixed_encoding
+
+    for conversion in conversions:
+        found = mixed_encoding(conversion.source)
+        if found is not None:
+            shown = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in found.runs)
+            more = sum(b - a + 1 for a, b in found.runs)
+            if found.count > more:
+                shown += f" and {found.count - more} more"
+            word = "line" if found.count == 1 else "lines"
+            print(
+                printable(
+                    f"warning: {conversion.path} {word} {shown}: not UTF-8 like the rest of "
+                    "the file, read as cp1252 (check the accents there)"
+                ),
+                file=sys.stderr,
+            )
 
 
 def _write(conversions: list[Conversion], writer: ReportWriter, verbose: bool) -> None:

@@ -23,6 +23,7 @@ from ..sources.codecarbon_csv import (
     rows_of,
     unreadable,
 )
+from ..sources.encodings import CODEC
 from .cells import FieldTable, SplitRows
 from .source_bytes import Bytes, FileBytes, MemoryBytes
 
@@ -75,7 +76,8 @@ class Body:
 
     def settle(self, utf8: bool) -> Scan:
         """The encoding, once every piece has been looked at, and the file's Scan."""
-        self.encoding, self.errors = ("utf-8", "strict") if utf8 else ("cp1252", "replace")
+        # not UTF-8: the one codec of sources.encodings, as the ordinary path reads it
+        self.encoding, self.errors = ("utf-8", "strict") if utf8 else (CODEC, "strict")
         name = ("utf-8-sig" if self.bom else "utf-8") if utf8 else "cp1252"
         return Scan(name, "")
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..sources.codecarbon_csv import Scan, UnreadableCsv
+from ..sources.encodings import CODEC
 from ..sources.run_ids import Halves, RepeatFinder, UniqueRunIds, uuid_halves
 from .chunks import HEADER_LINES, Body, Piece, line_ends, needs_strip
 from .memory import keep_freed_memory
@@ -124,7 +125,7 @@ def _count(body: Body, piece: Piece, column: int) -> _Count:
     raw = body.buffer.read(piece.start, piece.end)
     ascii_only = raw.isascii()
     utf8 = ascii_only or (body.encoding == "utf-8" and _is_utf8(raw))
-    text = raw.decode("utf-8" if utf8 else "cp1252", "strict" if utf8 else "replace")
+    text = raw.decode("utf-8" if utf8 else CODEC)
     fields = body.fields(text)
     if fields is not None:
         ids = fields.values(column) if column >= 0 else []

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import InputError
+from .encodings import CODEC, Cp1252Lines, cp1252_lines
 
 CHUNK = 1 << 20
 
@@ -100,11 +101,15 @@ def _cannot_read(path: Path, exc: OSError) -> InputError:
     )
 
 
+def codec(scan: Scan) -> str:
+    """The codec that reads the file: UTF-8, or for any other file UTF-8 where valid and
+    cp1252 where not (`encodings`), whose five undefined bytes read as U+FFFD: a stray one
+    costs one character, not the file."""
+    return scan.encoding if scan.encoding.startswith("utf-8") else CODEC
+
+
 def open_text(path: Path, scan: Scan) -> IO[str]:
-    # cp1252 leaves five bytes undefined; a stray one is read as U+FFFD: it costs one
-    # character, not the file
-    errors = "strict" if scan.encoding.startswith("utf-8") else "replace"
-    return open(path, encoding=scan.encoding, errors=errors, newline="")
+    return open(path, encoding=codec(scan), newline="")
 
 
 def read_records(text: IO[str], label: str) -> tuple[list[str], Iterator[Record]]:
@@ -267,8 +272,25 @@ class CsvSource:
         )
 
     def open(self) -> IO[str]:
-        errors = "strict" if self.scan.encoding.startswith("utf-8") else "replace"
         if self.data is not None:
-            return io.StringIO(self.data.decode(self.scan.encoding, errors=errors), newline="")
+            return io.StringIO(self.data.decode(codec(self.scan)), newline="")
         assert self.path is not None
         return open_text(self.path, self.scan)
+
+
+def mixed_encoding(source: CsvSource) -> Cp1252Lines | None:
+    """For a file that is not wholly UTF-8, its lines in cp1252 when others are UTF-8 (a
+    mixed file, which deserves a warning), else None. Reads the file again, a line at a
+    time."""
+    if source.scan.encoding.startswith("utf-8"):
+        return None
+    if source.data is not None:
+        found = cp1252_lines(io.BytesIO(source.data))
+    else:
+        assert source.path is not None
+        try:
+            with open(source.path, "rb") as handle:
+                found = cp1252_lines(handle)
+        except OSError as exc:
+            raise _cannot_read(source.path, exc) from None
+    return found if found.mixed else None
