@@ -163,3 +163,62 @@ def test_the_pre_commit_hook_is_the_one_the_repository_exposes() -> None:
     [rev] = re.findall(r"rev: (\S+)", config)
     # no release is tagged: a version-like rev would be a tag pre-commit cannot find
     assert not re.fullmatch(r"v?\d+(\.\d+)*", rev)
+
+
+# ---------------------------------------------------------------- BibTeX of `statement`
+
+
+def example_reports() -> list[dict[str, object]]:
+    report = json.loads((EXAMPLES / "report.json").read_text(encoding="utf-8"))
+    return [report]
+
+
+def test_latex_statement_cites_plain_bibtex_entries() -> None:
+    from pybtex.backends.plaintext import Backend
+    from pybtex.database import parse_string
+    from pybtex.style.formatting.plain import Style
+
+    from boamps_carbon import __version__, statement
+
+    text = statement(example_reports(), fmt="latex")
+    cited = re.findall(r"\\cite\{(\w+)\}", text)
+    entries = parse_string(text[text.index("\n@") :], "bibtex").entries
+    assert sorted(cited) == sorted(entries) == ["boamps", "boampscarbon", "codecarbon"]
+    for key, entry in entries.items():
+        # @misc is in plain BibTeX's styles; @software is biblatex's only
+        assert entry.type == "misc", key
+        assert sorted(entry.fields) == ["howpublished", "note", "title", "year"], key
+        assert len(entry.persons["author"]) == 1, key
+    formatted = {
+        item.key: item.text.render(Backend())
+        for item in Style().format_bibliography(parse_string(text[text.index("\n@") :], "bibtex"))
+    }
+    assert formatted == {
+        "codecarbon": "The CodeCarbon contributors. CodeCarbon: estimate and track the carbon "
+        "emissions of computing. \\url https://github.com/mlco2/codecarbon, 2020. Python "
+        "package \\texttt codecarbon.",
+        "boamps": "Boavizta. BoAmps: a format to share the energy consumption of AI tasks. "
+        "\\url https://github.com/Boavizta/BoAmps, 2025. Format version 1.1.",
+        "boampscarbon": "boamps_carbon contributors. boamps_carbon: CodeCarbon measurements as "
+        f"valid BoAmps reports. Python package \\texttt boamps-carbon, 2026. Version {__version__}.",
+    }
+
+
+def test_plain_bibtex_reads_the_entries(tmp_path: Path) -> None:
+    """The real bibtex program with plain.bst, where TeX is installed."""
+    if shutil.which("bibtex") is None or shutil.which("kpsewhich") is None:
+        pytest.skip("bibtex is not installed (Debian packages texlive-binaries, texlive-base)")
+    from boamps_carbon.render.statement import bibliography
+
+    (tmp_path / "refs.bib").write_text(bibliography(), encoding="utf-8")
+    (tmp_path / "paper.aux").write_text(
+        "\\citation{codecarbon}\n\\citation{boamps}\n\\citation{boampscarbon}\n"
+        "\\bibstyle{plain}\n\\bibdata{refs}\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        ["bibtex", "paper"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert (done.returncode, "Warning" in done.stdout) == (0, False), done.stdout
+    bbl = (tmp_path / "paper.bbl").read_text(encoding="utf-8")
+    assert bbl.count("\\bibitem{") == 3
