@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,6 +38,7 @@ def version(request: pytest.FixtureRequest) -> SchemaVersion:
 # Tests write to tmp_path, never into the source tree: the session fails when the tree has
 # files it did not have when the session began (caches aside).
 _TREE = pytest.StashKey[set[str] | None]()
+_CHANGED = pytest.StashKey[list[str]]()
 CACHES = ("__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".hypothesis", ".venv")
 
 
@@ -72,15 +74,17 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     after = _tree_state()
     if before is None or after is None:
         return
-    changed = sorted(after - before)
+    changed = sorted(line[3:] for line in after - before)
     if changed:
-        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-        message = "tests changed the source tree (write to tmp_path instead): " + ", ".join(
-            line[3:] for line in changed
-        )
-        if reporter is not None:
-            reporter.ensure_newline()
-            reporter.write_line(message, red=True)
-        else:
-            print(message, file=sys.stderr)
+        session.config.stash[_CHANGED] = changed
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    changed = terminalreporter.config.stash.get(_CHANGED, [])
+    if changed:
+        terminalreporter.section("source tree changed", red=True)
+        terminalreporter.write_line(
+            "tests wrote into the source tree (write to tmp_path instead): " + ", ".join(changed),
+            red=True,
+        )
