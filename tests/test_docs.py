@@ -70,7 +70,7 @@ def test_every_option_and_choice_is_in_its_commands_section() -> None:
     common = preamble(COMMON)
     missing = []
     for path, parser in commands(build_parser()):
-        text = found[path[-1]] + common if path else common
+        text = found.get(path[-1], "") + common if path else common
         for action in parser._actions:
             for token in action.option_strings:
                 if not mentioned(token, text):
