@@ -46,7 +46,7 @@ def _tree_state() -> set[str] | None:
     """`git status` of the checkout, ignored files included; None outside a git checkout."""
     try:
         done = subprocess.run(
-            ["git", "status", "--porcelain", "--ignored=matching", "--untracked-files=all"],
+            ["git", "status", "--porcelain", "--ignored=traditional", "--untracked-files=normal"],
             cwd=ROOT,
             capture_output=True,
             text=True,
