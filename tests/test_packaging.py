@@ -4,6 +4,7 @@ once, and what it ships carries the licence and the changelog and no stray files
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 import tarfile
@@ -116,3 +117,29 @@ def test_built_wheel_and_sdist(tmp_path: Path) -> None:
         "examples/report.json",
         "examples/track_training.py",
     ]
+
+
+def test_a_test_writing_into_the_tree_fails_the_session(tmp_path: Path) -> None:
+    """The conftest's check, run on a scratch checkout whose one test leaves a file behind."""
+    tests = tmp_path / "tests"
+    tests.mkdir()
+    (tests / "conftest.py").write_text(
+        (ROOT / "tests" / "conftest.py").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (tests / "test_stray.py").write_text(
+        "from conftest import ROOT\n\n\ndef test_stray():\n"
+        "    (ROOT / 'out').mkdir()\n    (ROOT / 'out' / 'x.csv').write_text('x')\n",
+        encoding="utf-8",
+    )
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stdout
+    assert "tests wrote into the source tree (write to tmp_path instead): out/\n" in done.stdout
+    assert "1 passed" in done.stdout
