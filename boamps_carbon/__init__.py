@@ -14,6 +14,7 @@ _EXPORTS = {
     "validate": ".validation",
     "convert": ".conversion",
     "statement": ".render.statement",
+    "to_dataframe": ".render.frames",
     "generate_report": ".collect",
     "track": ".tracking",
     "measure_idle": ".tracking",
@@ -51,6 +52,7 @@ __all__ = [
     "load_schema",
     "measure_idle",
     "statement",
+    "to_dataframe",
     "track",
     "validate",
 ]
@@ -62,6 +64,7 @@ if TYPE_CHECKING:
     from .handler import BoAmpsHandler
     from .load import load_report
     from .model import Report
+    from .render.frames import to_dataframe
     from .render.statement import statement
     from .schema import SchemaVersion, load_schema
     from .tracking import measure_idle, track

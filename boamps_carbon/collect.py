@@ -89,6 +89,9 @@ def build_report(
     `locate` (True, or a service URL) looks the place up online; off by default."""
     version = parse_version(schema_version)
     values = dict(snap["emissions"])
+    described = (snap.get("platform") or {}).get("cpu_model")
+    if described and not platform_facts.has_cpu_model(values.get("cpu_model")):
+        values["cpu_model"] = described  # py-cpuinfo's, where CodeCarbon had none
     header = list(values)
     options = {"measures": measures, "layout": "codecarbon-live", "schema_version": version.value}
     engine = FieldEngine(load_field_table(), header, options)

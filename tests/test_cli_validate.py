@@ -78,6 +78,7 @@ def test_json_lines_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
                     "path": "task",
                     "code": "required",
                     "message": "required field is missing (expected an object)",
+                    "hint": None,
                 }
             ],
             "warnings": [],
@@ -107,6 +108,7 @@ def test_jsonl_input_one_report_per_line(
             "code": "not-json",
             "message": "expected JSON, got a syntax error: expecting property name enclosed in "
             "double quotes",
+            "hint": None,
         }
     ]
     code, out, _ = run(capsys, "validate", str(path))

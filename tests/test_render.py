@@ -187,7 +187,7 @@ def test_statement_selection_and_latex() -> None:
     reports = example_reports()
     only = statement(reports, project="sentiment-eval", fmt="latex")
     assert only.startswith("The computations reported here (1 run, 2.00 s in total)")
-    assert "~\\cite{codecarbon}" in only and "@software{codecarbon," in only
+    assert "~\\cite{codecarbon}" in only and "@misc{codecarbon," in only
     assert "boamps\\_carbon~\\cite{boampscarbon}" in only
     with pytest.raises(InputError) as caught:
         statement(reports, since="2030-01-01")

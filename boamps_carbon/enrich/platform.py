@@ -47,6 +47,43 @@ def _cpu_vendor() -> str:
     return platform.processor()
 
 
+# what CodeCarbon writes as cpu_model when it knows none
+NO_CPU_MODEL = {"", "unknown"}
+
+
+def has_cpu_model(name: Any) -> bool:
+    return str(name or "").strip().lower() not in NO_CPU_MODEL
+
+
+def describe_cpu() -> str:
+    """This machine's CPU as py-cpuinfo sees it (see `cpu_description`); "" when it cannot
+    tell. About a second (py-cpuinfo probes in a child process): asked for only when CodeCarbon
+    gave no model name, and imported here so that no command pays for it at start-up."""
+    try:
+        import cpuinfo
+
+        info = cpuinfo.get_cpu_info()
+    except Exception:  # another package probing the hardware: any failure means unknown
+        return ""
+    return cpu_description(info if isinstance(info, dict) else {})
+
+
+def cpu_description(info: dict[str, Any]) -> str:
+    """A CPU's name from py-cpuinfo's facts: its brand string, else its vendor, family, model
+    and stepping, as the processor reports them ("AuthenticAMD family 25 model 17 stepping 1");
+    the vendor then gives the manufacturer (schemas/tables/cpu-vendors.csv)."""
+    brand = str(info.get("brand_raw") or "").strip()
+    if has_cpu_model(brand):
+        return brand
+    parts = [str(info.get("vendor_id_raw") or "").strip()]
+    parts += [
+        f"{key} {info[key]}"
+        for key in ("family", "model", "stepping")
+        if isinstance(info.get(key), int) and not isinstance(info.get(key), bool)
+    ]
+    return " ".join(part for part in parts if part) if len(parts) > 1 else ""
+
+
 def parse_os_release(text: str) -> dict[str, str]:
     values = {}
     for line in text.splitlines():

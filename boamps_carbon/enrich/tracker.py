@@ -77,6 +77,9 @@ def snapshot(tracker: Any, emissions: Any = None) -> dict[str, Any]:
             "(CodeCarbon logs the reason when it fails).",
         )
     conf = _safe(lambda: dict(tracker._conf), {}) or {}
+    machine = platform_facts.capture()
+    if not platform_facts.has_cpu_model(values.get("cpu_model")):
+        machine["cpu_model"] = platform_facts.describe_cpu()
     return {
         "codecarbon_version": _plain(values.get("codecarbon_version")),
         "offline": type(tracker).__name__.startswith("Offline")
@@ -84,7 +87,7 @@ def snapshot(tracker: Any, emissions: Any = None) -> dict[str, Any]:
         "emissions": {key: _plain(value) for key, value in values.items()},
         "hardware": [_hardware_item(h) for h in _safe(lambda: list(tracker._hardware), [])],
         "cpu_physical_count": _plain(conf.get("cpu_physical_count")),
-        "platform": platform_facts.capture(),
+        "platform": machine,
     }
 
 

@@ -6,6 +6,7 @@ import re
 from datetime import date
 from typing import Any
 
+from .. import __version__
 from ..errors import InputError
 from ..resources import templates_dir
 from .figures import figures, totals
@@ -51,6 +52,13 @@ def select(
     return chosen
 
 
+def bibliography() -> str:
+    """The BibTeX entries the LaTeX statement cites: `@misc` entries with an author, a title, a
+    URL or publisher, a year and a note, which plain BibTeX reads as well as biblatex."""
+    text = (templates_dir() / "references.bib").read_text(encoding="utf-8")
+    return text.replace("@VERSION@", __version__)  # the version is written once
+
+
 def statement(
     reports: list[dict[str, Any]],
     *,
@@ -79,7 +87,7 @@ def statement(
             "Check --project and --since against the reports.",
         )
     summed = totals([figures(r) for r in chosen])
-    bibtex = (templates_dir() / "references.bib").read_text(encoding="utf-8")
+    bibtex = bibliography()
     return render(
         STATEMENT_FORMATS[fmt],
         {"t": summed, "bibtex": bibtex, "uncovered": summed.energy_without_intensity_kwh},

@@ -129,11 +129,14 @@ class Problem:
     def severity(self) -> str:
         return self.type.severity
 
-    def to_dict(self) -> dict[str, str]:
-        data = {"path": self.path, "code": self.code, "message": self.message}
-        if self.hint:
-            data["hint"] = self.hint
-        return data
+    def to_dict(self) -> dict[str, str | None]:
+        """The problem as JSON data; `hint` is always there, null when there is none."""
+        return {
+            "path": self.path,
+            "code": self.code,
+            "message": self.message,
+            "hint": self.hint or None,
+        }
 
     def __str__(self) -> str:
         text = f"{self.path or '(root)'}: {self.message}"
