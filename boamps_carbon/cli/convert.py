@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InputError
+from ..errors import BoampsError, InputError
 from ..io import make_readable
 from ..schema import DEFAULT_VERSION, SchemaVersion
 from ..writers import DEFAULT_FOLDER, STDOUT
@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 HELP = "Convert CodeCarbon emissions CSVs to BoAmps reports."
 SHOWN_PER_KIND = 20
+STREAMED_NOTE = (
+    " Standard output already holds the reports written before this error: discard them."
+)
 
 
 def register(commands: Any) -> None:
@@ -110,6 +113,12 @@ def run(args: argparse.Namespace) -> int:
             raise
         except OSError as exc:  # a full disk, a closed output...
             raise cannot_write(args.output, exc) from None
+        except BoampsError as exc:
+            # stdout streams: what went out cannot be taken back (a CSV changed under us is
+            # only seen at its end), so the message says so rather than hold every report back
+            if args.output == STDOUT and writer.count:
+                exc.hint += STREAMED_NOTE
+            raise
         writer.commit()
     except BaseException:
         writer.abort()
