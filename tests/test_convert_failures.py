@@ -42,3 +42,32 @@ def test_stdout_says_its_reports_are_void_when_the_csv_changes(tmp_path: Path) -
         "differs. Convert it again once it is complete. Standard output already holds "
         "the reports written before this error: discard them.\n"
     )
+
+
+def test_rejects_on_a_full_disk_go_to_stderr(tmp_path: Path) -> None:
+    good = example_rows()[0]
+    rows = [good, *({**good, "run_id": "", "duration": f"x{i}"} for i in range(600))]
+    source = write_csv(tmp_path / "e.csv", rows)
+    out = tmp_path / "out.jsonl"
+    before = set(os.listdir("/dev"))
+    process = boamps(
+        "convert", str(source), "--context", str(CONTEXT), "-o", str(out), "--rejects", "/dev/full"
+    )
+    _, err = process.communicate()
+    assert process.returncode == 2
+    lines = err.decode().splitlines()
+    assert lines[:2] == [
+        f"rejected: {source} row 2: expected a number in column duration, got 'x0'",
+        f"rejected: {source} row 3: expected a number in column duration, got 'x1'",
+    ]
+    assert len([line for line in lines if line.startswith("rejected: ")]) == 600
+    assert lines[-3:] == [
+        f"{source}: 601 rows, 1 converted, 600 rejected",
+        f"wrote 1 reports to {out}",
+        "Error: Cannot write at /dev/full: No space left on device. Free some space or "
+        "choose another --rejects; the rejected rows are above.",
+    ]
+    # the converted rows are written; nothing else is left anywhere
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["e.csv", "out.jsonl"]
+    assert set(os.listdir("/dev")) == before
