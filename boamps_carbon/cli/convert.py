@@ -266,9 +266,9 @@ class Progress:
 
 
 def _rows(rows: RowRuns) -> str:
-    ranges = [str(a) if a == b else f"{a}-{b}" for a, b in rows.runs()]
-    shown = ", ".join(ranges[:8])
-    return shown + (f" and {len(ranges) - 8} more ranges" if len(ranges) > 8 else "")
+    ranges = [str(a) if a == b else f"{a}-{b}" for a, b in rows.runs()[:8]]
+    more = len(rows.runs()) + rows.dropped_runs - len(ranges)
+    return ", ".join(ranges) + (f" and {more} more ranges" if more else "")
 
 
 def _summary(
