@@ -34,6 +34,9 @@ from .writers import report_json
 MEASURE_MODES = ("total", "components")
 GROUP_COLUMNS = ("run_id", "project_name", "experiment_id")
 KEPT_WHEN_STREAMED = 20
+# runs of rows kept per warning: past them rows are only counted, so that a warning on every
+# other row of a huge file does not fill the memory
+KEPT_RUNS = 1000
 
 
 @dataclass
@@ -83,7 +86,7 @@ class Conversion:
     layout: Detected | None = None
     rejected: list[Rejected] = field(default_factory=list)
     # warning text -> the rows it is about; grouped as they come, since one warning can hold
-    # for each of millions of rows
+    # for each of millions of rows (the first KEPT_RUNS runs of them, all counted)
     warning_rows: dict[str, RowRuns] = field(default_factory=dict)
     converted: int = 0
     rejected_count: int = 0
@@ -145,7 +148,8 @@ class Conversion:
 
     @property
     def warnings(self) -> list[RowWarning]:
-        """Every warning with its row, in row order."""
+        """Every warning with its row, in row order (of each warning, the rows of its first
+        KEPT_RUNS runs: `warning_rows[message].dropped_runs` says how many more)."""
         found = [
             RowWarning(row, message) for message, rows in self.warning_rows.items() for row in rows
         ]
@@ -256,9 +260,12 @@ class Conversion:
     def _absorb(self, result: PieceResult) -> None:
         self.converted += result.converted
         for message, rows in result.warnings.items():
-            self.warning_rows.setdefault(message, RowRuns()).extend_runs(rows)
+            self._warned(message).extend_runs(rows)
         for rejected in result.rejected:
             self._reject_row(rejected)
+
+    def _warned(self, message: str) -> RowRuns:
+        return self.warning_rows.setdefault(message, RowRuns(limit=KEPT_RUNS))
 
     def _check_first_row(self) -> None:
         engine = self._field_engine
@@ -283,7 +290,7 @@ class Conversion:
             for record in records:
                 outcome = self.outcome(record, run)
                 for message in outcome.warnings:
-                    self.warning_rows.setdefault(message, RowRuns()).append(record.row)
+                    self._warned(message).append(record.row)
                 if outcome.rejected is not None:
                     self._reject_row(outcome.rejected)
                     continue

@@ -40,3 +40,15 @@ def test_runs_hold_exactly_the_rows_given(rows: list[int], cut: int) -> None:
     joined.extend_runs(RowRuns(rows[cut:]))
     assert list(whole) == list(joined) == rows
     assert whole == joined == rows and len(whole) == len(rows)
+
+
+def test_a_limit_keeps_the_first_runs_and_counts_the_others() -> None:
+    rows = RowRuns(range(1, 20, 2), limit=3)
+    rows.extend_runs(RowRuns([21, 22, 23]))
+    assert (rows.runs(), rows.dropped_runs, len(rows)) == ([(1, 1), (3, 3), (5, 5)], 8, 13)
+    with pytest.raises(ValueError) as caught:
+        rows.append(23)
+    assert str(caught.value) == "row 23 is not after row 23"
+    joined = RowRuns([1, 2, 3], limit=1)
+    joined.extend([4, 6])
+    assert (joined.runs(), joined.dropped_runs, len(joined)) == ([(1, 4)], 1, 5)

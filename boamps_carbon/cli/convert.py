@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import functools
-import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InputError
+from ..errors import BoampsError, InputError
 from ..io import make_readable
 from ..printable import printable
 from ..schema import DEFAULT_VERSION, SchemaVersion
@@ -20,11 +19,16 @@ from ..writers import DEFAULT_FOLDER, STDOUT
 
 if TYPE_CHECKING:
     from ..conversion import Conversion, Rejected
+    from ..rejects import RejectsNotWritten, RejectsWriter
     from ..rows import RowRuns
     from ..writers import ReportWriter
 
 HELP = "Convert CodeCarbon emissions CSVs to BoAmps reports."
 SHOWN_PER_KIND = 20
+REJECTS_ON_STDERR = "Free some space or choose another --rejects; the rejected rows are above."
+STREAMED_NOTE = (
+    " Standard output already holds the reports written before this error: discard them."
+)
 
 
 def register(commands: Any) -> None:
@@ -87,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
         _check_rejects_path(args)
     # the output first: an existing file stops the run before any input is read
     writer = ReportWriter(args.output, force=args.force)
-    rejects: RejectsFile | None = None
+    rejects: Rejects | None = None
     try:
         conversions = [
             convert(
@@ -103,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
         if args.fieldmap:
             _warn_unknown_sources(args.fieldmap, conversions)
         _warn_mixed_encodings(conversions)
-        rejects = RejectsFile(args.rejects, conversions) if args.rejects else None
+        rejects = Rejects(args.rejects, conversions) if args.rejects else None
         for conversion in conversions:
             # rejected rows stream to the file (or only the first ones are kept, for
             # stderr): millions of bad rows must not fill the memory
@@ -114,6 +118,12 @@ def run(args: argparse.Namespace) -> int:
             raise
         except OSError as exc:  # a full disk, a closed output...
             raise cannot_write(args.output, exc) from None
+        except BoampsError as exc:
+            # stdout streams: what went out cannot be taken back (a CSV changed under us is
+            # only seen at its end), so the message says so rather than hold every report back
+            if args.output == STDOUT and writer.count:
+                exc.hint += STREAMED_NOTE
+            raise
         writer.commit()
     except BaseException:
         writer.abort()
@@ -122,7 +132,9 @@ def run(args: argparse.Namespace) -> int:
         raise
     if rejects:
         rejects.commit()
-    _summary(conversions, args, writer.count)
+    _summary(conversions, args, writer.count, rejects is not None and rejects.failure is None)
+    if rejects and rejects.failure:
+        raise rejects.failure
     return 1 if any(c.rejected_count for c in conversions) else 0
 
 
@@ -173,49 +185,50 @@ def _write(conversions: list[Conversion], writer: ReportWriter, verbose: bool) -
         progress.done()
 
 
-def _reject(rejects: RejectsFile | None, conversion: Conversion, rejected: Rejected) -> None:
+def _reject(rejects: Rejects | None, conversion: Conversion, rejected: Rejected) -> None:
     if rejects is not None:
         rejects.add(conversion, rejected)
 
 
-class RejectsFile:
-    """The rows not converted, as CSV: file, row, reason, then the original columns; written
-    as they come to a temporary file that takes its name at the end."""
+class Rejects:
+    """`--rejects FILE`; when the file cannot be written (a full disk), every rejected row
+    goes to stderr instead, and the run ends with the error (exit 2)."""
 
     def __init__(self, path: str, conversions: list[Conversion]) -> None:
-        self.path = Path(path)
-        self.columns: list[str] = []
-        for conversion in conversions:
-            self.columns += [c for c in conversion.header if c not in self.columns]
-        handle, temp = tempfile.mkstemp(
-            dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp"
-        )
-        self.temp = Path(temp)
-        self.file = os.fdopen(handle, "w", encoding="utf-8", newline="")
-        self.writer = csv.writer(self.file, lineterminator="\r\n")
-        self.writer.writerow(["file", "row", "reason", *self.columns])
+        from ..rejects import RejectsWriter
+
+        self.writer: RejectsWriter | None = RejectsWriter(path, [c.header for c in conversions])
+        self.failure: RejectsNotWritten | None = None
 
     def add(self, conversion: Conversion, rejected: Rejected) -> None:
-        by_name = dict(zip(conversion.header, rejected.values, strict=False))
-        extra = rejected.values[len(conversion.header) :]
-        self.writer.writerow(
-            [
-                str(conversion.path),
-                rejected.row,
-                rejected.reason,
-                *(by_name.get(c, "") for c in self.columns),
-                *extra,
-            ]
-        )
+        if self.writer is None:
+            _print_rejected(str(conversion.path), rejected.row, rejected.reason)
+            return
+        self._attempt(lambda writer: writer.add(str(conversion.path), conversion.header, rejected))
+
+    def _attempt(self, action: Callable[[RejectsWriter], None]) -> None:
+        from ..rejects import RejectsNotWritten
+
+        assert self.writer is not None
+        try:
+            action(self.writer)
+        except RejectsNotWritten as exc:
+            self.writer, self.failure = None, exc
+            exc.hint = REJECTS_ON_STDERR
+            for label, row, reason in exc.rows:
+                _print_rejected(label, row, reason)
 
     def commit(self) -> None:
-        self.file.close()
-        make_readable(self.temp)
-        os.replace(self.temp, self.path)
+        if self.writer is not None:
+            self._attempt(lambda writer: writer.commit())
 
     def abort(self) -> None:
-        self.file.close()
-        self.temp.unlink(missing_ok=True)
+        if self.writer is not None:
+            self.writer.abort()
+
+
+def _print_rejected(label: str, row: int, reason: str) -> None:
+    print(printable(f"rejected: {label} row {row}: {reason}"), file=sys.stderr)
 
 
 def _check_rejects_path(args: argparse.Namespace) -> None:
@@ -235,6 +248,10 @@ def _check_rejects_path(args: argparse.Namespace) -> None:
             args.rejects,
             "Give the rejects their own file.",
         )
+    from ..rejects import is_stream
+
+    if is_stream(rejects):  # a device or a pipe is written to, never replaced
+        return
     if rejects.is_dir():
         raise InputError(
             "--rejects is a folder",
@@ -284,12 +301,14 @@ class Progress:
 
 
 def _rows(rows: RowRuns) -> str:
-    ranges = [str(a) if a == b else f"{a}-{b}" for a, b in rows.runs()]
-    shown = ", ".join(ranges[:8])
-    return shown + (f" and {len(ranges) - 8} more ranges" if len(ranges) > 8 else "")
+    ranges = [str(a) if a == b else f"{a}-{b}" for a, b in rows.runs()[:8]]
+    more = len(rows.runs()) + rows.dropped_runs - len(ranges)
+    return ", ".join(ranges) + (f" and {more} more ranges" if more else "")
 
 
-def _summary(conversions: list[Conversion], args: argparse.Namespace, reports: int) -> None:
+def _summary(
+    conversions: list[Conversion], args: argparse.Namespace, reports: int, rejects_written: bool
+) -> None:
     for conversion in conversions:
         for message, rows in conversion.warning_rows.items():
             word = "row" if len(rows) == 1 else "rows"
@@ -297,10 +316,7 @@ def _summary(conversions: list[Conversion], args: argparse.Namespace, reports: i
             print(printable(line), file=sys.stderr)
         if not args.rejects:
             for rejected in conversion.rejected[:SHOWN_PER_KIND]:
-                print(
-                    printable(f"rejected: {conversion.path} row {rejected.row}: {rejected.reason}"),
-                    file=sys.stderr,
-                )
+                _print_rejected(str(conversion.path), rejected.row, rejected.reason)
             hidden = conversion.rejected_count - SHOWN_PER_KIND
             if hidden > 0:
                 print(
@@ -317,6 +333,6 @@ def _summary(conversions: list[Conversion], args: argparse.Namespace, reports: i
     if args.output != STDOUT:
         print(
             f"wrote {reports} reports to {args.output}"
-            + (f", rejects to {args.rejects}" if args.rejects else ""),
+            + (f", rejects to {args.rejects}" if rejects_written else ""),
             file=sys.stderr,
         )

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Literal
 
 from ..errors import InputError
-from .parsing import compile_pattern, parse_number
+from .parsing import compile_pattern, matched_part, parse_number
 from .table import FieldRow
 from .transforms import RunContext
 
@@ -107,7 +107,7 @@ class Conditions:
             return lambda values, run: value_of(values) != ""
         if op == "~":
             pattern = compile_pattern(expected, row.origin)
-            return lambda values, run: pattern.search(value_of(values)) is not None
+            return lambda values, run: pattern.search(matched_part(value_of(values))) is not None
         if op in ("=", "!="):
             wanted = expected.lower()
             return lambda values, run: (value_of(values).lower() == wanted) == (op == "=")

@@ -10,6 +10,7 @@ from functools import cache, lru_cache
 
 from ..errors import InputError
 from ..resources import schemas_dir
+from .parsing import matched_part
 
 _FIELD = re.compile(r"\{(\w+)(?::(lower|upper))?\}")
 
@@ -52,8 +53,11 @@ def lookup_table(spec: str, origin: str) -> Callable[[str], str | None]:
         raise InputError("Unknown lookup field", origin, repr(field), f"Use one of: {known}.")
     compiled = [(re.compile(r["pattern"], re.IGNORECASE), r[field]) for r in rows]
 
-    @lru_cache(maxsize=4096)  # few distinct hardware names, millions of rows
     def find(value: str) -> str | None:
+        return first_match(matched_part(value))
+
+    @lru_cache(maxsize=4096)  # few distinct hardware names, millions of rows
+    def first_match(value: str) -> str | None:
         for pattern, template in compiled:
             match = pattern.search(value)
             if match:

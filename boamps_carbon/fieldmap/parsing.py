@@ -87,6 +87,17 @@ def to_second(moment: datetime, column: str) -> str:
         raise RowError(f"the date in column {column} is out of range") from None
 
 
+# a regular expression reads at most this many characters of a cell: a backtracking matcher
+# can take quadratic time or worse on a long cell (a field table's expression is data, not
+# reviewed code), and no hardware name or platform string comes near this length
+MAX_MATCHED = 1000
+
+
+def matched_part(value: str) -> str:
+    """The part of a cell that regular expressions read."""
+    return value[:MAX_MATCHED]
+
+
 def compile_pattern(text: str, origin: str) -> re.Pattern[str]:
     try:
         return re.compile(text, re.IGNORECASE)

@@ -23,6 +23,7 @@ from .parsing import (
     argument_number,
     compile_pattern,
     finite,
+    matched_part,
     number_or_int,
     parse_number,
     parse_timestamp,
@@ -217,11 +218,12 @@ def make_option(row: FieldRow) -> Apply:
 
 
 def make_extract(row: FieldRow) -> Apply:
-    """The first group of a regular expression found in the value, as a number if it is one."""
+    """The first group of a regular expression found in the value (its first MAX_MATCHED
+    characters), as a number if it is one."""
     pattern = compile_pattern(row.argument, row.origin)
 
     def apply(values: Values, run: RunContext) -> Any:
-        match = pattern.search(values[0])
+        match = pattern.search(matched_part(values[0]))
         if match is None:
             return None
         found = match.group(1) if pattern.groups else match.group(0)

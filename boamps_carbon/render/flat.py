@@ -64,7 +64,13 @@ def cell_text(value: Any) -> str:
         return json_cell(value)
     text = str(value)
     # "" would read back as no value at all: a lone quote stands for the empty text
-    return "'" + text if text == "" or text.startswith(FORMULA_STARTS) else text
+    return "'" if text == "" else spreadsheet_safe(text)
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text a spreadsheet would run as a formula gets a leading `'` (OWASP's advice); so
+    does text starting with `'`, so that one leading quote always comes off to read it back."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def column_order(columns: list[str], version: str | SchemaVersion = DEFAULT_VERSION) -> list[str]:

@@ -13,6 +13,7 @@ import io
 import os
 import stat
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,7 +140,8 @@ def read_records(text: IO[str], label: str) -> tuple[list[str], Iterator[Record]
 
 
 def check_header(header: list[str], label: str) -> None:
-    repeated = sorted({name for name in header if header.count(name) > 1 and name})
+    counts = Counter(header)  # one pass: a header may have tens of thousands of columns
+    repeated = sorted(name for name, count in counts.items() if count > 1 and name)
     if repeated:
         raise InputError(
             "Column named twice",

@@ -1,0 +1,161 @@
+"""The rows a conversion could not convert, as a CSV a person opens in a spreadsheet:
+`file,row,reason`, then the original columns (the union of every input's header).
+
+Rows are written as they come, so that millions of them never fill the memory, in batches:
+a batch that cannot be written (a full disk) is still in hand, and what went before it can
+be read back, so that no rejected row is lost with the file. A regular file is written
+beside its target and takes its name at the end; a device or a pipe (`/dev/stderr`) is
+written to directly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import stat
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Protocol
+
+from .errors import InputError
+from .io import make_readable, write_all
+from .render.flat import spreadsheet_safe
+
+BATCH = 512  # rows held before they are written
+
+
+class RejectedRow(Protocol):
+    row: int
+    values: list[str]
+    reason: str
+
+
+class RejectsNotWritten(InputError):
+    """The rejects file cannot be written (a full disk...): `unwritten()` gives back every
+    row it was given, as (file, row, reason), so that they can be shown elsewhere."""
+
+    def __init__(self, what: str, where: str, value: object, hint: str) -> None:
+        super().__init__(what, where, value, hint)
+        self.rows: list[tuple[str, int, str]] = []
+
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        return type(self), (self.what, self.where, self.value, self.hint)
+
+
+def is_stream(path: Path) -> bool:
+    """A device or a pipe: written as it is, never replaced."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+class RejectsWriter:
+    """Rejected rows to a CSV file; `commit()` gives it its name, `abort()` leaves nothing."""
+
+    def __init__(self, path: str | Path, headers: Iterable[Sequence[str]]) -> None:
+        self.path = Path(path)
+        self.columns: list[str] = []
+        seen: set[str] = set()
+        for header in headers:
+            for column in header:
+                if column not in seen:
+                    seen.add(column)
+                    self.columns.append(column)
+        self._batch: list[list[str | int]] = []
+        self._written = 0  # rows already in the file
+        self._temp: Path | None = None
+        try:
+            if is_stream(self.path):
+                self._fd = os.open(self.path, os.O_WRONLY)
+            else:
+                self._fd, temp = tempfile.mkstemp(
+                    dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp"
+                )
+                self._temp = Path(temp)
+        except OSError as exc:
+            raise _failed(self.path, exc) from None
+        self._batch.append(["file", "row", "reason", *self.columns])
+
+    def add(self, label: str, header: Sequence[str], rejected: RejectedRow) -> None:
+        by_name = dict(zip(header, rejected.values, strict=False))
+        extra = rejected.values[len(header) :]
+        self._batch.append(
+            [
+                label,
+                rejected.row,
+                rejected.reason,
+                *(by_name.get(c, "") for c in self.columns),
+                *extra,
+            ]
+        )
+        if len(self._batch) >= BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        text = io.StringIO()
+        writer = csv.writer(text, lineterminator="\r\n")
+        # a spreadsheet runs text starting with = + - @ as a formula: never ours to run
+        writer.writerows(
+            [cell if isinstance(cell, int) else spreadsheet_safe(cell) for cell in row]
+            for row in self._batch
+        )
+        try:
+            write_all(self._fd, text.getvalue().encode("utf-8"))
+        except OSError as exc:
+            error = _failed(self.path, exc)
+            error.rows = list(self._unwritten())
+            self.abort()
+            raise error from None
+        self._written += len(self._batch)
+        self._batch = []
+
+    def _unwritten(self) -> Iterator[tuple[str, int, str]]:
+        """Every row given so far: those in the file, read back, then those in hand."""
+        rows: Iterable[Sequence[str | int]] = []
+        if self._temp is not None and self._written:
+            with open(self._temp, encoding="utf-8", newline="") as handle:
+                rows = list(csv.reader(handle))
+        for row in [*rows, *self._batch]:
+            if row[:3] != ["file", "row", "reason"]:
+                yield _unsafe(str(row[0])), int(row[1]), _unsafe(str(row[2]))
+
+    def commit(self) -> None:
+        self._flush()
+        try:
+            os.close(self._fd)
+            self._fd = -1
+            if self._temp is not None:
+                make_readable(self._temp)
+                os.replace(self._temp, self.path)
+                self._temp = None
+        except OSError as exc:
+            self.abort()
+            raise _failed(self.path, exc) from None
+
+    def abort(self) -> None:
+        if self._fd >= 0:
+            with contextlib.suppress(OSError):  # closing is all that is left to do
+                os.close(self._fd)
+            self._fd = -1
+        if self._temp is not None:
+            self._temp.unlink(missing_ok=True)
+            self._temp = None
+
+
+def _unsafe(cell: str) -> str:
+    """A cell read back as it was given (file names and reasons only ever gain a quote)."""
+    return cell[1:] if cell.startswith("'") else cell
+
+
+def _failed(path: Path, exc: OSError) -> RejectsNotWritten:
+    return RejectsNotWritten(
+        "Cannot write",
+        str(path),
+        exc.strerror or str(exc),
+        "Free some space, or write the rejects elsewhere.",
+    )

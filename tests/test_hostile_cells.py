@@ -1,0 +1,151 @@
+"""No CSV cell, however hostile, costs more than linear time: every regular expression of the
+field table and the pattern tables, on cells of 50,000 characters built to make a
+backtracking matcher work quadratically (long runs of digits or spaces, a pattern's own
+opening words over and over)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from test_convert_edges import HARDWARE, run
+
+from boamps_carbon.fieldmap import load_field_table
+from boamps_carbon.fieldmap.conditions import Conditions
+from boamps_carbon.fieldmap.table import FieldRow
+from boamps_carbon.fieldmap.transforms import TRANSFORMS, RunContext
+from boamps_carbon.resources import schemas_dir
+
+try:  # Python 3.11+
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover
+    import sre_parse  # type: ignore[no-redef]
+
+SIZE = 50_000
+# seconds for one search of one cell: a linear search takes a few milliseconds; a quadratic
+# one on 50,000 characters takes minutes
+BOUND = 1.0
+
+
+def literal_prefix(pattern: str) -> str:
+    """The text a pattern opens with (`AMD Ryzen AI ` for `AMD Ryzen AI (?P<model>...`)."""
+    found = []
+    for op, argument in sre_parse.parse(pattern):
+        if op is not sre_parse.LITERAL:
+            break
+        found.append(chr(argument))
+    return "".join(found)
+
+
+def hostile_cells(patterns: list[str]) -> Iterator[str]:
+    for unit in ("1", " ", "1 ", "1.", "a", "a ", "1 x ", "1GB ", "1 GB1"):
+        yield (unit * SIZE)[:SIZE] + "!"
+    for pattern in patterns:
+        prefix = literal_prefix(pattern)
+        if prefix:
+            for tail in ("", "1 ", "a1-", "1 x "):
+                yield ((prefix + tail) * SIZE)[:SIZE] + "!"
+
+
+def table_rows() -> list[FieldRow]:
+    return load_field_table().rows
+
+
+def pattern_tables() -> dict[str, list[dict[str, str]]]:
+    found = {}
+    for path in sorted((schemas_dir() / "tables").glob("*.csv")):
+        with open(path, encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        if rows and "pattern" in rows[0]:
+            found[path.stem] = rows
+    return found
+
+
+def every_regex() -> list[str]:
+    """Every regular expression a CSV cell meets: extract arguments, `~` conditions, patterns."""
+    found = [row.argument for row in table_rows() if row.transform == "extract"]
+    for row in table_rows():
+        found += [term.split("~", 1)[1].strip() for term in row.when.split("&") if "~" in term]
+    for rows in pattern_tables().values():
+        found += [row["pattern"] for row in rows]
+    return found
+
+
+def assert_fast(call: Callable[[str], object], cells: Iterator[str], what: str) -> None:
+    for cell in cells:
+        start = time.perf_counter()
+        call(cell)
+        took = time.perf_counter() - start
+        assert took < BOUND, f"{what} took {took:.1f} s on {cell[:30]!r}..."
+
+
+@pytest.mark.parametrize("pattern", every_regex())
+def test_every_regex_is_linear_on_hostile_cells(pattern: str) -> None:
+    # the bare expression, as the tables write it: no guard in front of it
+    compiled = re.compile(pattern, re.IGNORECASE)
+    assert_fast(compiled.search, hostile_cells([pattern]), pattern)
+
+
+def test_the_regexes_are_all_found() -> None:
+    # the test above must not pass by seeing nothing
+    regexes = every_regex()
+    assert r"(?<!\d)(\d+(?:\.\d+)?)\s*GB\b" in regexes
+    assert r"^\s*[1-9]\d*\s*x\s" in regexes
+    assert set(pattern_tables()) == {"cpu-vendors", "hardware-patterns", "os-patterns"}
+    assert len(regexes) == 4 + sum(len(rows) for rows in pattern_tables().values())
+
+
+def test_every_transform_and_condition_on_hostile_cells() -> None:
+    """The same, through the code that applies them to a row (lookups, extracts, `~`)."""
+    run = RunContext({})
+    patterns = every_regex()
+    for row in table_rows():
+        if row.transform in ("extract", "lookup"):
+            apply = TRANSFORMS[row.transform](row)
+            assert_fast(lambda cell, f=apply: f([cell], run), hostile_cells(patterns), row.origin)
+        for term in row.when.split("&"):
+            if "~" in term:
+                column = term.split("~")[0].strip()
+                test = Conditions({}, {column: 0}).compile(
+                    FieldRow(row.path, row.transform, (), "", term, row.origin)
+                )
+                assert callable(test)
+                assert_fast(lambda cell, f=test: f([cell], run), hostile_cells(patterns), term)
+
+
+def test_a_quadratic_pattern_of_ours_costs_bounded_time(tmp_path: Path) -> None:
+    """A user's field table may hold a quadratic expression: the cell it reads is cut to
+    MAX_MATCHED characters first, so one cell still costs a bounded time."""
+    from boamps_carbon.fieldmap.parsing import MAX_MATCHED
+
+    row = FieldRow("x", "extract", ("gpu_model",), r"(\d+)\s*GB\b", "", "test:2")
+    apply = TRANSFORMS["extract"](row)
+    run = RunContext({})
+    assert_fast(lambda cell: apply([cell], run), iter(["1" * SIZE]), row.argument)
+    assert apply(["x" * (MAX_MATCHED - 4) + "32GB"], run) == 32
+    assert apply(["x" * (MAX_MATCHED - 3) + "32GB"], run) is None
+
+
+def test_a_header_of_40000_columns_costs_linear_time(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+
+    extra = [f"x{i}" for i in range(40_000)]
+    head = "timestamp,project_name,run_id,duration,emissions,energy_consumed,country_name,"
+    row = "2024-01-01T10:00:00,p,,10,0.001,0.01,France," + ",".join("1" for _ in extra)
+    source = tmp_path / "wide.csv"
+    source.write_text(head + ",".join(extra) + "\n" + row + "\n" + row + "\n", encoding="utf-8")
+    context = tmp_path / "context.json"
+    context.write_text(json.dumps(HARDWARE), encoding="utf-8")
+    start = time.perf_counter()
+    code, out, err = run(capsys, "convert", str(source), "--context", str(context), "-o", "-")
+    took = time.perf_counter() - start
+    assert (code, len(out.splitlines())) == (0, 2)
+    assert err.endswith(f"{source}: 2 rows, 2 converted, 0 rejected\n")
+    # 13 s when each column counted its namesakes in the whole header; a linear pass, 0.3 s
+    assert took < 3 * BOUND
