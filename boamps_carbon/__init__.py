@@ -30,6 +30,9 @@ _EXPORTS = {
     "InputError": ".errors",
     "ReportLoadError": ".errors",
     "UnknownSchemaVersionError": ".errors",
+    "Store": ".store",
+    "StoreError": ".store",
+    "StoreConflict": ".store",
 }
 
 __all__ = [
@@ -42,6 +45,9 @@ __all__ = [
     "Report",
     "ReportLoadError",
     "SchemaVersion",
+    "Store",
+    "StoreConflict",
+    "StoreError",
     "UnknownSchemaVersionError",
     "ValidationResult",
     "__version__",
@@ -64,6 +70,7 @@ if TYPE_CHECKING:
     from .model import Report
     from .render.statement import statement
     from .schema import SchemaVersion, load_schema
+    from .store import Store, StoreConflict, StoreError
     from .tracking import measure_idle, track
     from .validation import CATALOGUE, Problem, ValidationResult, validate
 

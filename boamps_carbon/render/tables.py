@@ -49,11 +49,17 @@ def _csv(rows: list[dict[str, str]], first: list[str]) -> str:
     return out.getvalue()
 
 
+REPORT_FIRST_COLUMNS = ["header_reportId"]
+
+
+def report_cells(report: dict[str, Any]) -> dict[str, str]:
+    """One row of the reports table: the report's cells without its entities."""
+    return flatten(_without_entities(report))
+
+
 def tables(reports: list[dict[str, Any]]) -> dict[str, str]:
     """File name -> CSV text: reports.csv, then one file per entity."""
-    result = {
-        "reports.csv": _csv([flatten(_without_entities(r)) for r in reports], ["header_reportId"])
-    }
+    result = {"reports.csv": _csv([report_cells(r) for r in reports], REPORT_FIRST_COLUMNS)}
     for name, place in ENTITIES.items():
         rows = []
         for report in reports:
