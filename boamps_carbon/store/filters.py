@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, cast, exists, func, or_, select, true
+from sqlalchemy import ColumnElement, Text, and_, cast, exists, func, literal, or_, select, true
 from sqlalchemy.dialects.postgresql import JSONB, JSONPATH
 
 from .errors import StoreError
@@ -114,8 +114,8 @@ def _postgres(segments: list[str], arrays: tuple[int, ...], value: Any) -> Colum
     path = "".join(parts) + " ? (@ == $v)"
     return func.jsonb_path_exists(
         cast(reports.c.document, JSONB),
-        cast(path, JSONPATH),
-        cast(json.dumps({"v": value}), JSONB),
+        cast(literal(path, Text), JSONPATH),
+        literal({"v": value}, JSONB),
     )
 
 
@@ -166,6 +166,23 @@ def conditions(
     until: str | None = None,
     where: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
 ) -> ColumnElement[bool]:
+    given = {
+        "--project": project,
+        "--stage": stage,
+        "--family": family,
+        "--algorithm": algorithm,
+        "--quantization": quantization,
+        "--hardware": hardware,
+        "--country": country,
+    }
+    pairs = list(where.items() if isinstance(where, Mapping) else (where or []))
+    given.update((f"--where {path}", raw) for path, raw in pairs)
+    for option, value in given.items():
+        if value is not None and "\x00" in value:
+            # SQLite ends text at NUL in LIKE and PostgreSQL refuses it: no report holds one
+            raise StoreError(
+                "NUL character in a filter", option, repr(value), "Remove it from the value."
+            )
     found: list[ColumnElement[bool]] = []
     if project is not None:
         found.append(reports.c.project == project)
@@ -185,7 +202,6 @@ def conditions(
         found.append(reports.c.start_time >= _day_bound(since, "--since", end=False))
     if until is not None:
         found.append(reports.c.start_time < _day_bound(until, "--until", end=True))
-    pairs = where.items() if isinstance(where, Mapping) else (where or [])
     for path, raw in pairs:
         found.append(where_clause(path, raw, dialect))
     return and_(true(), *found)
