@@ -486,3 +486,52 @@ def test_locked_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
 def test_bad_url() -> None:
     with pytest.raises(StoreError, match=r"^Not a database URL at --db: sqlite://x:y:z"):
         Store("sqlite://x:y:z/")
+
+
+WRITER = """
+import sys
+from boamps_carbon import Store
+from tests.store_support import report
+
+url, worker = sys.argv[1], int(sys.argv[2])
+with Store(url) as store:
+    for round_ in range(20):
+        # 25 reports of its own and 5 that every writer adds too, one transaction each time
+        own = [report(100000 * (worker + 1) + 25 * round_ + n) for n in range(25)]
+        shared = [report(5 * round_ + n, project="shared") for n in range(5)]
+        store.add(own + shared)
+"""
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_four_writers_at_once(kind: str, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    url = store_url(kind, tmp_path)
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, url, str(worker)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for worker in range(4)
+    ]
+    outcomes = [(w.wait(timeout=120), w.stderr.read()) for w in writers]
+    for writer in writers:
+        writer.stdout.close()
+        writer.stderr.close()
+    assert outcomes == [(0, "")] * 4
+    with Store(url) as store:
+        assert store.count() == 4 * 20 * 25 + 20 * 5
+        assert store.count(project="shared") == 100
+        assert store.summary()[0] == {
+            "group": "alpha",
+            "runs": 2000,
+            "energy_kwh": pytest.approx(1000.0),
+            "emissions_kg": pytest.approx(50.0),
+            "duration_s": pytest.approx(200000.0),
+            "mean_power_w": pytest.approx(18000.0),
+        }

@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, select, update
 
 from . import filters, tokens
-from .engine import open_engine, shown, transaction
+from .engine import open_engine, shown, sqlite_file, transaction
 from .errors import StoreConflict, StoreError
 from .location import data_folder, resolve_url
 from .migrations import CURRENT_VERSION, migrate, now_text, version_of
@@ -106,19 +107,72 @@ def _report_id(report: dict[str, Any], position: int) -> str:
     return found
 
 
+class Adding:
+    """Reports being added within one transaction; see `Store.adding`."""
+
+    def __init__(self, store: Store, conn: Connection, replace: bool) -> None:
+        self.store, self.conn, self.replace = store, conn, replace
+        self.result = AddResult()
+        self.conflicts: list[str] = []
+        self.position = 0
+        self.batch: list[tuple[str, dict[str, Any], str]] = []
+        self.next_seq = int(conn.execute(select(func.max(reports.c.seq))).scalar() or 0) + 1
+
+    def add(self, item: dict[str, Any] | str | bytes) -> None:
+        self.position += 1
+        report, text = _parsed(item, self.position)
+        self.batch.append((_report_id(report, self.position), report, text))
+        if len(self.batch) >= BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.batch:
+            self.next_seq = self.store._add_batch(
+                self.conn, self.batch, self.next_seq, self.replace, self.result, self.conflicts
+            )
+            self.batch = []
+
+    def finish(self) -> None:
+        self._flush()
+        if self.conflicts:
+            conflicts = self.conflicts
+            shown_ids = ", ".join(conflicts[:5]) + (
+                f" and {len(conflicts) - 5} more" if len(conflicts) > 5 else ""
+            )
+            raise StoreConflict(
+                "Report ids already stored with other content",
+                self.store.where,
+                shown_ids,
+                "Nothing was written. Give a corrective report (reportStatus corrective), "
+                "or --replace to overwrite.",
+                report_ids=conflicts,
+            )
+
+
 class Store:
     """BoAmps reports in a database.
 
     `url`: a SQLAlchemy URL (`sqlite:///reports.db`, `postgresql://user@host/db`) or a SQLite
     file path; by default `$BOAMPS_DB`, else `reports.db` in the user data folder
     (`~/.local/share/boamps_carbon/` on Linux). The tables are created, or migrated from an
-    older version, on first use. Raises StoreError when the database cannot be used.
+    older version, on first use. `create=False` refuses a SQLite file that does not exist
+    (for readers, so that a mistyped path is an error, not a new empty store). Raises
+    StoreError when the database cannot be used.
     """
 
-    def __init__(self, url: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, url: str | os.PathLike[str] | None = None, *, create: bool = True) -> None:
         self.url = resolve_url(url)
-        if url is None and not os.environ.get("BOAMPS_DB"):
+        if url is None and not os.environ.get("BOAMPS_DB") and create:
             data_folder().mkdir(parents=True, exist_ok=True)
+        if not create:
+            missing = sqlite_file(self.url)
+            if missing is not None and not missing.exists():
+                raise StoreError(
+                    "No such store",
+                    str(missing),
+                    "no such file",
+                    "Check --db, or add reports first with `boamps store import`.",
+                )
         self.engine = open_engine(self.url)
         self.dialect = self.engine.dialect.name
         self._ready()
@@ -171,32 +225,20 @@ class Store:
         conflicting id, and nothing is written. The reports are not validated here: validate
         them first (`boamps_carbon.validate`), as `boamps store import` does.
         """
-        result = AddResult()
-        conflicts: list[str] = []
+        with self.adding(replace=replace) as adding:
+            for item in reports_in:
+                adding.add(item)
+        return adding.result
+
+    @contextmanager
+    def adding(self, *, replace: bool = False) -> Iterator[Adding]:
+        """A transaction to add reports one at a time (`adding.add(report)`), as `add` does:
+        committed when the block ends (`adding.result` then says what happened), rolled back
+        if it raises. For writers that produce reports as they go, such as `convert`."""
         with transaction(self.engine, self.url, write=True) as conn:
-            next_seq = int(conn.execute(select(func.max(reports.c.seq))).scalar() or 0) + 1
-            batch: list[tuple[str, dict[str, Any], str]] = []
-            for position, item in enumerate(reports_in, start=1):
-                report, text = _parsed(item, position)
-                batch.append((_report_id(report, position), report, text))
-                if len(batch) >= BATCH:
-                    next_seq = self._add_batch(conn, batch, next_seq, replace, result, conflicts)
-                    batch = []
-            if batch:
-                self._add_batch(conn, batch, next_seq, replace, result, conflicts)
-            if conflicts:
-                shown_ids = ", ".join(conflicts[:5]) + (
-                    f" and {len(conflicts) - 5} more" if len(conflicts) > 5 else ""
-                )
-                raise StoreConflict(
-                    "Report ids already stored with other content",
-                    self.where,
-                    shown_ids,
-                    "Nothing was written. Give a corrective report (reportStatus corrective), "
-                    "or --replace to overwrite.",
-                    report_ids=conflicts,
-                )
-        return result
+            adding = Adding(self, conn, replace)
+            yield adding
+            adding.finish()
 
     def _add_batch(
         self,
@@ -419,6 +461,48 @@ class Store:
                 ).scalar()
                 or 0
             )
+
+    def stats(self) -> dict[str, Any]:
+        """What the store holds: where it is, its schema version, how many current reports and
+        older revisions, projects, the first and last start, total energy and emissions (None
+        when some energy has no carbon intensity), and active tokens."""
+        from .tables import tokens as token_table
+
+        current = reports.c.current
+        with transaction(self.engine, self.url, write=False) as conn:
+            version = version_of(conn)
+            row = conn.execute(
+                select(
+                    func.count(),
+                    func.count(func.distinct(reports.c.project)),
+                    func.min(reports.c.start_time),
+                    func.max(reports.c.start_time),
+                    func.sum(reports.c.energy_kwh),
+                    func.sum(reports.c.emissions_kg),
+                    func.count(reports.c.emissions_kg),
+                ).where(current)
+            ).one()
+            history = conn.execute(
+                select(func.count()).select_from(reports).where(~current)
+            ).scalar()
+            active = conn.execute(
+                select(func.count())
+                .select_from(token_table)
+                .where(token_table.c.revoked_at.is_(None))
+            ).scalar()
+        runs, projects, first, last, energy, emissions, with_intensity = row
+        return {
+            "store": self.where,
+            "schema_version": version,
+            "reports": int(runs),
+            "older_revisions": int(history or 0),
+            "projects": int(projects),
+            "first_start": first,
+            "last_start": last,
+            "energy_kwh": float(energy or 0.0),
+            "emissions_kg": float(emissions or 0.0) if with_intensity == runs else None,
+            "active_tokens": int(active or 0),
+        }
 
     def summary(self, by: str = "project", **filters_given: Any) -> list[dict[str, Any]]:
         """Totals per group of current reports, computed by the database, in the same rows as
