@@ -40,6 +40,7 @@ QUERY_COLUMNS = [
     "quality",
     "report_status",
 ]
+NUMBERS = {"energy_kwh", "emissions_kg"}
 # --format table: fixed widths, so that rows print as they come
 TABLE_COLUMNS = [
     ("report_id", 36),
@@ -206,7 +207,8 @@ def run_query(args: argparse.Namespace) -> int:
             for item in found:
                 writer.writerow([_cell(item.columns[c]) for c in QUERY_COLUMNS] + [item.cursor])
         else:
-            out.write("  ".join(n.ljust(w) for n, w in TABLE_COLUMNS).rstrip() + "\n")
+            header = [n.rjust(w) if n in NUMBERS else n.ljust(w) for n, w in TABLE_COLUMNS]
+            out.write("  ".join(header).rstrip() + "\n")
             for item in found:
                 cells = []
                 for name, width in TABLE_COLUMNS:
@@ -238,7 +240,8 @@ def run_stats(args: argparse.Namespace) -> int:
     with _open(args, create=False) as store:
         stats = store.stats()
     for key, value in stats.items():
-        print(f"{key}: {_cell(value) if value is not None else '-'}")
+        text = f"{value:.6g}" if isinstance(value, float) else _cell(value)
+        print(f"{key}: {text or '-'}")
     return 0
 
 

@@ -507,7 +507,8 @@ class Store:
     def summary(self, by: str = "project", **filters_given: Any) -> list[dict[str, Any]]:
         """Totals per group of current reports, computed by the database, in the same rows as
         `boamps summary` (group, runs, energy_kwh, emissions_kg, duration_s, mean_power_w),
-        biggest energy first. `by`: project, model, hardware, country or month; the filters
+        in the order their first report was stored (as `boamps summary` lists the groups of
+        the reports `query` gives). `by`: project, model, hardware, country or month; the filters
         are those of `query`. Emissions are None for a group where some energy has no carbon
         intensity; mean power counts the reports that give their duration."""
         if by not in filters.GROUPS:
@@ -534,6 +535,7 @@ class Store:
             )
             .where(reports.c.current, condition)
             .group_by(group)
+            .order_by(func.min(reports.c.seq))
         )
         with transaction(self.engine, self.url, write=False) as conn:
             found = conn.execute(statement).all()
@@ -551,7 +553,6 @@ class Store:
                     else None,
                 }
             )
-        rows.sort(key=lambda r: (-r["energy_kwh"], r["group"]))
         return rows
 
     def export(
@@ -575,7 +576,8 @@ class Store:
             return tokens.create(conn, name, read_only)
 
     def list_tokens(self) -> list[tokens.TokenInfo]:
-        """Every token, revoked ones included, oldest first (never their secrets)."""
+        """Every token, revoked ones included, oldest first (by the second; then by name),
+        never their secrets."""
         with transaction(self.engine, self.url, write=False) as conn:
             return tokens.listed(conn)
 
