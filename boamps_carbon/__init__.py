@@ -31,6 +31,9 @@ _EXPORTS = {
     "InputError": ".errors",
     "ReportLoadError": ".errors",
     "UnknownSchemaVersionError": ".errors",
+    "Store": ".store",
+    "StoreError": ".store",
+    "StoreConflict": ".store",
 }
 
 __all__ = [
@@ -43,6 +46,9 @@ __all__ = [
     "Report",
     "ReportLoadError",
     "SchemaVersion",
+    "Store",
+    "StoreConflict",
+    "StoreError",
     "UnknownSchemaVersionError",
     "ValidationResult",
     "__version__",
@@ -67,6 +73,7 @@ if TYPE_CHECKING:
     from .render.frames import to_dataframe
     from .render.statement import statement
     from .schema import SchemaVersion, load_schema
+    from .store import Store, StoreConflict, StoreError
     from .tracking import measure_idle, track
     from .validation import CATALOGUE, Problem, ValidationResult, validate
 

@@ -46,7 +46,7 @@ class BoAmpsHandler(BaseOutput):
         self.context, self.output, self.measures = context, output, measures
         self.schema_version, self.tracker = schema_version, tracker
         self.report: Report | None = None
-        self.path: Path | None = None
+        self.path: Path | str | None = None  # a database URL when output is one
         self.error: Exception | None = None
 
     def out(self, total: Any, delta: Any) -> None:

@@ -85,10 +85,18 @@ def measure_idle(seconds: float, **tracker_options: Any) -> Calibration:
     return Calibration.from_emissions(snapshot(tracker)["emissions"])
 
 
-def write_report(report: Report, output: str | Path) -> Path:
-    """A .json file, a folder (file named from the report), or a .jsonl to append to."""
+def write_report(report: Report, output: str | Path) -> Path | str:
+    """A .json file, a folder (file named from the report), a .jsonl to append to, or a
+    database URL (`sqlite:///x.db`, `postgresql://...`): then it returns the URL."""
+    from .store.location import is_url
     from .writers import file_name, report_json
 
+    if isinstance(output, str) and is_url(output):
+        from .store import Store
+
+        with Store(output) as store:
+            store.add([report.to_dict()])
+        return output
     target = Path(output)
     data = report.to_dict()
     if target.suffix == ".jsonl":
@@ -125,7 +133,7 @@ class track:
         self.schema_version = parse_version(schema_version)
         self.options = tracker_options
         self.report: Report | None = None
-        self.path: Path | None = None
+        self.path: Path | str | None = None
         self.tracker: Any = None
         self.calibration: Calibration | None = None
 

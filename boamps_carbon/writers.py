@@ -46,6 +46,18 @@ def _safe(text: str) -> str:
     return cleaned or "x"
 
 
+def open_writer(target: str, *, force: bool = False) -> Any:
+    """The writer for `-o`: a store for a database URL (`sqlite:///x.db`, `postgresql://...`),
+    else a `ReportWriter`."""
+    from .store.location import is_url
+
+    if is_url(target):
+        from .store.writer import StoreWriter
+
+        return StoreWriter(target, force=force)
+    return ReportWriter(target, force=force)
+
+
 class ReportWriter:
     """Collects reports for one target and makes them appear all at once in `commit()`."""
 

@@ -18,6 +18,7 @@ from . import init_context as init_context_command
 from . import render as render_command
 from . import run as run_command
 from . import statement as statement_command
+from . import store as store_command
 from . import summary as summary_command
 from . import validate as validate_command
 
@@ -29,6 +30,7 @@ COMMANDS = (
     statement_command,
     summary_command,
     init_context_command,
+    store_command,
 )
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3

@@ -85,12 +85,12 @@ def register(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..conversion import convert
-    from ..writers import ReportWriter, cannot_write
+    from ..writers import cannot_write, open_writer
 
     if args.rejects:
         _check_rejects_path(args)
     # the output first: an existing file stops the run before any input is read
-    writer = ReportWriter(args.output, force=args.force)
+    writer = open_writer(args.output, force=args.force)
     rejects: Rejects | None = None
     try:
         conversions = [

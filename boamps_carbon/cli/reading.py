@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 from ..errors import InputError
@@ -34,3 +35,44 @@ def valid_reports(paths: list[str], version: str) -> tuple[list[dict[str, Any]],
             "Run `boamps validate` on them to see every problem.",
         )
     return good, skipped
+
+
+DB_HELP = "read the current reports of this store (see `boamps store`) instead of files"
+
+
+def add_report_sources(
+    parser: Any, help_text: str = "report files, .jsonl files or folders"
+) -> None:
+    """REPORT... or --db URL: where a reading command finds its reports."""
+    parser.add_argument("reports", nargs="*", metavar="REPORT", help=help_text)
+    parser.add_argument("--db", metavar="URL", help=DB_HELP)
+
+
+def stored_reports(url: str) -> Iterator[dict[str, Any]]:
+    """The current reports of a store, streamed (a SQLite file that is not there is an error)."""
+    from ..store import Store
+
+    with Store(url, create=False) as store:
+        for item in store.query():
+            yield item.report
+
+
+def reports_of(args: Any) -> tuple[list[dict[str, Any]], int]:
+    """The reports a command reads, from REPORT... or from --db: (valid reports, skipped)."""
+    if args.db is not None:
+        if args.reports:
+            raise InputError(
+                "Reports from two places",
+                "--db",
+                f"{args.db} and {' '.join(args.reports)}",
+                "Give REPORT files or --db, not both.",
+            )
+        found = list(stored_reports(args.db))
+        if not found:
+            raise InputError("No reports", args.db, "the store is empty", "Import some first.")
+        return found, 0
+    if not args.reports:
+        raise InputError(
+            "No reports", "REPORT", "none given", "Give report files, folders or -, or --db URL."
+        )
+    return valid_reports(args.reports, args.schema_version)

@@ -10,7 +10,7 @@ from typing import Any
 from ..errors import InputError
 from ..io import atomic_write_text
 from ..schema import DEFAULT_VERSION
-from .reading import valid_reports
+from .reading import add_report_sources, reports_of
 
 HELP = "Render BoAmps reports as CSV, related tables, text, Markdown or HTML."
 FORMATS = ("csv", "tables", "text", "markdown", "html")
@@ -18,9 +18,7 @@ FORMATS = ("csv", "tables", "text", "markdown", "html")
 
 def register(commands: Any) -> None:
     parser = commands.add_parser("render", help=HELP, description=HELP)
-    parser.add_argument(
-        "reports", nargs="+", metavar="REPORT", help="report files, .jsonl files or folders"
-    )
+    add_report_sources(parser)
     parser.add_argument("--format", choices=FORMATS, default="text")
     parser.add_argument(
         "-o",
@@ -47,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
             args.template,
             "Drop --template or choose one of those formats.",
         )
-    reports, skipped = valid_reports(args.reports, args.schema_version)
+    reports, skipped = reports_of(args)
     if args.format == "tables":
         _write_tables(reports, Path(args.output), args.schema_version)
     else:

@@ -7,14 +7,14 @@ import sys
 from typing import Any
 
 from ..schema import DEFAULT_VERSION
-from .reading import valid_reports
+from .reading import add_report_sources, reports_of
 
 HELP = "Write a paper-ready statement of the energy and emissions of reports."
 
 
 def register(commands: Any) -> None:
     parser = commands.add_parser("statement", help=HELP, description=HELP)
-    parser.add_argument("reports", nargs="+", metavar="REPORT")
+    add_report_sources(parser)
     parser.add_argument(
         "--format",
         choices=("text", "markdown", "latex"),
@@ -45,6 +45,6 @@ def _since(text: str) -> str:
 def run(args: argparse.Namespace) -> int:
     from ..render.statement import statement
 
-    reports, skipped = valid_reports(args.reports, args.schema_version)
+    reports, skipped = reports_of(args)
     sys.stdout.write(statement(reports, fmt=args.format, project=args.project, since=args.since))
     return 1 if skipped else 0

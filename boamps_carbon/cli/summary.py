@@ -7,14 +7,14 @@ import sys
 from typing import Any
 
 from ..schema import DEFAULT_VERSION
-from .reading import valid_reports
+from .reading import add_report_sources, reports_of
 
 HELP = "Total runs, energy, emissions, duration and mean power per group of reports."
 
 
 def register(commands: Any) -> None:
     parser = commands.add_parser("summary", help=HELP, description=HELP)
-    parser.add_argument("reports", nargs="+", metavar="REPORT")
+    add_report_sources(parser)
     parser.add_argument(
         "--by", choices=("project", "model", "hardware", "country", "month"), default="project"
     )
@@ -26,8 +26,15 @@ def register(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..render import summary
 
-    reports, skipped = valid_reports(args.reports, args.schema_version)
-    rows = summary.summarise(reports, args.by)
+    if args.db is not None and not args.reports:
+        # the database adds up: the same rows as reading every report, without reading them
+        from ..store import Store
+
+        with Store(args.db, create=False) as store:
+            rows, skipped = store.summary(args.by), 0
+    else:
+        reports, skipped = reports_of(args)
+        rows = summary.summarise(reports, args.by)
     writers = {
         "text": lambda: summary.as_text(rows, args.by),
         "csv": lambda: summary.as_csv(rows),

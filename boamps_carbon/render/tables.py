@@ -60,15 +60,18 @@ def _csv(rows: list[dict[str, str]], first: list[str]) -> str:
     return out.getvalue()
 
 
+def report_cells(report: dict[str, Any], schema: dict[str, Any]) -> dict[str, str]:
+    """One row of the reports table: the report's cells without its entities, keyed by reportId."""
+    cells = flatten_at(_without_entities(report), schema)
+    return {KEY: cells.pop("header_reportId", ""), **cells}
+
+
 def tables(
     reports: list[dict[str, Any]], version: str | SchemaVersion = DEFAULT_VERSION
 ) -> dict[str, str]:
     """File name -> CSV text: reports.csv, then one file per entity, each keyed by reportId."""
     schema = load_schema(parse_version(version))
-    rows = []
-    for report in reports:
-        cells = flatten_at(_without_entities(report), schema)
-        rows.append({KEY: cells.pop("header_reportId", ""), **cells})
+    rows = [report_cells(report, schema) for report in reports]
     result = {"reports.csv": _csv(rows, [KEY])}
     for name, place in ENTITIES.items():
         item_schema = _item_schema(schema, place)

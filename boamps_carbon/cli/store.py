@@ -1,0 +1,277 @@
+"""`boamps store`: import, query, export and count reports in a store; manage access tokens.
+
+Thin: every action is a method of `boamps_carbon.Store`; this module reads options, prints
+and chooses exit codes. SQLAlchemy is imported only once a subcommand runs."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+from ..errors import InputError
+from ..schema import DEFAULT_VERSION
+
+HELP = "Keep reports in a database (SQLite by default, or PostgreSQL): import, query, export."
+DB_HELP = (
+    "a SQLAlchemy URL (sqlite:///PATH, postgresql://USER@HOST/DB) or a SQLite file; "
+    "default $BOAMPS_DB, else reports.db in the user data folder"
+)
+# the columns `store query --format csv` writes, from the store's reports table
+QUERY_COLUMNS = [
+    "report_id",
+    "project",
+    "task_stage",
+    "task_family",
+    "model",
+    "algorithms",
+    "quantization",
+    "hardware",
+    "country",
+    "start_time",
+    "end_time",
+    "energy_kwh",
+    "emissions_kg",
+    "duration_s",
+    "nb_request",
+    "measured_accuracy",
+    "quality",
+    "report_status",
+]
+NUMBERS = {"energy_kwh", "emissions_kg"}
+# --format table: fixed widths, so that rows print as they come
+TABLE_COLUMNS = [
+    ("report_id", 36),
+    ("project", 16),
+    ("task_stage", 10),
+    ("start_time", 19),
+    ("energy_kwh", 12),
+    ("emissions_kg", 12),
+]
+
+
+def add_db_option(parser: argparse.ArgumentParser, help_text: str = DB_HELP) -> None:
+    parser.add_argument("--db", metavar="URL", help=help_text)
+
+
+def add_filter_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--project", metavar="P", help="header.publisher.projectName is P")
+    parser.add_argument("--stage", metavar="S", help="task.taskStage is S")
+    parser.add_argument("--family", metavar="F", help="task.taskFamily is F")
+    parser.add_argument("--algorithm", metavar="A", help="an algorithm or foundation model is A")
+    parser.add_argument("--quantization", metavar="Q", help="an algorithm's quantization is Q")
+    parser.add_argument("--hardware", metavar="TEXT", help="the hardware summary holds TEXT")
+    parser.add_argument("--country", metavar="C", help="environment.country is C, any case")
+    parser.add_argument("--since", metavar="DATE", help="first measure on or after DATE")
+    parser.add_argument("--until", metavar="DATE", help="first measure on or before DATE")
+    parser.add_argument(
+        "--where",
+        metavar="PATH=VALUE",
+        action="append",
+        default=[],
+        help="any report field by dotted path equals VALUE (repeatable)",
+    )
+
+
+def filters_of(args: argparse.Namespace) -> dict[str, Any]:
+    pairs = []
+    for item in args.where:
+        path, sep, value = item.partition("=")
+        if not sep or not path:
+            raise InputError(
+                "Not PATH=VALUE", "--where", repr(item), "Write --where task.taskStage=training."
+            )
+        pairs.append((path, value))
+    return {
+        "project": args.project,
+        "stage": args.stage,
+        "family": args.family,
+        "algorithm": args.algorithm,
+        "quantization": args.quantization,
+        "hardware": args.hardware,
+        "country": args.country,
+        "since": args.since,
+        "until": args.until,
+        "where": pairs,
+    }
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser("store", help=HELP, description=HELP)
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    found = actions.add_parser("import", help="validate reports and add them, all or none")
+    found.add_argument(
+        "reports", nargs="+", metavar="REPORT", help="report files, .jsonl files, folders or -"
+    )
+    add_db_option(found)
+    found.add_argument(
+        "--replace", action="store_true", help="overwrite stored reports whose content differs"
+    )
+    found.add_argument("--schema-version", default=DEFAULT_VERSION.value)
+    found.set_defaults(run=run_import)
+
+    query = actions.add_parser("query", help="print the stored reports that match")
+    add_db_option(query)
+    add_filter_options(query)
+    query.add_argument("--format", choices=("jsonl", "csv", "table"), default="jsonl")
+    query.add_argument("--limit", type=int, metavar="N", help="at most N reports")
+    query.add_argument("--after", metavar="CURSOR", help="only reports stored after CURSOR")
+    query.set_defaults(run=run_query)
+
+    export = actions.add_parser("export", help="write stored reports to a file or folder")
+    add_db_option(export)
+    add_filter_options(export)
+    export.add_argument(
+        "-o", "--output", required=True, metavar="OUT", help=".jsonl, .parquet, or a folder"
+    )
+    export.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    export.set_defaults(run=run_export)
+
+    stats = actions.add_parser("stats", help="what the store holds")
+    add_db_option(stats)
+    stats.set_defaults(run=run_stats)
+
+    token = actions.add_parser("token", help="access tokens for `boamps serve`")
+    token_actions = token.add_subparsers(dest="token_action", metavar="ACTION", required=True)
+    create = token_actions.add_parser("create", help="make a token and print it, once")
+    create.add_argument("--name", required=True, metavar="N")
+    create.add_argument("--read-only", action="store_true", help="may read, may not write")
+    add_db_option(create)
+    create.set_defaults(run=run_token_create)
+    listed = token_actions.add_parser("list", help="every token, without secrets")
+    add_db_option(listed)
+    listed.set_defaults(run=run_token_list)
+    revoke = token_actions.add_parser("revoke", help="revoke a token by name or id")
+    revoke.add_argument("token", metavar="NAME_OR_ID")
+    add_db_option(revoke)
+    revoke.set_defaults(run=run_token_revoke)
+
+
+def _open(args: argparse.Namespace, *, create: bool = True) -> Any:
+    from ..store import Store
+
+    return Store(args.db, create=create)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from ..sources.reports import iter_documents
+    from ..validation import validate
+
+    invalid: list[str] = []
+
+    def valid() -> Iterator[Any]:
+        for document in iter_documents(args.reports):
+            problems = document.problems or validate(document.data, args.schema_version).errors
+            if problems:
+                invalid.append(document.where)
+                print(f"invalid: {document.where}: {problems[0]}", file=sys.stderr)
+            else:
+                yield document.data
+
+    with _open(args) as store:
+        result = store.add(valid(), replace=args.replace)
+        where = store.where
+    print(
+        f"{where}: {result.stored + len(result.unchanged) + len(invalid)} reports, "
+        f"{len(result.added)} added, {len(result.unchanged)} unchanged, "
+        f"{len(result.superseded)} superseded, {len(result.replaced)} replaced, "
+        f"{len(invalid)} invalid",
+        file=sys.stderr,
+    )
+    return 1 if invalid else 0
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def run_query(args: argparse.Namespace) -> int:
+    if args.limit is not None and args.limit < 0:
+        raise InputError("Negative limit", "--limit", args.limit, "Give 0 or more.")
+    out = sys.stdout
+    filters = filters_of(args)
+    with _open(args, create=False) as store:
+        found = store.query(**filters, limit=args.limit, after=args.after)
+        if args.format == "jsonl":
+            for item in found:
+                out.write(item.text if "\n" not in item.text else _one_line(item.report))
+                out.write("\n")
+        elif args.format == "csv":
+            writer = csv.writer(out, lineterminator="\r\n")
+            writer.writerow([*QUERY_COLUMNS, "cursor"])
+            for item in found:
+                writer.writerow([_cell(item.columns[c]) for c in QUERY_COLUMNS] + [item.cursor])
+        else:
+            header = [n.rjust(w) if n in NUMBERS else n.ljust(w) for n, w in TABLE_COLUMNS]
+            out.write("  ".join(header).rstrip() + "\n")
+            for item in found:
+                cells = []
+                for name, width in TABLE_COLUMNS:
+                    value = item.columns[name]
+                    text = f"{value:.6g}" if isinstance(value, float) else _cell(value)
+                    text = text if len(text) <= width else text[: width - 1] + "…"
+                    cells.append(
+                        text.rjust(width) if isinstance(value, float) else text.ljust(width)
+                    )
+                out.write("  ".join(cells).rstrip() + "\n")
+    return 0
+
+
+def _one_line(report: dict[str, Any]) -> str:
+    from ..writers import report_json
+
+    return report_json(report, indent=None)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    filters = filters_of(args)
+    with _open(args, create=False) as store:
+        count = store.export(args.output, force=args.force, **filters)
+    print(f"{args.output}: {count} reports", file=sys.stderr)
+    return 0
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    with _open(args, create=False) as store:
+        stats = store.stats()
+    for key, value in stats.items():
+        text = f"{value:.6g}" if isinstance(value, float) else _cell(value)
+        print(f"{key}: {text or '-'}")
+    return 0
+
+
+def run_token_create(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        secret = store.create_token(args.name, read_only=args.read_only)
+    print(secret)
+    print(
+        f"token {args.name!r} created ({'read-only' if args.read_only else 'read and write'}); "
+        "it is shown only this once.",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def run_token_list(args: argparse.Namespace) -> int:
+    with _open(args, create=False) as store:
+        found = store.list_tokens()
+    print("id        name                  access      created              revoked")
+    for token in found:
+        access = "read-only" if token.read_only else "read-write"
+        print(
+            f"{token.token_id:<8}  {token.name:<20}  {access:<10}  {token.created_at}  "
+            f"{token.revoked_at or '-'}".rstrip()
+        )
+    return 0
+
+
+def run_token_revoke(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        token = store.revoke_token(args.token)
+    print(f"token {token.name!r} ({token.token_id}) revoked at {token.revoked_at}", file=sys.stderr)
+    return 0

@@ -1,0 +1,592 @@
+"""`Store`: BoAmps reports kept in a database (SQLite by default, PostgreSQL, any SQLAlchemy URL).
+
+Every add is one transaction: all of its reports or none. A report is stored as the text it came
+in (given bytes or text, the same bytes come out) beside the columns people filter and add up.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, select, update
+
+from . import filters, tokens
+from .engine import open_engine, shown, sqlite_file, transaction
+from .errors import StoreConflict, StoreError
+from .location import data_folder, resolve_url
+from .migrations import CURRENT_VERSION, migrate, now_text, version_of
+from .rows import component_rows, content_sha256, measure_rows, report_row
+from .tables import components, measures, reports
+
+# reports handled per round trip within an add's one transaction
+BATCH = 2000
+# reports read per round trip when streaming a query
+PAGE = 1000
+
+Filters = Mapping[str, Any]
+
+
+@dataclass
+class AddResult:
+    """What an add did, by report id, in input order. `superseded`: a corrective report took
+    the place of a stored one (kept as history); `replaced`: `replace=True` overwrote one."""
+
+    added: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    superseded: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+
+    @property
+    def stored(self) -> int:
+        """How many reports this add wrote."""
+        return len(self.added) + len(self.superseded) + len(self.replaced)
+
+
+@dataclass
+class StoredReport:
+    """A report as the store holds it: its exact text, its columns, and its place (`cursor`)."""
+
+    report_id: str
+    text: str
+    columns: dict[str, Any]
+    cursor: str
+
+    @property
+    def report(self) -> dict[str, Any]:
+        """The report, parsed."""
+        value: dict[str, Any] = json.loads(self.text)
+        return value
+
+
+def _parsed(item: Any, position: int) -> tuple[dict[str, Any], str]:
+    """(report, its text) from a dict, JSON text or JSON bytes."""
+    from ..writers import report_json
+
+    if isinstance(item, dict):
+        return item, report_json(item, indent=None)
+    if isinstance(item, (bytes, bytearray)):
+        try:
+            item = bytes(item).decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise StoreError(
+                "Report is not UTF-8", f"report {position}", str(error), "Nothing was written."
+            ) from None
+    if isinstance(item, str):
+        try:
+            value = json.loads(item)
+        except ValueError as error:
+            raise StoreError(
+                "Report is not JSON", f"report {position}", str(error), "Nothing was written."
+            ) from None
+        if isinstance(value, dict):
+            return value, item
+        item = value
+    raise StoreError(
+        "Report is not a JSON object",
+        f"report {position}",
+        type(item).__name__,
+        "Nothing was written.",
+    )
+
+
+def _report_id(report: dict[str, Any], position: int) -> str:
+    header = report.get("header")
+    found = header.get("reportId") if isinstance(header, dict) else None
+    if not isinstance(found, str) or not found:
+        raise StoreError(
+            "Report without an id",
+            f"report {position}: header.reportId",
+            repr(found),
+            "Every stored report needs a header.reportId; nothing was written.",
+        )
+    return found
+
+
+class Adding:
+    """Reports being added within one transaction; see `Store.adding`."""
+
+    def __init__(self, store: Store, conn: Connection, replace: bool) -> None:
+        self.store, self.conn, self.replace = store, conn, replace
+        self.result = AddResult()
+        self.conflicts: list[str] = []
+        self.position = 0
+        self.batch: list[tuple[str, dict[str, Any], str]] = []
+        self.next_seq = int(conn.execute(select(func.max(reports.c.seq))).scalar() or 0) + 1
+
+    def add(self, item: dict[str, Any] | str | bytes) -> None:
+        self.position += 1
+        report, text = _parsed(item, self.position)
+        self.batch.append((_report_id(report, self.position), report, text))
+        if len(self.batch) >= BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.batch:
+            self.next_seq = self.store._add_batch(
+                self.conn, self.batch, self.next_seq, self.replace, self.result, self.conflicts
+            )
+            self.batch = []
+
+    def finish(self) -> None:
+        self._flush()
+        if self.conflicts:
+            conflicts = self.conflicts
+            shown_ids = ", ".join(conflicts[:5]) + (
+                f" and {len(conflicts) - 5} more" if len(conflicts) > 5 else ""
+            )
+            raise StoreConflict(
+                "Report ids already stored with other content",
+                self.store.where,
+                shown_ids,
+                "Nothing was written. Give a corrective report (reportStatus corrective), "
+                "or --replace to overwrite.",
+                report_ids=conflicts,
+            )
+
+
+class Store:
+    """BoAmps reports in a database.
+
+    `url`: a SQLAlchemy URL (`sqlite:///reports.db`, `postgresql://user@host/db`) or a SQLite
+    file path; by default `$BOAMPS_DB`, else `reports.db` in the user data folder
+    (`~/.local/share/boamps_carbon/` on Linux). The tables are created, or migrated from an
+    older version, on first use. `create=False` refuses a SQLite file that does not exist
+    (for readers, so that a mistyped path is an error, not a new empty store). Raises
+    StoreError when the database cannot be used.
+    """
+
+    def __init__(self, url: str | os.PathLike[str] | None = None, *, create: bool = True) -> None:
+        self.url = resolve_url(url)
+        if url is None and not os.environ.get("BOAMPS_DB") and create:
+            data_folder().mkdir(parents=True, exist_ok=True)
+        if not create:
+            missing = sqlite_file(self.url)
+            if missing is not None and not missing.exists():
+                raise StoreError(
+                    "No such store",
+                    str(missing),
+                    "no such file",
+                    "Check --db, or add reports first with `boamps store import`.",
+                )
+        self.engine = open_engine(self.url)
+        self.dialect = self.engine.dialect.name
+        self._ready()
+
+    @property
+    def where(self) -> str:
+        """The store as people may see it: its file, or its URL without password."""
+        return shown(self.url)
+
+    def close(self) -> None:
+        """Releases the connections."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _ready(self) -> None:
+        with transaction(self.engine, self.url, write=False) as conn:
+            found = version_of(conn)
+        if found > CURRENT_VERSION:
+            raise StoreError(
+                "Store made by a newer boamps_carbon",
+                self.where,
+                f"schema version {found}, this one knows up to {CURRENT_VERSION}",
+                "Upgrade boamps_carbon.",
+            )
+        if found < CURRENT_VERSION:
+            with transaction(self.engine, self.url, write=True) as conn:
+                migrate(conn)  # checks the version again, inside the write lock
+
+    def version(self) -> int:
+        """The store's schema version."""
+        with transaction(self.engine, self.url, write=False) as conn:
+            return version_of(conn)
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def add(
+        self, reports_in: Iterable[dict[str, Any] | str | bytes], *, replace: bool = False
+    ) -> AddResult:
+        """Stores reports (dicts, or JSON text or bytes kept as given), in one transaction.
+
+        A report whose id is stored with the same content (whatever its spacing or key order)
+        is `unchanged`. With other content it is a conflict, unless it says
+        `reportStatus: corrective` (it supersedes the stored one, which stays as history) or
+        `replace` is true (it overwrites it). Any conflict raises StoreConflict naming every
+        conflicting id, and nothing is written. The reports are not validated here: validate
+        them first (`boamps_carbon.validate`), as `boamps store import` does.
+        """
+        with self.adding(replace=replace) as adding:
+            for item in reports_in:
+                adding.add(item)
+        return adding.result
+
+    @contextmanager
+    def adding(self, *, replace: bool = False) -> Iterator[Adding]:
+        """A transaction to add reports one at a time (`adding.add(report)`), as `add` does:
+        committed when the block ends (`adding.result` then says what happened), rolled back
+        if it raises. For writers that produce reports as they go, such as `convert`."""
+        with transaction(self.engine, self.url, write=True) as conn:
+            adding = Adding(self, conn, replace)
+            yield adding
+            adding.finish()
+
+    def _add_batch(
+        self,
+        conn: Connection,
+        batch: list[tuple[str, dict[str, Any], str]],
+        next_seq: int,
+        replace: bool,
+        result: AddResult,
+        conflicts: list[str],
+    ) -> int:
+        ids = list({report_id for report_id, _, _ in batch})
+        stored: dict[str, tuple[int, str]] = {}
+        for start in range(0, len(ids), 500):
+            for seq, report_id, digest in conn.execute(
+                select(reports.c.seq, reports.c.report_id, reports.c.content_sha256).where(
+                    reports.c.current, reports.c.report_id.in_(ids[start : start + 500])
+                )
+            ):
+                stored[report_id] = (seq, digest)
+        added_at = now_text()
+        new_reports: list[dict[str, Any]] = []
+        new_measures: list[dict[str, Any]] = []
+        new_components: list[dict[str, Any]] = []
+        retired: list[tuple[int, int]] = []  # (old seq, superseded by seq)
+        dropped: list[int] = []
+        pending: dict[str, int] = {}  # id -> index in new_reports, for repeats within the batch
+        for report_id, report, text in batch:
+            digest = content_sha256(report)
+            before = stored.get(report_id)
+            if before is not None and before[1] == digest:
+                result.unchanged.append(report_id)
+                continue
+            if before is not None:
+                corrective = (report.get("header") or {}).get("reportStatus") == "corrective"
+                if replace:
+                    if report_id in pending:
+                        # replaced earlier in this batch: forget the row not yet written
+                        index = pending.pop(report_id)
+                        new_reports[index] = {}
+                    else:
+                        dropped.append(before[0])
+                    result.replaced.append(report_id)
+                elif corrective:
+                    if report_id in pending:
+                        new_reports[pending[report_id]]["current"] = False
+                        new_reports[pending[report_id]]["superseded_by"] = next_seq
+                    else:
+                        retired.append((before[0], next_seq))
+                    result.superseded.append(report_id)
+                else:
+                    conflicts.append(report_id)
+                    continue
+            else:
+                result.added.append(report_id)
+            row = report_row(report)
+            row.update(
+                seq=next_seq,
+                report_id=report_id,
+                current=True,
+                superseded_by=None,
+                added_at=added_at,
+                content_sha256=digest,
+                document=text,
+            )
+            pending[report_id] = len(new_reports)
+            stored[report_id] = (next_seq, digest)
+            new_reports.append(row)
+            new_measures += measure_rows(next_seq, report)
+            new_components += component_rows(next_seq, report)
+            next_seq += 1
+        if conflicts:
+            return next_seq  # nothing will be written: the caller raises
+        kept = [row for row in new_reports if row]
+        if dropped:
+            self._delete_seqs(conn, dropped)
+        for old, by in retired:
+            conn.execute(
+                update(reports).where(reports.c.seq == old).values(current=False, superseded_by=by)
+            )
+        if kept:
+            conn.execute(reports.insert(), kept)
+        live = {row["seq"] for row in kept}
+        if new_measures:
+            rows = [m for m in new_measures if m["report_seq"] in live]
+            if rows:
+                conn.execute(measures.insert(), rows)
+        if new_components:
+            rows = [c for c in new_components if c["report_seq"] in live]
+            if rows:
+                conn.execute(components.insert(), rows)
+        return next_seq
+
+    @staticmethod
+    def _delete_seqs(conn: Connection, seqs: list[int]) -> None:
+        for start in range(0, len(seqs), 500):
+            part = seqs[start : start + 500]
+            conn.execute(delete(measures).where(measures.c.report_seq.in_(part)))
+            conn.execute(delete(components).where(components.c.report_seq.in_(part)))
+            conn.execute(delete(reports).where(reports.c.seq.in_(part)))
+
+    def delete(self, report_id: str) -> int:
+        """Removes a report and its history; returns how many revisions went (0: not stored)."""
+        with transaction(self.engine, self.url, write=True) as conn:
+            seqs = list(
+                conn.execute(select(reports.c.seq).where(reports.c.report_id == report_id))
+                .scalars()
+                .all()
+            )
+            self._delete_seqs(conn, seqs)
+        return len(seqs)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def get(self, report_id: str) -> StoredReport | None:
+        """The current revision of a report, or None when no such id is stored."""
+        with transaction(self.engine, self.url, write=False) as conn:
+            row = (
+                conn.execute(
+                    select(reports).where(reports.c.current, reports.c.report_id == report_id)
+                )
+                .mappings()
+                .first()
+            )
+        return None if row is None else self._stored(dict(row))
+
+    def history(self, report_id: str) -> list[StoredReport]:
+        """Every revision of a report, oldest first (the last one is current)."""
+        with transaction(self.engine, self.url, write=False) as conn:
+            rows = conn.execute(
+                select(reports).where(reports.c.report_id == report_id).order_by(reports.c.seq)
+            ).mappings()
+            return [self._stored(dict(row)) for row in rows]
+
+    @staticmethod
+    def _stored(row: dict[str, Any]) -> StoredReport:
+        text = row.pop("document")
+        return StoredReport(row["report_id"], text, row, str(row["seq"]))
+
+    def query(
+        self,
+        *,
+        project: str | None = None,
+        stage: str | None = None,
+        family: str | None = None,
+        algorithm: str | None = None,
+        quantization: str | None = None,
+        hardware: str | None = None,
+        country: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        where: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+        limit: int | None = None,
+        after: str | None = None,
+    ) -> Iterator[StoredReport]:
+        """The current reports that match every filter given, in the order they were stored,
+        streamed (read a page at a time, so memory stays flat).
+
+        `project`, `stage` (taskStage), `family` (taskFamily), `country` (any case): equal;
+        `algorithm` and `quantization`: one of the report's algorithms has it; `hardware`: a
+        part of the hardware summary (`2 x Tesla V100 (GPU)`), any case; `since`/`until`:
+        the first measure starts within (`YYYY-MM-DD`, a date alone for `until` covers the
+        day); `where`: {dotted path of any BoAmps field: value as text}. `limit`: at most so
+        many; `after`: the `cursor` of the last report of the previous page. Filter values
+        are bound parameters, never SQL text. Raises StoreError on an unknown field.
+        """
+        condition = filters.conditions(
+            self.dialect,
+            project=project,
+            stage=stage,
+            family=family,
+            algorithm=algorithm,
+            quantization=quantization,
+            hardware=hardware,
+            country=country,
+            since=since,
+            until=until,
+            where=where,
+        )
+        last = self._cursor(after)
+        left = limit
+        if left is not None and left < 0:
+            raise StoreError("Negative limit", "limit", limit, "Give 0 or more.")
+        while left is None or left > 0:
+            size = PAGE if left is None else min(PAGE, left)
+            with transaction(self.engine, self.url, write=False) as conn:
+                rows = [
+                    dict(row)
+                    for row in conn.execute(
+                        select(reports)
+                        .where(reports.c.current, reports.c.seq > last, condition)
+                        .order_by(reports.c.seq)
+                        .limit(size)
+                    ).mappings()
+                ]
+            for row in rows:
+                yield self._stored(row)
+            if len(rows) < size:
+                return
+            last = rows[-1]["seq"]
+            if left is not None:
+                left -= len(rows)
+
+    @staticmethod
+    def _cursor(after: str | None) -> int:
+        if after is None:
+            return 0
+        if not after.isdigit() or len(after) > 19:
+            raise StoreError(
+                "Bad cursor", "after", repr(after), "Use the cursor of a report from a query."
+            )
+        return int(after)
+
+    def count(self, **filters_given: Any) -> int:
+        """How many current reports match the filters of `query`."""
+        condition = filters.conditions(self.dialect, **filters_given)
+        with transaction(self.engine, self.url, write=False) as conn:
+            return int(
+                conn.execute(
+                    select(func.count()).select_from(reports).where(reports.c.current, condition)
+                ).scalar()
+                or 0
+            )
+
+    def stats(self) -> dict[str, Any]:
+        """What the store holds: where it is, its schema version, how many current reports and
+        older revisions, projects, the first and last start, total energy and emissions (None
+        when some energy has no carbon intensity), and active tokens."""
+        from .tables import tokens as token_table
+
+        current = reports.c.current
+        with transaction(self.engine, self.url, write=False) as conn:
+            version = version_of(conn)
+            row = conn.execute(
+                select(
+                    func.count(),
+                    func.count(func.distinct(reports.c.project)),
+                    func.min(reports.c.start_time),
+                    func.max(reports.c.start_time),
+                    func.sum(reports.c.energy_kwh),
+                    func.sum(reports.c.emissions_kg),
+                    func.count(reports.c.emissions_kg),
+                ).where(current)
+            ).one()
+            history = conn.execute(
+                select(func.count()).select_from(reports).where(~current)
+            ).scalar()
+            active = conn.execute(
+                select(func.count())
+                .select_from(token_table)
+                .where(token_table.c.revoked_at.is_(None))
+            ).scalar()
+        runs, projects, first, last, energy, emissions, with_intensity = row
+        return {
+            "store": self.where,
+            "schema_version": version,
+            "reports": int(runs),
+            "older_revisions": int(history or 0),
+            "projects": int(projects),
+            "first_start": first,
+            "last_start": last,
+            "energy_kwh": float(energy or 0.0),
+            "emissions_kg": float(emissions or 0.0) if with_intensity == runs else None,
+            "active_tokens": int(active or 0),
+        }
+
+    def summary(self, by: str = "project", **filters_given: Any) -> list[dict[str, Any]]:
+        """Totals per group of current reports, computed by the database, in the same rows as
+        `boamps summary` (group, runs, energy_kwh, emissions_kg, duration_s, mean_power_w),
+        in the order their first report was stored (as `boamps summary` lists the groups of
+        the reports `query` gives). `by`: project, model, hardware, country or month; the filters
+        are those of `query`. Emissions are None for a group where some energy has no carbon
+        intensity; mean power counts the reports that give their duration."""
+        if by not in filters.GROUPS:
+            raise StoreError(
+                "Unknown grouping", "by", repr(by), f"Use one of: {', '.join(filters.GROUPS)}."
+            )
+        condition = filters.conditions(self.dialect, **filters_given)
+        group = filters.GROUPS[by].label("grp")
+        timed = reports.c.duration_s.is_not(None)
+        with_intensity = reports.c.emissions_kg.is_not(None)
+        from sqlalchemy import case
+
+        statement = (
+            select(
+                group,
+                func.count().label("runs"),
+                func.sum(reports.c.energy_kwh).label("energy"),
+                func.sum(reports.c.emissions_kg).label("emissions"),
+                func.sum(case((with_intensity, 0.0), else_=reports.c.energy_kwh)).label(
+                    "uncovered"
+                ),
+                func.sum(case((timed, reports.c.duration_s), else_=0.0)).label("duration"),
+                func.sum(case((timed, reports.c.energy_kwh), else_=0.0)).label("timed_energy"),
+            )
+            .where(reports.c.current, condition)
+            .group_by(group)
+            .order_by(func.min(reports.c.seq))
+        )
+        with transaction(self.engine, self.url, write=False) as conn:
+            found = conn.execute(statement).all()
+        rows: list[dict[str, Any]] = []
+        for name, runs, energy, emissions, uncovered, duration, timed_energy in found:
+            rows.append(
+                {
+                    "group": name or "(not stated)",
+                    "runs": int(runs),
+                    "energy_kwh": float(energy or 0.0),
+                    "emissions_kg": float(emissions or 0.0) if (uncovered or 0) <= 0 else None,
+                    "duration_s": float(duration or 0.0),
+                    "mean_power_w": float(timed_energy) * 3.6e6 / float(duration)
+                    if duration and duration > 0
+                    else None,
+                }
+            )
+        return rows
+
+    def export(
+        self, target: str | os.PathLike[str], *, force: bool = False, **filters_given: Any
+    ) -> int:
+        """Writes the current reports matching the filters of `query` to `target`: a `.jsonl`
+        file, a `.parquet` file (the columns of `render --format tables`'s reports table;
+        needs pyarrow) or a folder (one file per report, its stored text byte for byte).
+        The output appears whole or not at all; an existing one is replaced only with
+        `force`. Returns how many reports were written."""
+        from .export import export
+
+        return export(self, os.fspath(target), force=force, filters=filters_given)
+
+    # -- tokens ------------------------------------------------------------------------------
+
+    def create_token(self, name: str, *, read_only: bool = False) -> str:
+        """A new access token for the service, returned once: only its SHA-256 is stored.
+        Names are unique; raises StoreError when `name` is taken or empty."""
+        with transaction(self.engine, self.url, write=True) as conn:
+            return tokens.create(conn, name, read_only)
+
+    def list_tokens(self) -> list[tokens.TokenInfo]:
+        """Every token, revoked ones included, oldest first (by the second; then by name),
+        never their secrets."""
+        with transaction(self.engine, self.url, write=False) as conn:
+            return tokens.listed(conn)
+
+    def revoke_token(self, name_or_id: str) -> tokens.TokenInfo:
+        """Revokes a token by its name or id; raises StoreError when there is no such token."""
+        with transaction(self.engine, self.url, write=True) as conn:
+            return tokens.revoke(conn, name_or_id)
+
+    def check_token(self, secret: str) -> tokens.TokenInfo | None:
+        """The token's details when `secret` is a valid, unrevoked token; None otherwise."""
+        with transaction(self.engine, self.url, write=False) as conn:
+            return tokens.check(conn, secret)

@@ -1,0 +1,147 @@
+"""Schema versions and the steps between them: a small runner of our own.
+
+A database records its version in `boamps_schema_version`. Opening it runs every step above
+that version, in one write transaction, so concurrent openers migrate once. Each step is frozen
+once released: version 1's tables are written out here as they were, not taken from
+`tables.py`, so that migrating an old file is tested against what old files really hold.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    inspect,
+    select,
+    text,
+    update,
+)
+
+from . import tables
+from .tables import CURRENT_VERSION, Key
+
+
+def v1_metadata() -> MetaData:
+    """The tables of schema version 1 (no tokens, no `quality` column), as released."""
+    meta = MetaData()
+    Table(
+        "boamps_schema_version",
+        meta,
+        Column("version", Integer, primary_key=True, autoincrement=False),
+        Column("applied_at", Text, nullable=False),
+    )
+    Table(
+        "reports",
+        meta,
+        Column("seq", Key, primary_key=True, autoincrement=False),
+        Column("report_id", Text, nullable=False),
+        Column("current", Boolean, nullable=False),
+        Column("superseded_by", Key, nullable=True),
+        Column("added_at", Text, nullable=False),
+        Column("content_sha256", Text, nullable=False),
+        Column("report_status", Text, nullable=False),
+        Column("report_datetime", Text, nullable=False),
+        Column("project", Text, nullable=False),
+        Column("task_stage", Text, nullable=False),
+        Column("task_family", Text, nullable=False),
+        Column("model", Text, nullable=False),
+        Column("algorithms", Text, nullable=False),
+        Column("quantization", Text, nullable=False),
+        Column("hardware", Text, nullable=False),
+        Column("country", Text, nullable=False),
+        Column("start_time", Text, nullable=True),
+        Column("end_time", Text, nullable=True),
+        Column("energy_kwh", Float, nullable=False),
+        Column("emissions_kg", Float, nullable=True),
+        Column("duration_s", Float, nullable=True),
+        Column("nb_request", Float, nullable=True),
+        Column("measured_accuracy", Float, nullable=True),
+        Column("document", Text, nullable=False),
+        Index(
+            "reports_current_id",
+            "report_id",
+            unique=True,
+            sqlite_where=text("current"),
+            postgresql_where=text("current"),
+        ),
+        Index("reports_history_id", "report_id"),
+        Index("reports_project", "project", "start_time"),
+        Index("reports_start", "start_time"),
+        Index("reports_stage_family", "task_stage", "task_family"),
+    )
+    for table in (tables.measures, tables.components):  # unchanged since version 1
+        table.to_metadata(meta)
+    return meta
+
+
+def _to_v1(conn: Connection) -> None:
+    v1_metadata().create_all(conn)
+
+
+def _to_v2(conn: Connection) -> None:
+    """Tokens for the service; the report's `quality` as a column, filled from stored reports."""
+    tables.tokens.create(conn)
+    conn.execute(text("ALTER TABLE reports ADD COLUMN quality TEXT"))
+    conn.execute(text("CREATE INDEX reports_country ON reports (country)"))
+    last = -1
+    while True:  # in slices, so that memory stays flat however many reports there are
+        rows = conn.execute(
+            select(tables.reports.c.seq, tables.reports.c.document)
+            .where(tables.reports.c.seq > last)
+            .order_by(tables.reports.c.seq)
+            .limit(1000)
+        ).all()
+        if not rows:
+            return
+        for seq, document in rows:
+            quality = json.loads(document).get("quality")
+            if quality is not None:
+                conn.execute(
+                    update(tables.reports)
+                    .where(tables.reports.c.seq == seq)
+                    .values(quality=str(quality))
+                )
+        last = rows[-1][0]
+
+
+# STEPS[n - 1] takes a database from version n - 1 to version n
+STEPS: list[Callable[[Connection], None]] = [_to_v1, _to_v2]
+assert len(STEPS) == CURRENT_VERSION
+
+
+def now_text() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def version_of(conn: Connection) -> int:
+    """The database's schema version: 0 when it holds none of our tables."""
+    if not inspect(conn).has_table(tables.schema_version.name):
+        return 0
+    found: Any = conn.execute(
+        select(tables.schema_version.c.version)
+        .order_by(tables.schema_version.c.version.desc())
+        .limit(1)
+    ).scalar()
+    return int(found or 0)
+
+
+def migrate(conn: Connection) -> int:
+    """Runs the steps the database lacks, inside the caller's write transaction; returns the
+    version found before. A database newer than this code is refused by the caller."""
+    found = version_of(conn)
+    for version in range(found + 1, CURRENT_VERSION + 1):
+        STEPS[version - 1](conn)
+        conn.execute(tables.schema_version.insert().values(version=version, applied_at=now_text()))
+    return found

@@ -1,0 +1,48 @@
+"""A database as the output of `convert` and `run`: the reports of a run go into the store in
+one transaction, committed when the run succeeds, rolled back when it fails."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from .errors import StoreError
+
+
+class StoreWriter:
+    """The `ReportWriter` interface over `Store.adding`. `force` replaces stored reports whose
+    content differs (`--replace` of `store import`)."""
+
+    takes_lines = False
+
+    def __init__(self, url: str, *, force: bool = False) -> None:
+        from .core import Store
+
+        self.target = url
+        self.count = 0
+        self._stack = contextlib.ExitStack()
+        try:
+            store = self._stack.enter_context(Store(url))
+            self._adding = self._stack.enter_context(store.adding(replace=force))
+        except BaseException:
+            self._stack.close()
+            raise
+
+    def write(self, report: dict[str, Any]) -> None:
+        self.count += 1
+        self._adding.add(report)
+
+    def descriptor(self) -> int | None:
+        return None
+
+    def write_output(self, output: Any) -> None:  # only for writers that take lines
+        raise TypeError("a store takes reports, not lines")
+
+    def commit(self) -> list[Any]:
+        self._stack.close()  # ends the transaction: commits, or raises StoreConflict
+        return []
+
+    def abort(self) -> None:
+        error = StoreError("Run failed", self.target, None, "Nothing was stored.")
+        with contextlib.suppress(Exception):
+            self._stack.__exit__(StoreError, error, None)
