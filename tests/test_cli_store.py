@@ -122,7 +122,7 @@ def test_query_formats(filled: Path, capsys: pytest.CaptureFixture[str]) -> None
         "start_time,end_time,energy_kwh,emissions_kg,duration_s,nb_request,measured_accuracy,"
         "quality,report_status,cursor\r\n"
         f"{ID2},beta,training,imageClassification,resnet18,resnet18,,"
-        '"2 x Xeon Gold (CPU), 16.0 GB RAM",Germany,2026-02-10 09:00:00,2026-02-10 09:01:40,'
+        '"Xeon Gold (2 logical CPUs), 16.0 GB RAM",Germany,2026-02-10 09:00:00,2026-02-10 09:01:40,'
         "0.25,0.0125,100.0,,,,,2\r\n"
     )
     code, out, _ = run(capsys, "store", "query", "--db", str(filled), "--format", "table")

@@ -59,7 +59,7 @@ def test_one_row_per_report() -> None:
         "logisticRegression",
         "france",
     )
-    assert first["hardware"] == "2 x Intel(R) Xeon(R) CPU @ 2.20GHz (CPU), 24.0 GB RAM"
+    assert first["hardware"] == "Intel(R) Xeon(R) CPU @ 2.20GHz (2 logical CPUs), 24.0 GB RAM"
     assert (first["energy_kwh"], first["duration_s"]) == (0.000412, 61.37)
     assert first["mean_power_w"] == 0.000412 * 3.6e6 / 61.37
     assert first["carbon_intensity_g_per_kwh"] == 21.7

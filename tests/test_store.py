@@ -48,7 +48,9 @@ def test_add_is_idempotent_and_keeps_the_text(store: Store) -> None:
     assert stored.columns["emissions_kg"] == pytest.approx(0.000412 * 21.7 / 1000, rel=1e-12)
     assert stored.columns["start_time"] == "2026-11-22 07:11:38"
     assert stored.columns["end_time"] == "2026-11-22 07:12:39"
-    assert stored.columns["hardware"] == "2 x Intel(R) Xeon(R) CPU @ 2.20GHz (CPU), 24.0 GB RAM"
+    assert (
+        stored.columns["hardware"] == "Intel(R) Xeon(R) CPU @ 2.20GHz (2 logical CPUs), 24.0 GB RAM"
+    )
     assert stored.columns["quality"] == "medium"
     assert store.get("no-such-id") is None
 
@@ -306,7 +308,7 @@ def test_export_jsonl_folder_parquet(store: Store, tmp_path: Path) -> None:
     table = pq.read_table(tmp_path / "out.parquet")
     reports_csv = tables([json.loads(text), report(1, quantization="int8")])["reports.csv"]
     assert table.column_names == reports_csv.splitlines()[0].split(",")
-    assert table.column("header_reportId").to_pylist() == [
+    assert table.column("reportId").to_pylist() == [
         "9d3c1f0e-7b2a-4e58-b1c4-6a0f2e8d5b73",
         ID1,
     ]
