@@ -11,7 +11,7 @@ from boamps_carbon import track
 HERE = Path(__file__).resolve().parent
 
 
-def train(epochs: int = 1200) -> float:
+def train(epochs: int = 600) -> float:
     """A tiny logistic regression by gradient descent, in plain Python."""
     data = [((i % 7) / 7, (i % 5) / 5, 1.0 if (i % 7) > (i % 5) else 0.0) for i in range(2000)]
     w1 = w2 = bias = 0.0
@@ -25,10 +25,10 @@ def train(epochs: int = 1200) -> float:
 
 if __name__ == "__main__":
     output = sys.argv[1] if len(sys.argv) > 1 else "boamps-reports"
-    # CodeCarbon measures power every 15 s by default: a run of a few seconds would record
-    # almost no energy (boamps warns: short-measurement), so measure every second here
+    # CodeCarbon samples power every measure_power_secs (15 s by default): a run of about
+    # a second needs a shorter interval, or it records almost no energy
     with track(
-        HERE / "context.json", output, country_iso_code="FRA", measure_power_secs=1
+        HERE / "context.json", output, country_iso_code="FRA", measure_power_secs=0.5
     ) as measured:
         train()
     print(f"wrote {measured.path}: {measured.report.measures[0].power_consumption:.3g} kWh")

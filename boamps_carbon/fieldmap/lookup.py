@@ -12,9 +12,6 @@ from ..errors import InputError
 from ..resources import schemas_dir
 
 _FIELD = re.compile(r"\{(\w+)(?::(lower|upper))?\}")
-# hardware names and platform strings are short: a longer value is read up to here, so that
-# a hostile cell costs what a name costs
-MAX_VALUE = 256
 
 
 @cache
@@ -57,7 +54,6 @@ def lookup_table(spec: str, origin: str) -> Callable[[str], str | None]:
 
     @lru_cache(maxsize=4096)  # few distinct hardware names, millions of rows
     def find(value: str) -> str | None:
-        value = value[:MAX_VALUE]
         for pattern, template in compiled:
             match = pattern.search(value)
             if match:
