@@ -122,7 +122,7 @@ _V11_FULL: dict[str, Any] = {
                 "nbComponent": 2,
                 "memorySize": 32,
                 "manufacturer": "nvidia",
-                "family": "tesla",
+                "family": "volta",
                 "series": "v100s",
                 "share": 0.5,
             },

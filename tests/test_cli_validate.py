@@ -301,3 +301,17 @@ def test_a_stray_field_gets_no_version_hint(
     code, out, err = run(capsys, "validate", str(write(tmp_path / "a.json", report)))
     assert (code, err) == (0, "")
     assert 'warning: field "mine" is not part of BoAmps 1.1' in out
+
+
+def test_text_and_github_outputs_neutralise_terminal_escapes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "evil\x1b[2J.json"
+    path.write_text("[]", encoding="utf-8")
+    code, out, _ = run(capsys, "validate", str(path))
+    assert code == 1 and "\x1b" not in out
+    assert out.splitlines()[0] == (
+        f"{tmp_path}/evil\\x1b[2J.json: (root): expected a JSON object, got an empty array"
+    )
+    code, out, _ = run(capsys, "validate", "--format", "github", str(path))
+    assert code == 1 and "\x1b" not in out and "evil\\x1b[2J.json" in out

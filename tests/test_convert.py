@@ -131,7 +131,7 @@ def test_values_match_the_source_row_field_by_field() -> None:
                 "nbComponent": 2,
                 "memorySize": 32,
                 "manufacturer": "nvidia",
-                "family": "tesla",
+                "family": "volta",
                 "series": "v100s",
             },
             {"componentType": "ram", "nbComponent": 1, "memorySize": 86.3035888671875},
@@ -243,15 +243,15 @@ def test_hardware_and_platform_names_are_parsed() -> None:
 
     assert components("codecarbon-3.0.2-gpu-linux-a100-hpc.csv") == [
         ("cpu", 256, "amd", "epyc", "7742", None),
-        ("gpu", 1, "nvidia", "a100", None, 40),
+        ("gpu", 1, "nvidia", "ampere", "a100", 40),
         ("ram", 1, None, None, None, 1007.672908782959),
     ]
     assert components("codecarbon-2.4.2-aws-linux-4xL4-pue1.22.csv")[1] == (
         "gpu",
         4,
         "nvidia",
+        "ada lovelace",
         "l4",
-        None,
         None,
     )
     assert components("codecarbon-3.0.4-windows11-cpu.csv")[0] == (

@@ -56,7 +56,7 @@ def test_nvidia_gpus_under_codecarbon_2_8() -> None:
         "nbComponent": 2,
         "memorySize": 32.0,
         "manufacturer": "nvidia",
-        "family": "tesla",
+        "family": "volta",
         "series": "v100s",
     }
     assert report["measures"][0]["measurementDateTime"] == "2024-09-26 10:46:47"

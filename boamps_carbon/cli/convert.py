@@ -171,7 +171,8 @@ def _write(conversions: list[Conversion], writer: ReportWriter, verbose: bool) -
     for conversion in conversions:
         if verbose:
             layout = conversion.layout.describe() if conversion.layout else ""
-            print(f"{conversion.path}: {layout}, {conversion.encoding}", file=sys.stderr)
+            line = f"{conversion.path}: {layout}, {conversion.encoding}"
+            print(printable(line), file=sys.stderr)  # the layout names the CSV's columns
         progress = Progress(str(conversion.path))
         if writer.takes_lines:
             for output in conversion.outputs(writer.descriptor()):

@@ -39,7 +39,7 @@ def _since(text: str) -> str:
     try:
         return parse_since(text)
     except InputError as exc:  # argparse says "argument --since: " first
-        raise argparse.ArgumentTypeError(f"{exc.value}. {exc.hint}") from None
+        raise argparse.ArgumentTypeError(f"not a date: {exc.value}. {exc.hint}") from None
 
 
 def run(args: argparse.Namespace) -> int:

@@ -118,4 +118,4 @@ def _github(document: ReportDocument, result: ValidationResult, out: TextIO) -> 
                 props += f",col={item.column}"
             props += f",title={_escape(item.type.title, True)}"
             text = _escape(f"{item.path or '(root)'}: {_sentence(item)}")
-            out.write(f"::{level} {props}::{text}\n")
+            out.write(printable(f"::{level} {props}::{text}") + "\n")

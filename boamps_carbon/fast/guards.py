@@ -21,7 +21,7 @@ from ..validation.semantic import (
     MEASURE_POWER_SECONDS,
     MIN_AVERAGE_POWER_W,
     _parse,
-    is_short_measurement,
+    is_codecarbon,
     number,
 )
 from .columns import SlotValues
@@ -249,14 +249,13 @@ def _short(report: dict[str, Any]) -> list[Guard]:
         factor = KWH_PER_UNIT.get(unit) if isinstance(unit, str) else None
         fixed_energy = energy if isinstance(energy, Marker) else number(energy)
         fixed_seconds = seconds if isinstance(seconds, Marker) else number(seconds)
-        # the same rule on stand-in values: does it read this method at all?
         if (
             factor is None
             or fixed_energy is None
             or fixed_seconds is None
-            or not is_short_measurement(measure.get("measurementMethod"), 1e-12, 1.0)
+            or not is_codecarbon(measure.get("measurementMethod"))
         ):
-            continue
+            continue  # the rule says nothing of this measure, whatever its values
 
         def guard(
             values: list[SlotValues],

@@ -246,9 +246,7 @@ def cpu_count_beyond_sockets(component: dict[str, Any]) -> bool:
 
 def measured_by_codecarbon(report: dict[str, Any]) -> bool:
     methods = [m.get("measurementMethod") for _, m in _measures(report)]
-    return bool(methods) and all(
-        isinstance(m, str) and m.strip().lower() == CODECARBON for m in methods
-    )
+    return bool(methods) and all(is_codecarbon(m) for m in methods)
 
 
 def counts_logical_cpus(component: dict[str, Any], report: dict[str, Any]) -> bool:
@@ -273,10 +271,14 @@ def cpu_counts(report: dict[str, Any]) -> Iterator[Problem]:
             )
 
 
+def is_codecarbon(method: Any) -> bool:
+    return isinstance(method, str) and method.strip().lower() == CODECARBON
+
+
 def is_short_measurement(method: Any, kwh: float | None, seconds: float | None) -> bool:
     """A CodeCarbon run shorter than its measurement interval whose mean power is below any
     computer's: CodeCarbon missed it."""
-    if not (isinstance(method, str) and method.strip().lower() == CODECARBON):
+    if not is_codecarbon(method):
         return False
     if kwh is None or kwh <= 0 or seconds is None or not 0 < seconds < MEASURE_POWER_SECONDS:
         return False  # no energy at all is non-positive-energy's
