@@ -6,14 +6,16 @@ in (given bytes or text, the same bytes come out) beside the columns people filt
 
 from __future__ import annotations
 
+import hashlib
 import json
+import operator
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy import Connection, Table, delete, func, select, update
 
 from . import filters, tokens
 from .engine import open_engine, shown, sqlite_file, transaction
@@ -65,9 +67,9 @@ class StoredReport:
 
 def _parsed(item: Any, position: int) -> tuple[dict[str, Any], str]:
     """(report, its text) from a dict, JSON text or JSON bytes."""
-    from ..writers import report_json
-
     if isinstance(item, dict):
+        from ..writers import report_json
+
         return item, report_json(item, indent=None)
     if isinstance(item, (bytes, bytearray)):
         try:
@@ -250,14 +252,14 @@ class Store:
         conflicts: list[str],
     ) -> int:
         ids = list({report_id for report_id, _, _ in batch})
-        stored: dict[str, tuple[int, str]] = {}
+        stored: dict[str, tuple[int, str, dict[str, Any] | None]] = {}
         for start in range(0, len(ids), 500):
             for seq, report_id, digest in conn.execute(
                 select(reports.c.seq, reports.c.report_id, reports.c.content_sha256).where(
                     reports.c.current, reports.c.report_id.in_(ids[start : start + 500])
                 )
             ):
-                stored[report_id] = (seq, digest)
+                stored[report_id] = (seq, digest, None)
         added_at = now_text()
         new_reports: list[dict[str, Any]] = []
         new_measures: list[dict[str, Any]] = []
@@ -266,9 +268,9 @@ class Store:
         dropped: list[int] = []
         pending: dict[str, int] = {}  # id -> index in new_reports, for repeats within the batch
         for report_id, report, text in batch:
-            digest = content_sha256(report)
+            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
             before = stored.get(report_id)
-            if before is not None and before[1] == digest:
+            if before is not None and self._same(conn, before, digest, report):
                 result.unchanged.append(report_id)
                 continue
             if before is not None:
@@ -304,7 +306,7 @@ class Store:
                 document=text,
             )
             pending[report_id] = len(new_reports)
-            stored[report_id] = (next_seq, digest)
+            stored[report_id] = (next_seq, digest, report)
             new_reports.append(row)
             new_measures += measure_rows(next_seq, report)
             new_components += component_rows(next_seq, report)
@@ -318,18 +320,47 @@ class Store:
             conn.execute(
                 update(reports).where(reports.c.seq == old).values(current=False, superseded_by=by)
             )
-        if kept:
-            conn.execute(reports.insert(), kept)
+        self._insert(conn, reports, kept)
         live = {row["seq"] for row in kept}
-        if new_measures:
-            rows = [m for m in new_measures if m["report_seq"] in live]
-            if rows:
-                conn.execute(measures.insert(), rows)
-        if new_components:
-            rows = [c for c in new_components if c["report_seq"] in live]
-            if rows:
-                conn.execute(components.insert(), rows)
+        if len(live) < len(new_reports):
+            new_measures = [m for m in new_measures if m["report_seq"] in live]
+            new_components = [c for c in new_components if c["report_seq"] in live]
+        self._insert(conn, measures, new_measures)
+        self._insert(conn, components, new_components)
         return next_seq
+
+    def _same(
+        self,
+        conn: Connection,
+        before: tuple[int, str, dict[str, Any] | None],
+        digest: str,
+        report: dict[str, Any],
+    ) -> bool:
+        """Whether a stored revision says what `report` says: the same text, or texts that
+        differ only in spacing and key order (compared only when the texts differ)."""
+        seq, stored_digest, stored_report = before
+        if stored_digest == digest:
+            return True
+        if stored_report is None:
+            text = conn.execute(select(reports.c.document).where(reports.c.seq == seq)).scalar()
+            stored_report = json.loads(text or "null")
+        return content_sha256(stored_report) == content_sha256(report)
+
+    def _insert(self, conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        if self.dialect != "sqlite":
+            conn.execute(table.insert(), rows)
+            return
+        # the bulk path: the driver's executemany, past SQLAlchemy's per-row work; the
+        # names are our own columns, the values parameters
+        names = list(rows[0])
+        statement = (
+            f"INSERT INTO {table.name} ({', '.join(names)}) "
+            f"VALUES ({', '.join('?' for _ in names)})"
+        )
+        values = operator.itemgetter(*names)
+        conn.exec_driver_sql(statement, [values(row) for row in rows])
 
     @staticmethod
     def _delete_seqs(conn: Connection, seqs: list[int]) -> None:

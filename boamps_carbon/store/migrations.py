@@ -69,14 +69,9 @@ def v1_metadata() -> MetaData:
         Column("nb_request", Float, nullable=True),
         Column("measured_accuracy", Float, nullable=True),
         Column("document", Text, nullable=False),
-        Index(
-            "reports_current_id",
-            "report_id",
-            unique=True,
-            sqlite_where=text("current"),
-            postgresql_where=text("current"),
-        ),
-        Index("reports_history_id", "report_id"),
+        # one index serves the current revision and the history; writers hold the write
+        # lock while they check ids, so no second current revision can slip in
+        Index("reports_id", "report_id"),
         Index("reports_project", "project", "start_time"),
         Index("reports_start", "start_time"),
         Index("reports_stage_family", "task_stage", "task_family"),
