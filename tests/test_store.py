@@ -535,3 +535,33 @@ def test_four_writers_at_once(kind: str, tmp_path: Path) -> None:
             "duration_s": pytest.approx(200000.0),
             "mean_power_w": pytest.approx(18000.0),
         }
+
+
+def test_postgres_going_away_mid_import_writes_nothing(tmp_path: Path) -> None:
+    from sqlalchemy import create_engine, text
+
+    url = store_url("postgres", tmp_path)
+    killer = create_engine(url)
+
+    def reports():
+        yield from (report(n) for n in range(2, 2600))  # past one batch: some rows are sent
+        with killer.begin() as conn:  # what a server restart does to our connection
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+        yield report(3000)
+
+    with Store(url) as store:
+        store.add([report(1)])
+        with pytest.raises(StoreError) as caught:
+            store.add(reports())
+        assert caught.value.message.startswith(f"Lost the database connection at {store.where}: ")
+        assert caught.value.message.endswith(
+            ". Check that the database server is running; nothing was written."
+        )
+    killer.dispose()
+    with Store(url) as store:
+        assert ids(store.query()) == [ID1]
