@@ -387,3 +387,26 @@ def test_readme_store_snippet_runs(tmp_path: Path) -> None:
     code = re.search(r"```python\n(.+?)\n```", section, flags=re.DOTALL).group(1)  # type: ignore[union-attr]
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_imported_files_come_out_byte_for_byte(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "r.db")
+    example = ROOT / "examples" / "report.json"
+    crlf = tmp_path / "crlf.jsonl"
+    crlf.write_bytes(b"\xef\xbb\xbf" + json.dumps(report(1)).encode() + b"\r\n")
+    assert run(capsys, "store", "import", str(example), str(crlf), "--db", db)[0] == 0
+    assert run(capsys, "store", "export", "--db", db, "-o", str(tmp_path / "out"))[0] == 0
+    written = tmp_path / "out" / "examples-training-9d3c1f0e-7b2a-4e58-b1c4-6a0f2e8d5b73.json"
+    assert written.read_bytes() == example.read_bytes()
+    code, out, _ = run(capsys, "store", "query", "--db", db)
+    assert code == 0
+    assert out.splitlines() == [
+        json.dumps(
+            json.loads(example.read_text(encoding="utf-8")),
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ),
+        json.dumps(report(1)),
+    ]

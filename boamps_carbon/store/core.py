@@ -64,29 +64,42 @@ class StoredReport:
         value: dict[str, Any] = json.loads(self.text)
         return value
 
+    @property
+    def line(self) -> str:
+        """The report on one line, for JSON Lines: its text, unless it was stored
+        pretty-printed over several lines."""
+        text = self.text.strip()
+        if "\n" in text or "\r" in text:
+            from ..writers import report_json
+
+            return report_json(self.report, indent=None)
+        return text
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
 
 def _parsed(item: Any, position: int) -> tuple[dict[str, Any], str]:
-    """(report, its text) from a dict, JSON text or JSON bytes."""
+    """(report, its text) from a dict, JSON text or bytes, or a pair (dict, its JSON text or
+    bytes) when the caller parsed it already."""
+    if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], dict):
+        report, raw = item
+        return report, _text(raw, position)
     if isinstance(item, dict):
         from ..writers import report_json
 
         return item, report_json(item, indent=None)
-    if isinstance(item, (bytes, bytearray)):
+    if isinstance(item, (bytes, bytearray, str)):
+        text = _text(item, position)
         try:
-            item = bytes(item).decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise StoreError(
-                "Report is not UTF-8", f"report {position}", str(error), "Nothing was written."
-            ) from None
-    if isinstance(item, str):
-        try:
-            value = json.loads(item)
-        except ValueError as error:
+            value = json.loads(text, parse_constant=_no_constant)
+        except (ValueError, RecursionError) as error:
             raise StoreError(
                 "Report is not JSON", f"report {position}", str(error), "Nothing was written."
             ) from None
         if isinstance(value, dict):
-            return value, item
+            return value, text
         item = value
     raise StoreError(
         "Report is not a JSON object",
@@ -94,6 +107,17 @@ def _parsed(item: Any, position: int) -> tuple[dict[str, Any], str]:
         type(item).__name__,
         "Nothing was written.",
     )
+
+
+def _text(raw: Any, position: int) -> str:
+    if isinstance(raw, str):
+        return raw
+    try:
+        return bytes(raw).decode("utf-8-sig")  # a byte order mark is not part of the report
+    except UnicodeDecodeError as error:
+        raise StoreError(
+            "Report is not UTF-8", f"report {position}", str(error), "Nothing was written."
+        ) from None
 
 
 def _report_id(report: dict[str, Any], position: int) -> str:
@@ -120,7 +144,7 @@ class Adding:
         self.batch: list[tuple[str, dict[str, Any], str]] = []
         self.next_seq = int(conn.execute(select(func.max(reports.c.seq))).scalar() or 0) + 1
 
-    def add(self, item: dict[str, Any] | str | bytes) -> None:
+    def add(self, item: Any) -> None:
         self.position += 1
         report, text = _parsed(item, self.position)
         self.batch.append((_report_id(report, self.position), report, text))
@@ -215,10 +239,10 @@ class Store:
 
     # -- writing -----------------------------------------------------------------------------
 
-    def add(
-        self, reports_in: Iterable[dict[str, Any] | str | bytes], *, replace: bool = False
-    ) -> AddResult:
-        """Stores reports (dicts, or JSON text or bytes kept as given), in one transaction.
+    def add(self, reports_in: Iterable[Any], *, replace: bool = False) -> AddResult:
+        """Stores reports in one transaction: dicts, JSON texts or bytes (kept as given, and
+        given back byte for byte), or pairs (dict, its JSON text or bytes) for callers that
+        parsed them already.
 
         A report whose id is stored with the same content (whatever its spacing or key order)
         is `unchanged`. With other content it is a conflict, unless it says

@@ -22,15 +22,6 @@ if TYPE_CHECKING:
 ROW_GROUP = 10_000
 
 
-def _line(item: StoredReport) -> str:
-    # a report stored pretty-printed spans lines: JSON Lines needs it on one
-    if "\n" in item.text or "\r" in item.text:
-        from ..writers import report_json
-
-        return report_json(item.report, indent=None)
-    return item.text
-
-
 def export(store: Store, target: str, *, force: bool, filters: dict[str, Any]) -> int:
     path = Path(target)
     if path.exists() and not force:
@@ -78,7 +69,7 @@ def _jsonl(items: Iterator[StoredReport], staging: Path) -> int:
     count = 0
     with open(staging, "w", encoding="utf-8", newline="\n") as out:
         for item in items:
-            out.write(_line(item) + "\n")
+            out.write(item.line + "\n")
             count += 1
     return count
 
