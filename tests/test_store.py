@@ -61,8 +61,8 @@ def test_conflict_is_named_and_nothing_is_written(store: Store) -> None:
     assert caught.value.report_ids == [ID1, ID2]
     assert caught.value.message == (
         f"Report ids already stored with other content at {store.where}: {ID1}, {ID2}. "
-        "Nothing was written. Give a corrective report (reportStatus corrective), or "
-        "--replace to overwrite."
+        "Nothing was written. Give corrective reports (reportStatus corrective), or "
+        "overwrite them (store import --replace, convert --force)."
     )
     assert store.get(ID3) is None  # all or nothing: the new report went too
     assert store.count() == 2

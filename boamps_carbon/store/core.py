@@ -169,8 +169,8 @@ class Adding:
                 "Report ids already stored with other content",
                 self.store.where,
                 shown_ids,
-                "Nothing was written. Give a corrective report (reportStatus corrective), "
-                "or --replace to overwrite.",
+                "Nothing was written. Give corrective reports (reportStatus corrective), or "
+                "overwrite them (store import --replace, convert --force).",
                 report_ids=conflicts,
             )
 
