@@ -313,6 +313,20 @@ def test_export_jsonl_folder_parquet(store: Store, tmp_path: Path) -> None:
     with pytest.raises(Exception, match="Output exists"):
         store.export(tmp_path / "out.parquet")
     assert store.export(tmp_path / "out.parquet", force=True, project="alpha") == 1
+    # into a folder that holds other files: only with force, and the others stay
+    (tmp_path / "folder" / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(Exception, match="Output exists"):
+        store.export(tmp_path / "folder")
+    assert store.export(tmp_path / "folder", force=True) == 2
+    assert sorted(p.name for p in (tmp_path / "folder").iterdir()) == [
+        "alpha-training-00000000-0000-0000-0000-000000000001.json",
+        "examples-training-9d3c1f0e-7b2a-4e58-b1c4-6a0f2e8d5b73.json",
+        "notes.txt",
+    ]
+    assert (tmp_path / "folder" / "notes.txt").read_text(encoding="utf-8") == "mine"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert store.export(empty) == 2  # an empty folder is free
 
 
 def test_tokens(store: Store) -> None:

@@ -30,8 +30,6 @@ BATCH = 2000
 # reports read per round trip when streaming a query
 PAGE = 1000
 
-Filters = Mapping[str, Any]
-
 
 @dataclass
 class AddResult:
