@@ -327,6 +327,13 @@ def test_convert_into_a_store_then_summary_render_statement(
         capsys, "render", str(files), "--format", "csv"
     )
     assert run(capsys, "statement", "--db", url) == run(capsys, "statement", str(files))
+    code, out, _ = run(capsys, "validate", "--db", url, "--format", "json")
+    assert code == 0
+    assert [json.loads(line)["file"] for line in out.splitlines()] == [
+        f"{tmp_path / 'r.db'}[{json.loads(line)['header']['reportId']}]"
+        for line in files.read_text(encoding="utf-8").splitlines()
+    ]
+    assert run(capsys, "validate", "--db", url)[1] == "3 valid, 0 invalid\n"
     assert run(capsys, "summary", str(files), "--db", url)[2] == (
         f"Error: Reports from two places at --db: {url} and {files}. Give REPORT files or --db, not both.\n"
     )
@@ -377,7 +384,7 @@ def test_readme_documents_every_store_option() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     parser = build_parser()
     commands = next(a for a in parser._actions if a.dest == "command").choices
-    for name in ("store", "summary", "render", "statement"):
+    for name in ("store", "summary", "render", "statement", "validate"):
         for option in _options(commands[name]):
             assert option in readme, f"{name} {option}"
 
