@@ -454,3 +454,17 @@ def test_convert_into_a_store_conflicts_then_force_replaces(
     assert qualities() == ["medium"] * 3  # nothing of the failed run was written
     assert run(capsys, "convert", csv_file, "--context", str(other), "-o", url, "--force")[0] == 0
     assert qualities() == ["high"] * 3
+
+
+def test_import_stops_whole_on_an_unreadable_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "r.db"
+    good = str(jsonl(tmp_path / "a.jsonl", report(1)))
+    missing = str(tmp_path / "gone.jsonl")
+    assert run(capsys, "store", "import", good, missing, "--db", str(db)) == (
+        2,
+        "",
+        f"Error: Cannot read reports at {missing}: no such file or folder. Check the path.\n",
+    )
+    assert run(capsys, "store", "query", "--db", str(db))[1] == ""
