@@ -192,7 +192,12 @@ def test_query_filters(
 def test_query_bad_input(
     filled: Path, capsys: pytest.CaptureFixture[str], options: list[str], message: str
 ) -> None:
-    assert run(capsys, "store", "query", "--db", str(filled), *options) == (2, "", message)
+    for fmt in ("jsonl", "csv", "table"):  # nothing printed before the error
+        assert run(capsys, "store", "query", "--db", str(filled), "--format", fmt, *options) == (
+            2,
+            "",
+            message,
+        )
 
 
 def test_export_and_stats(filled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
