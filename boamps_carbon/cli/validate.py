@@ -7,10 +7,12 @@ import json
 import sys
 from typing import Any, TextIO
 
+from ..errors import InputError
 from ..printable import printable
 from ..schema import DEFAULT_VERSION, SchemaVersion, parse_version
 from ..sources.reports import ReportDocument, iter_documents
 from ..validation import Problem, ValidationResult, better_version, validate
+from .reading import DB_HELP, stored_documents
 
 HELP = "Validate BoAmps report files (JSON, JSON Lines, folders or stdin)."
 
@@ -19,10 +21,11 @@ def register(commands: Any) -> None:
     parser = commands.add_parser("validate", help=HELP, description=HELP)
     parser.add_argument(
         "paths",
-        nargs="+",
+        nargs="*",
         metavar="PATH",
         help="a report file, a .jsonl file, a folder (every *.json below it) or - for stdin",
     )
+    parser.add_argument("--db", metavar="URL", help=DB_HELP)
     parser.add_argument(
         "--schema-version",
         default=DEFAULT_VERSION.value,
@@ -57,7 +60,19 @@ def run(args: argparse.Namespace) -> int:
     valid = invalid = 0
     # another version that fits reports better: one hint at the end, not one per field
     fits: dict[SchemaVersion, int] = {}
-    for document in iter_documents(args.paths):
+    if args.db is not None and args.paths:
+        raise InputError(
+            "Reports from two places",
+            "--db",
+            f"{args.db} and {' '.join(args.paths)}",
+            "Give PATHs or --db, not both.",
+        )
+    if args.db is None and not args.paths:
+        raise InputError(
+            "No reports", "PATH", "none given", "Give report files, folders or -, or --db URL."
+        )
+    documents = stored_documents(args.db) if args.db is not None else iter_documents(args.paths)
+    for document in documents:
         result = check(document, version, args.strict)
         write(document, result, sys.stdout)
         valid, invalid = valid + result.valid, invalid + (not result.valid)

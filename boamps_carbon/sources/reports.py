@@ -23,6 +23,7 @@ class ReportDocument:
     line: int | None = None
     data: Any = None
     problems: list[Problem] = field(default_factory=list)
+    raw: bytes = b""  # the document's own bytes (a whole file, or one line of JSON Lines)
 
     @property
     def where(self) -> str:
@@ -83,7 +84,7 @@ def read_documents(name: str) -> Iterator[ReportDocument]:
         # several JSON values, one per line, as `convert -o -` writes: JSON Lines
         yield from _json_lines(label, data)
         return
-    yield ReportDocument(label, None, value, problems)
+    yield ReportDocument(label, None, value, problems, data)
 
 
 def _json_lines(label: str, data: bytes) -> Iterator[ReportDocument]:
@@ -93,7 +94,7 @@ def _json_lines(label: str, data: bytes) -> Iterator[ReportDocument]:
         value, problems = parse_json_bytes(raw)
         # the document is one line: its place is the file's line, and the column within it
         problems = [replace(p, path=p.path.removeprefix("line 1, ")) for p in problems]
-        yield ReportDocument(label, number, value, problems)
+        yield ReportDocument(label, number, value, problems, raw)
 
 
 def iter_documents(paths: Iterable[str]) -> Iterator[ReportDocument]:
