@@ -13,6 +13,7 @@ from ..io import parse_json_bytes
 from ..validation.problems import Problem
 
 STDIN = "-"
+_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass
@@ -23,6 +24,8 @@ class ReportDocument:
     line: int | None = None
     data: Any = None
     problems: list[Problem] = field(default_factory=list)
+    # the document's own bytes (without a line end or BOM), for those who keep it as sent
+    raw: bytes = b""
 
     @property
     def where(self) -> str:
@@ -75,15 +78,23 @@ def _read_bytes(name: str) -> bytes:
 def read_documents(name: str) -> Iterator[ReportDocument]:
     data = _read_bytes(name)
     label = "<stdin>" if name == STDIN else name
-    if name.endswith(".jsonl"):
+    lines = True if name.endswith(".jsonl") else (None if name == STDIN else False)
+    yield from documents_from_bytes(label, data, json_lines=lines)
+
+
+def documents_from_bytes(
+    label: str, data: bytes, *, json_lines: bool | None
+) -> Iterator[ReportDocument]:
+    """The reports in `data`: one JSON document, or JSON Lines (`json_lines=True`); with None,
+    JSON Lines when it holds several JSON values, one per line (as `convert -o -` writes)."""
+    if json_lines:
         yield from _json_lines(label, data)
         return
     value, problems = parse_json_bytes(data)
-    if name == STDIN and problems and "extra data" in problems[0].message:
-        # several JSON values, one per line, as `convert -o -` writes: JSON Lines
+    if json_lines is None and problems and "extra data" in problems[0].message:
         yield from _json_lines(label, data)
         return
-    yield ReportDocument(label, None, value, problems)
+    yield ReportDocument(label, None, value, problems, data.removeprefix(_BOM))
 
 
 def _json_lines(label: str, data: bytes) -> Iterator[ReportDocument]:
@@ -93,7 +104,7 @@ def _json_lines(label: str, data: bytes) -> Iterator[ReportDocument]:
         value, problems = parse_json_bytes(raw)
         # the document is one line: its place is the file's line, and the column within it
         problems = [replace(p, path=p.path.removeprefix("line 1, ")) for p in problems]
-        yield ReportDocument(label, number, value, problems)
+        yield ReportDocument(label, number, value, problems, raw.strip().removeprefix(_BOM))
 
 
 def iter_documents(paths: Iterable[str]) -> Iterator[ReportDocument]:
