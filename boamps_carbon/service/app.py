@@ -427,8 +427,8 @@ def _add_reports(
     return {"stored": added.stored, "ids": ids, **_outcome(added)}
 
 
-def _report_id(report: dict[str, Any]) -> str | None:
-    header = report.get("header")
+def _report_id(report: Any) -> str | None:
+    header = report.get("header") if isinstance(report, dict) else None
     found = header.get("reportId") if isinstance(header, dict) else None
     return found if isinstance(found, str) and found else None
 
