@@ -85,7 +85,8 @@ def test_conflict_writes_nothing_and_replace_overwrites(
     assert (code, out) == (2, "")
     assert err == (
         f"Error: Report ids already stored with other content at {db}: {ID1}. Nothing was "
-        "written. Give a corrective report (reportStatus corrective), or --replace to overwrite.\n"
+        "written. Give corrective reports (reportStatus corrective), or overwrite them "
+        "(store import --replace, convert --force).\n"
     )
     assert run(capsys, "store", "query", "--db", str(db), "--format", "csv")[1].count("\n") == 2
     code, _, err = run(capsys, "store", "import", str(changed), "--db", str(db), "--replace")
@@ -387,3 +388,62 @@ def test_readme_store_snippet_runs(tmp_path: Path) -> None:
     code = re.search(r"```python\n(.+?)\n```", section, flags=re.DOTALL).group(1)  # type: ignore[union-attr]
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_imported_files_come_out_byte_for_byte(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "r.db")
+    example = ROOT / "examples" / "report.json"
+    crlf = tmp_path / "crlf.jsonl"
+    crlf.write_bytes(b"\xef\xbb\xbf" + json.dumps(report(1)).encode() + b"\r\n")
+    assert run(capsys, "store", "import", str(example), str(crlf), "--db", db)[0] == 0
+    assert run(capsys, "store", "export", "--db", db, "-o", str(tmp_path / "out"))[0] == 0
+    written = tmp_path / "out" / "examples-training-9d3c1f0e-7b2a-4e58-b1c4-6a0f2e8d5b73.json"
+    assert written.read_bytes() == example.read_bytes()
+    code, out, _ = run(capsys, "store", "query", "--db", db)
+    assert code == 0
+    assert out.splitlines() == [
+        json.dumps(
+            json.loads(example.read_text(encoding="utf-8")),
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ),
+        json.dumps(report(1)),
+    ]
+
+
+def test_convert_into_a_store_conflicts_then_force_replaces(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "r.db"
+    url = f"sqlite:///{db}"
+    csv_file = str(ROOT / "examples" / "emissions.csv")
+    context = json.loads((ROOT / "examples" / "context.json").read_text(encoding="utf-8"))
+    assert context["quality"] == "medium"
+    assert (
+        run(
+            capsys,
+            "convert",
+            csv_file,
+            "--context",
+            str(ROOT / "examples" / "context.json"),
+            "-o",
+            url,
+        )[0]
+        == 0
+    )
+    context["quality"] = "high"
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps(context), encoding="utf-8")
+    code, out, err = run(capsys, "convert", csv_file, "--context", str(other), "-o", url)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"Error: Report ids already stored with other content at {db}: ")
+
+    def qualities() -> list[str]:
+        lines = run(capsys, "store", "query", "--db", str(db))[1].splitlines()
+        return [json.loads(line)["quality"] for line in lines]
+
+    assert qualities() == ["medium"] * 3  # nothing of the failed run was written
+    assert run(capsys, "convert", csv_file, "--context", str(other), "-o", url, "--force")[0] == 0
+    assert qualities() == ["high"] * 3

@@ -61,8 +61,8 @@ def test_conflict_is_named_and_nothing_is_written(store: Store) -> None:
     assert caught.value.report_ids == [ID1, ID2]
     assert caught.value.message == (
         f"Report ids already stored with other content at {store.where}: {ID1}, {ID2}. "
-        "Nothing was written. Give a corrective report (reportStatus corrective), or "
-        "--replace to overwrite."
+        "Nothing was written. Give corrective reports (reportStatus corrective), or "
+        "overwrite them (store import --replace, convert --force)."
     )
     assert store.get(ID3) is None  # all or nothing: the new report went too
     assert store.count() == 2
@@ -313,6 +313,20 @@ def test_export_jsonl_folder_parquet(store: Store, tmp_path: Path) -> None:
     with pytest.raises(Exception, match="Output exists"):
         store.export(tmp_path / "out.parquet")
     assert store.export(tmp_path / "out.parquet", force=True, project="alpha") == 1
+    # into a folder that holds other files: only with force, and the others stay
+    (tmp_path / "folder" / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(Exception, match="Output exists"):
+        store.export(tmp_path / "folder")
+    assert store.export(tmp_path / "folder", force=True) == 2
+    assert sorted(p.name for p in (tmp_path / "folder").iterdir()) == [
+        "alpha-training-00000000-0000-0000-0000-000000000001.json",
+        "examples-training-9d3c1f0e-7b2a-4e58-b1c4-6a0f2e8d5b73.json",
+        "notes.txt",
+    ]
+    assert (tmp_path / "folder" / "notes.txt").read_text(encoding="utf-8") == "mine"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert store.export(empty) == 2  # an empty folder is free
 
 
 def test_tokens(store: Store) -> None:
@@ -535,3 +549,33 @@ def test_four_writers_at_once(kind: str, tmp_path: Path) -> None:
             "duration_s": pytest.approx(200000.0),
             "mean_power_w": pytest.approx(18000.0),
         }
+
+
+def test_postgres_going_away_mid_import_writes_nothing(tmp_path: Path) -> None:
+    from sqlalchemy import create_engine, text
+
+    url = store_url("postgres", tmp_path)
+    killer = create_engine(url)
+
+    def reports():
+        yield from (report(n) for n in range(2, 2600))  # past one batch: some rows are sent
+        with killer.begin() as conn:  # what a server restart does to our connection
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+        yield report(3000)
+
+    with Store(url) as store:
+        store.add([report(1)])
+        with pytest.raises(StoreError) as caught:
+            store.add(reports())
+        assert caught.value.message.startswith(f"Lost the database connection at {store.where}: ")
+        assert caught.value.message.endswith(
+            ". Check that the database server is running; nothing was written."
+        )
+    killer.dispose()
+    with Store(url) as store:
+        assert ids(store.query()) == [ID1]

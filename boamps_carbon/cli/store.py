@@ -169,7 +169,7 @@ def run_import(args: argparse.Namespace) -> int:
                 invalid.append(document.where)
                 print(f"invalid: {document.where}: {problems[0]}", file=sys.stderr)
             else:
-                yield document.data
+                yield document.data, document.raw  # stored as it came, byte for byte
 
     with _open(args) as store:
         result = store.add(valid(), replace=args.replace)
@@ -199,8 +199,7 @@ def run_query(args: argparse.Namespace) -> int:
         found = store.query(**filters, limit=args.limit, after=args.after)
         if args.format == "jsonl":
             for item in found:
-                out.write(item.text if "\n" not in item.text else _one_line(item.report))
-                out.write("\n")
+                out.write(item.line + "\n")
         elif args.format == "csv":
             writer = csv.writer(out, lineterminator="\r\n")
             writer.writerow([*QUERY_COLUMNS, "cursor"])
@@ -220,12 +219,6 @@ def run_query(args: argparse.Namespace) -> int:
                     )
                 out.write("  ".join(cells).rstrip() + "\n")
     return 0
-
-
-def _one_line(report: dict[str, Any]) -> str:
-    from ..writers import report_json
-
-    return report_json(report, indent=None)
 
 
 def run_export(args: argparse.Namespace) -> int:

@@ -368,11 +368,11 @@ def _add_reports(
         version = parse_version(schema_version)
     except BoampsError as error:
         raise from_error(400, "bad-request", error) from None
-    texts: list[bytes] = []
+    texts: list[tuple[dict[str, Any], bytes]] = []
     ids: list[str] = []
     invalid: list[dict[str, Any]] = []
     count = 0
-    # one document at a time: only the valid ones' bytes are kept, never every parsed report
+    # one document at a time; once one is invalid, only problems are kept
     for document in documents_from_bytes("body", body, json_lines=lines):
         count += 1
         if document.problems:
@@ -397,7 +397,7 @@ def _add_reports(
             record.update(result.to_dict())
             invalid.append(record)
         elif not invalid:  # once one is invalid, nothing will be stored: stop keeping them
-            texts.append(document.raw)
+            texts.append((document.data, document.raw))  # parsed once: the store reuses it
             ids.append(str(report_id))
     if count == 0:
         raise ApiProblem(
@@ -419,12 +419,23 @@ def _add_reports(
     try:
         added = store.add(texts, replace=replace)
     except StoreConflict as conflict:
-        raise from_error(
-            409, "conflict", conflict, stored=[], report_ids=conflict.report_ids
-        ) from None
+        raise _conflict(conflict) from None
     except StoreError as error:
         raise from_error(503, "store-unavailable", error, stored=[]) from None
     return {"stored": added.stored, "ids": ids, **_outcome(added)}
+
+
+def _conflict(conflict: StoreConflict) -> ApiProblem:
+    # the store's words without its place (the server's file) or the command line's options
+    return ApiProblem(
+        409,
+        "conflict",
+        f"{conflict.what}: {conflict.value}.",
+        "Nothing was stored. Send corrective reports (header.reportStatus corrective), or "
+        "replace=true (POST /reports) to overwrite.",
+        stored=[],
+        report_ids=conflict.report_ids,
+    )
 
 
 def _report_id(report: Any) -> str | None:
@@ -472,9 +483,7 @@ def _convert(
                     adding.add(converted.report)
             result = adding.result
         except StoreConflict as conflict:
-            raise from_error(
-                409, "conflict", conflict, stored=[], report_ids=conflict.report_ids
-            ) from None
+            raise _conflict(conflict) from None
         except StoreError as error:
             raise from_error(503, "store-unavailable", error, stored=[]) from None
         except BoampsError as error:

@@ -13,7 +13,6 @@ from ..io import parse_json_bytes
 from ..validation.problems import Problem
 
 STDIN = "-"
-_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass
@@ -24,8 +23,7 @@ class ReportDocument:
     line: int | None = None
     data: Any = None
     problems: list[Problem] = field(default_factory=list)
-    # the document's own bytes (without a line end or BOM), for those who keep it as sent
-    raw: bytes = b""
+    raw: bytes = b""  # the document's own bytes (a whole file, or one line of JSON Lines)
 
     @property
     def where(self) -> str:
@@ -94,7 +92,7 @@ def documents_from_bytes(
     if json_lines is None and problems and "extra data" in problems[0].message:
         yield from _json_lines(label, data)
         return
-    yield ReportDocument(label, None, value, problems, data.removeprefix(_BOM))
+    yield ReportDocument(label, None, value, problems, data)
 
 
 def _json_lines(label: str, data: bytes) -> Iterator[ReportDocument]:
@@ -104,7 +102,7 @@ def _json_lines(label: str, data: bytes) -> Iterator[ReportDocument]:
         value, problems = parse_json_bytes(raw)
         # the document is one line: its place is the file's line, and the column within it
         problems = [replace(p, path=p.path.removeprefix("line 1, ")) for p in problems]
-        yield ReportDocument(label, number, value, problems, raw.strip().removeprefix(_BOM))
+        yield ReportDocument(label, number, value, problems, raw)
 
 
 def iter_documents(paths: Iterable[str]) -> Iterator[ReportDocument]:

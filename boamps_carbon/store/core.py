@@ -6,14 +6,16 @@ in (given bytes or text, the same bytes come out) beside the columns people filt
 
 from __future__ import annotations
 
+import hashlib
 import json
+import operator
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy import Connection, Table, delete, func, select, update
 
 from . import filters, tokens
 from .engine import open_engine, shown, sqlite_file, transaction
@@ -27,8 +29,6 @@ from .tables import components, measures, reports
 BATCH = 2000
 # reports read per round trip when streaming a query
 PAGE = 1000
-
-Filters = Mapping[str, Any]
 
 
 @dataclass
@@ -62,29 +62,42 @@ class StoredReport:
         value: dict[str, Any] = json.loads(self.text)
         return value
 
+    @property
+    def line(self) -> str:
+        """The report on one line, for JSON Lines: its text, unless it was stored
+        pretty-printed over several lines."""
+        text = self.text.strip()
+        if "\n" in text or "\r" in text:
+            from ..writers import report_json
+
+            return report_json(self.report, indent=None)
+        return text
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
 
 def _parsed(item: Any, position: int) -> tuple[dict[str, Any], str]:
-    """(report, its text) from a dict, JSON text or JSON bytes."""
-    from ..writers import report_json
-
+    """(report, its text) from a dict, JSON text or bytes, or a pair (dict, its JSON text or
+    bytes) when the caller parsed it already."""
+    if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], dict):
+        report, raw = item
+        return report, _text(raw, position)
     if isinstance(item, dict):
+        from ..writers import report_json
+
         return item, report_json(item, indent=None)
-    if isinstance(item, (bytes, bytearray)):
+    if isinstance(item, (bytes, bytearray, str)):
+        text = _text(item, position)
         try:
-            item = bytes(item).decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise StoreError(
-                "Report is not UTF-8", f"report {position}", str(error), "Nothing was written."
-            ) from None
-    if isinstance(item, str):
-        try:
-            value = json.loads(item)
-        except ValueError as error:
+            value = json.loads(text, parse_constant=_no_constant)
+        except (ValueError, RecursionError) as error:
             raise StoreError(
                 "Report is not JSON", f"report {position}", str(error), "Nothing was written."
             ) from None
         if isinstance(value, dict):
-            return value, item
+            return value, text
         item = value
     raise StoreError(
         "Report is not a JSON object",
@@ -92,6 +105,17 @@ def _parsed(item: Any, position: int) -> tuple[dict[str, Any], str]:
         type(item).__name__,
         "Nothing was written.",
     )
+
+
+def _text(raw: Any, position: int) -> str:
+    if isinstance(raw, str):
+        return raw
+    try:
+        return bytes(raw).decode("utf-8-sig")  # a byte order mark is not part of the report
+    except UnicodeDecodeError as error:
+        raise StoreError(
+            "Report is not UTF-8", f"report {position}", str(error), "Nothing was written."
+        ) from None
 
 
 def _report_id(report: dict[str, Any], position: int) -> str:
@@ -118,7 +142,7 @@ class Adding:
         self.batch: list[tuple[str, dict[str, Any], str]] = []
         self.next_seq = int(conn.execute(select(func.max(reports.c.seq))).scalar() or 0) + 1
 
-    def add(self, item: dict[str, Any] | str | bytes) -> None:
+    def add(self, item: Any) -> None:
         self.position += 1
         report, text = _parsed(item, self.position)
         self.batch.append((_report_id(report, self.position), report, text))
@@ -143,8 +167,8 @@ class Adding:
                 "Report ids already stored with other content",
                 self.store.where,
                 shown_ids,
-                "Nothing was written. Give a corrective report (reportStatus corrective), "
-                "or --replace to overwrite.",
+                "Nothing was written. Give corrective reports (reportStatus corrective), or "
+                "overwrite them (store import --replace, convert --force).",
                 report_ids=conflicts,
             )
 
@@ -213,10 +237,10 @@ class Store:
 
     # -- writing -----------------------------------------------------------------------------
 
-    def add(
-        self, reports_in: Iterable[dict[str, Any] | str | bytes], *, replace: bool = False
-    ) -> AddResult:
-        """Stores reports (dicts, or JSON text or bytes kept as given), in one transaction.
+    def add(self, reports_in: Iterable[Any], *, replace: bool = False) -> AddResult:
+        """Stores reports in one transaction: dicts, JSON texts or bytes (kept as given, and
+        given back byte for byte), or pairs (dict, its JSON text or bytes) for callers that
+        parsed them already.
 
         A report whose id is stored with the same content (whatever its spacing or key order)
         is `unchanged`. With other content it is a conflict, unless it says
@@ -250,14 +274,14 @@ class Store:
         conflicts: list[str],
     ) -> int:
         ids = list({report_id for report_id, _, _ in batch})
-        stored: dict[str, tuple[int, str]] = {}
+        stored: dict[str, tuple[int, str, dict[str, Any] | None]] = {}
         for start in range(0, len(ids), 500):
             for seq, report_id, digest in conn.execute(
                 select(reports.c.seq, reports.c.report_id, reports.c.content_sha256).where(
                     reports.c.current, reports.c.report_id.in_(ids[start : start + 500])
                 )
             ):
-                stored[report_id] = (seq, digest)
+                stored[report_id] = (seq, digest, None)
         added_at = now_text()
         new_reports: list[dict[str, Any]] = []
         new_measures: list[dict[str, Any]] = []
@@ -266,9 +290,9 @@ class Store:
         dropped: list[int] = []
         pending: dict[str, int] = {}  # id -> index in new_reports, for repeats within the batch
         for report_id, report, text in batch:
-            digest = content_sha256(report)
+            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
             before = stored.get(report_id)
-            if before is not None and before[1] == digest:
+            if before is not None and self._same(conn, before, digest, report):
                 result.unchanged.append(report_id)
                 continue
             if before is not None:
@@ -304,7 +328,7 @@ class Store:
                 document=text,
             )
             pending[report_id] = len(new_reports)
-            stored[report_id] = (next_seq, digest)
+            stored[report_id] = (next_seq, digest, report)
             new_reports.append(row)
             new_measures += measure_rows(next_seq, report)
             new_components += component_rows(next_seq, report)
@@ -318,18 +342,47 @@ class Store:
             conn.execute(
                 update(reports).where(reports.c.seq == old).values(current=False, superseded_by=by)
             )
-        if kept:
-            conn.execute(reports.insert(), kept)
+        self._insert(conn, reports, kept)
         live = {row["seq"] for row in kept}
-        if new_measures:
-            rows = [m for m in new_measures if m["report_seq"] in live]
-            if rows:
-                conn.execute(measures.insert(), rows)
-        if new_components:
-            rows = [c for c in new_components if c["report_seq"] in live]
-            if rows:
-                conn.execute(components.insert(), rows)
+        if len(live) < len(new_reports):
+            new_measures = [m for m in new_measures if m["report_seq"] in live]
+            new_components = [c for c in new_components if c["report_seq"] in live]
+        self._insert(conn, measures, new_measures)
+        self._insert(conn, components, new_components)
         return next_seq
+
+    def _same(
+        self,
+        conn: Connection,
+        before: tuple[int, str, dict[str, Any] | None],
+        digest: str,
+        report: dict[str, Any],
+    ) -> bool:
+        """Whether a stored revision says what `report` says: the same text, or texts that
+        differ only in spacing and key order (compared only when the texts differ)."""
+        seq, stored_digest, stored_report = before
+        if stored_digest == digest:
+            return True
+        if stored_report is None:
+            text = conn.execute(select(reports.c.document).where(reports.c.seq == seq)).scalar()
+            stored_report = json.loads(text or "null")
+        return content_sha256(stored_report) == content_sha256(report)
+
+    def _insert(self, conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        if self.dialect != "sqlite":
+            conn.execute(table.insert(), rows)
+            return
+        # the bulk path: the driver's executemany, past SQLAlchemy's per-row work; the
+        # names are our own columns, the values parameters
+        names = list(rows[0])
+        statement = (
+            f"INSERT INTO {table.name} ({', '.join(names)}) "
+            f"VALUES ({', '.join('?' for _ in names)})"
+        )
+        values = operator.itemgetter(*names)
+        conn.exec_driver_sql(statement, [values(row) for row in rows])
 
     @staticmethod
     def _delete_seqs(conn: Connection, seqs: list[int]) -> None:

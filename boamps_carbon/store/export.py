@@ -22,24 +22,24 @@ if TYPE_CHECKING:
 ROW_GROUP = 10_000
 
 
-def _line(item: StoredReport) -> str:
-    # a report stored pretty-printed spans lines: JSON Lines needs it on one
-    if "\n" in item.text or "\r" in item.text:
-        from ..writers import report_json
-
-        return report_json(item.report, indent=None)
-    return item.text
-
-
 def export(store: Store, target: str, *, force: bool, filters: dict[str, Any]) -> int:
     path = Path(target)
-    if path.exists() and not force:
-        raise InputError("Output exists", target, "already there", "Give --force to replace it.")
     kind = (
         "jsonl"
         if target.endswith(".jsonl")
         else ("parquet" if target.endswith(".parquet") else "folder")
     )
+    if kind == "folder" and path.exists() and not path.is_dir():
+        raise InputError(
+            "Output is not a folder",
+            target,
+            "an existing file",
+            "Give a folder, .jsonl or .parquet.",
+        )
+    if kind != "folder" and path.is_dir():
+        raise InputError("Output is a folder", target, f"not a .{kind} file", "Give a file name.")
+    if path.exists() and not force and not (kind == "folder" and not any(path.iterdir())):
+        raise InputError("Output exists", target, "already there", "Give --force to replace it.")
     parent = path.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -55,14 +55,19 @@ def export(store: Store, target: str, *, force: bool, filters: dict[str, Any]) -
         if kind == "jsonl":
             count = _jsonl(store.query(**filters), staging)
         elif kind == "parquet":
-            count = _parquet(store, filters, staging)
+            count = _parquet(store, filters, staging, target)
         else:
             count = _folder(store.query(**filters), staging)
         if kind != "folder":
             make_readable(staging)
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path)
-        os.replace(staging, path)
+            os.replace(staging, path)
+        elif not path.exists():
+            os.replace(staging, path)
+        else:
+            # into an existing folder: our files replace those of the same name, and only those
+            for name in sorted(os.listdir(staging)):
+                os.replace(staging / name, path / name)
+            staging.rmdir()
     except BaseException as exc:
         if staging.is_dir():
             shutil.rmtree(staging, ignore_errors=True)
@@ -78,7 +83,7 @@ def _jsonl(items: Iterator[StoredReport], staging: Path) -> int:
     count = 0
     with open(staging, "w", encoding="utf-8", newline="\n") as out:
         for item in items:
-            out.write(_line(item) + "\n")
+            out.write(item.line + "\n")
             count += 1
     return count
 
@@ -103,11 +108,19 @@ def _umask() -> int:
     return mask
 
 
-def _parquet(store: Store, filters: dict[str, Any], staging: Path) -> int:
+def _parquet(store: Store, filters: dict[str, Any], staging: Path, target: str) -> int:
     """The columns of `render --format tables`'s reports.csv, as text, in its order: a first
     pass finds the columns, a second writes row groups."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise InputError(
+            "Parquet needs pyarrow",
+            target,
+            "not installed",
+            "pip install 'boamps-carbon[parquet]'.",
+        ) from None
 
     from ..render.tables import REPORT_FIRST_COLUMNS, report_cells
 

@@ -12,8 +12,6 @@ from typing import Any
 from ..render.figures import figures
 from ..validation.semantic import energy_kwh, number
 
-TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
-
 
 def content_sha256(report: dict[str, Any]) -> str:
     """A digest of what the report says, whatever its spacing or key order: two texts of one
@@ -23,7 +21,8 @@ def content_sha256(report: dict[str, Any]) -> str:
 
 
 def _time(value: Any) -> datetime | None:
-    if not isinstance(value, str) or len(value) != 19:
+    # BoAmps' form only (`YYYY-MM-DD HH:MM:SS`): what the time columns hold and compare as text
+    if not isinstance(value, str) or len(value) != 19 or value[10] != " ":
         return None
     try:
         return datetime.fromisoformat(value)
@@ -57,11 +56,13 @@ def report_row(report: dict[str, Any]) -> dict[str, Any]:
     header: dict[str, Any] = _dict(report.get("header"))
     task: dict[str, Any] = _dict(report.get("task"))
     algorithms = _dicts(task.get("algorithms"))
-    starts, ends = [], []
+    starts: list[str] = []
+    ends: list[datetime] = []
     for measure in _dicts(report.get("measures")):
-        start = _time(measure.get("measurementDateTime"))
+        text = measure.get("measurementDateTime")
+        start = _time(text)
         if start is not None:
-            starts.append(start)
+            starts.append(str(text))
             length = number(measure.get("measurementDuration"))
             ends.append(start + timedelta(seconds=length) if length is not None else start)
     return {
@@ -77,8 +78,9 @@ def report_row(report: dict[str, Any]) -> dict[str, Any]:
         "quantization": _names([a.get("quantization") for a in algorithms]),
         "hardware": ", ".join(found.hardware),
         "country": found.country,
-        "start_time": min(starts).strftime(TIME_FORMAT) if starts else None,
-        "end_time": max(ends).strftime(TIME_FORMAT) if ends else None,
+        # BoAmps times sort as text; isoformat is the same form, and faster than strftime
+        "start_time": min(starts) if starts else None,
+        "end_time": max(ends).replace(microsecond=0).isoformat(" ") if ends else None,
         "energy_kwh": found.energy_kwh,
         "emissions_kg": found.emissions_kg,
         "duration_s": found.duration_s,

@@ -16,7 +16,6 @@ from sqlalchemy import (
     MetaData,
     Table,
     Text,
-    text,
 )
 
 CURRENT_VERSION = 2
@@ -42,6 +41,8 @@ reports = Table(
     Column("current", Boolean, nullable=False),
     Column("superseded_by", Key, nullable=True),
     Column("added_at", Text, nullable=False),
+    # of the stored text: equal texts are the same report at once; other texts are compared
+    # by content only when their ids meet
     Column("content_sha256", Text, nullable=False),
     Column("report_status", Text, nullable=False),
     Column("report_datetime", Text, nullable=False),
@@ -62,16 +63,20 @@ reports = Table(
     Column("measured_accuracy", Float, nullable=True),
     Column("quality", Text, nullable=True),
     Column("document", Text, nullable=False),
-    # at most one current revision per report id, even with concurrent writers
+    # one index serves the current revision and the history; writers hold the write lock
+    # while they check ids, so no second current revision can slip in
+    Index("reports_id", "report_id"),
+    # covers a summary by project: read from the index alone, not from the rows that
+    # hold whole reports
     Index(
-        "reports_current_id",
-        "report_id",
-        unique=True,
-        sqlite_where=text("current"),
-        postgresql_where=text("current"),
+        "reports_project",
+        "project",
+        "start_time",
+        "current",
+        "energy_kwh",
+        "emissions_kg",
+        "duration_s",
     ),
-    Index("reports_history_id", "report_id"),
-    Index("reports_project", "project", "start_time"),
     Index("reports_start", "start_time"),
     Index("reports_stage_family", "task_stage", "task_family"),
     Index("reports_country", "country"),
@@ -89,7 +94,6 @@ measures = Table(
     Column("start_time", Text, nullable=True),
     Column("cpu_tracking_mode", Text, nullable=True),
     Column("gpu_tracking_mode", Text, nullable=True),
-    Index("measures_method", "method"),
 )
 
 components = Table(
@@ -103,7 +107,6 @@ components = Table(
     Column("manufacturer", Text, nullable=True),
     Column("family", Text, nullable=True),
     Column("memory_size", Float, nullable=True),
-    Index("components_type_name", "component_type", "component_name"),
 )
 
 # version 2: access tokens for the service; only a hash of each secret is kept

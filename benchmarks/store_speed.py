@@ -1,0 +1,123 @@
+"""Reports imported into a SQLite store per second, against a plain `executemany` of the same
+JSON texts into a bare table (the floor of any store), measured in the same run; then a
+summary by project over many stored reports.
+
+Targets: import at least 20,000 reports/s; a summary by project in under 2 s.
+Usage: python benchmarks/store_speed.py [IMPORTED] [SUMMED]
+       (defaults 20000 and 200000; `python benchmarks/store_speed.py 20000 1000000` checks the
+       summary over a million reports)
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from boamps_carbon import Store
+from tests.store_support import report
+
+IMPORT_TARGET = 20_000
+SUMMARY_TARGET_S = 2.0
+PROJECTS = 50
+
+
+def texts(count: int, offset: int = 0) -> list[str]:
+    """Distinct reports (ids, projects, energies, dates, countries vary), as JSON Lines text."""
+    out = []
+    for n in range(offset, offset + count):
+        item = report(
+            n + 1,
+            project=f"project-{n % PROJECTS}",
+            energy=0.001 * (n % 997 + 1),
+            start=f"2026-{n % 12 + 1:02d}-{n % 28 + 1:02d} {n % 24:02d}:00:00",
+            country=("france", "germany", "spain")[n % 3],
+            quantization=("fp32", "int8")[n % 2],
+        )
+        out.append(json.dumps(item, separators=(",", ":")))
+    return out
+
+
+def baseline(path: Path, lines: list[str]) -> float:
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("CREATE TABLE reports (report_id TEXT PRIMARY KEY, document TEXT NOT NULL)")
+    start = time.perf_counter()
+    with conn:
+        conn.executemany(
+            "INSERT INTO reports VALUES (?, ?)",
+            ((json.loads(line)["header"]["reportId"], line) for line in lines),
+        )
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return len(lines) / elapsed
+
+
+def ours(path: Path, lines: list[str]) -> float:
+    with Store(path) as store:
+        start = time.perf_counter()
+        result = store.add(lines)
+        elapsed = time.perf_counter() - start
+    assert len(result.added) == len(lines)
+    return len(lines) / elapsed
+
+
+def summary_seconds(path: Path, count: int) -> tuple[float, int]:
+    """Stores `count` reports (10,000 distinct ones through Store.add, then copies of their
+    rows under new ids, made by SQLite itself to save minutes) and times a summary."""
+    from sqlalchemy import text
+
+    from boamps_carbon.store.tables import reports
+
+    distinct = min(count, 10_000)
+    with Store(path) as store:
+        store.add(texts(distinct))
+        names = [c.name for c in reports.columns]
+        copied = ", ".join(
+            "seq + {shift}" if n == "seq" else "report_id || '-{copy}'" if n == "report_id" else n
+            for n in names
+        )
+        with store.engine.begin() as conn:
+            for copy in range(1, -(-count // distinct)):
+                rows = min(distinct, count - copy * distinct)
+                conn.execute(
+                    text(
+                        f"INSERT INTO reports ({', '.join(names)}) "
+                        f"SELECT {copied.format(shift=copy * distinct, copy=copy)} "
+                        f"FROM reports WHERE seq <= {rows}"
+                    )
+                )
+        start = time.perf_counter()
+        rows_out = store.summary("project")
+        elapsed = time.perf_counter() - start
+    assert sum(r["runs"] for r in rows_out) == count, sum(r["runs"] for r in rows_out)
+    return elapsed, len(rows_out)
+
+
+def main() -> int:
+    imported = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
+    summed = int(sys.argv[2]) if len(sys.argv) > 2 else 200_000
+    lines = texts(imported)
+    with tempfile.TemporaryDirectory() as folder:
+        base_rate = baseline(Path(folder) / "plain.db", lines)
+        rate = ours(Path(folder) / "store.db", lines)
+        seconds, groups = summary_seconds(Path(folder) / "summed.db", summed)
+    print(f"reports imported:   {imported}")
+    print(f"plain executemany:  {base_rate:,.0f} reports/s (id and text only)")
+    print(f"Store.add:          {rate:,.0f} reports/s (columns, measures, components, checks)")
+    print(f"ratio:              {rate / base_rate:.2f}x the plain executemany")
+    print(f"target {IMPORT_TARGET:,}/s:    {'met' if rate >= IMPORT_TARGET else 'MISSED'}")
+    print(f"stored to sum:      {summed} reports")
+    print(f"summary by project: {seconds:.3f} s ({groups} groups)")
+    print(
+        f"target {SUMMARY_TARGET_S:g} s:        {'met' if seconds < SUMMARY_TARGET_S else 'MISSED'}"
+    )
+    return 0 if rate >= IMPORT_TARGET and seconds < SUMMARY_TARGET_S else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
