@@ -887,3 +887,16 @@ def test_readme_documents_every_serve_option_and_endpoint() -> None:
         assert endpoint in section
     for endpoint in ("GET /summary", "GET /health", "/docs"):
         assert endpoint in section
+
+
+def test_readme_service_snippet_runs() -> None:
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### serve", 1)[1].split("\n### ", 1)[0]
+    code = re.search(r"```python\n(.+?)\n```", section, flags=re.DOTALL).group(1)  # type: ignore[union-attr]
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith("serving ") and done.stderr.endswith("stopped\n")
