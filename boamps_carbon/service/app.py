@@ -487,9 +487,9 @@ def _convert(
         except StoreError as error:
             raise from_error(503, "store-unavailable", error, stored=[]) from None
         except BoampsError as error:
-            problem_ = from_error(422, "cannot-convert", error, stored=[])
-            _unplaced(problem_.body, folder)
-            raise problem_ from None
+            refused = from_error(422, "cannot-convert", error, stored=[])
+            _unplaced(refused.body, folder)
+            raise refused from None
         body = {
             "file": name,
             "rows": conversion.converted + conversion.rejected_count,
