@@ -851,6 +851,16 @@ def test_serve_refuses_bad_options(tmp_path: Path, options: list[str], message: 
     assert (done.returncode, done.stderr) == (2, message)
 
 
+def test_serve_refuses_a_file_that_is_not_a_store(tmp_path: Path) -> None:
+    (tmp_path / "notes.db").write_text("not a database\n", encoding="utf-8")
+    done = _serve("--db", str(tmp_path / "notes.db"), "--port", str(free_port()))
+    assert (done.returncode, done.stderr) == (
+        2,
+        f"Error: Not a SQLite database at {tmp_path / 'notes.db'}: file is not a database. "
+        "Point --db at a store file, or at a new path to create one.\n",
+    )
+
+
 def test_serve_defaults_and_a_light_start() -> None:
     from boamps_carbon.cli import build_parser
 
