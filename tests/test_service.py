@@ -463,6 +463,31 @@ def test_bodies_over_the_limit(service: Service) -> None:
         assert (answer.status_code, answer.json()) == (413, expected)
 
 
+def test_the_limit_is_checked_while_the_body_streams(service: Service) -> None:
+    """The answer comes while the client is still sending: the body was not read whole."""
+    import socket
+    from urllib.parse import urlsplit
+
+    address = urlsplit(service.server.url)
+    with socket.create_connection((address.hostname, address.port), timeout=30) as raw:
+        raw.sendall(
+            b"POST /reports HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n"
+            + f"Authorization: Bearer {service.writer}\r\n\r\n".encode()
+        )
+        chunk = b" " * 65536
+        for _ in range(MAX_BODY_MB * 16 + 1):  # just over the limit, and the body never ends
+            raw.sendall(b"10000\r\n" + chunk + b"\r\n")
+        answer = b""
+        while b"\r\n\r\n" not in answer or not answer.rstrip().endswith(b"}"):
+            part = raw.recv(65536)
+            if not part:
+                break
+            answer += part
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.split(b"\r\n")[0].split(b" ")[:2] == [b"HTTP/1.1", b"413"]
+    assert json.loads(body)["code"] == "too-large"
+
+
 # -- GET /reports, /reports/{id}, /summary ---------------------------------------------------
 
 
