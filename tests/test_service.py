@@ -836,6 +836,34 @@ def test_private_service_needs_a_token_to_read(tmp_path: Path) -> None:
     )
 
 
+def test_a_database_that_fails_under_the_service_is_503(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "failing.db"
+    writer, _, _ = _tokens(f"sqlite:///{db}")
+    with serving(f"sqlite:///{db}", tmp_path / "server.log") as server:
+        with sqlite3.connect(db) as conn:  # the tables go away behind the service's back
+            conn.executescript("DROP TABLE measures; DROP TABLE components; DROP TABLE reports;")
+        with server.client(writer) as client:
+            read = client.get("/reports")
+            write = client.post("/reports", json=fresh("failing"))
+            health = client.get("/health")
+    assert (read.status_code, read.json()) == (
+        503,
+        {
+            "code": "store-unavailable",
+            "message": f"Cannot reach the database at {db}: no such table: reports.",
+            "hint": "Check that the database server is running; nothing was written.",
+        },
+    )
+    assert (write.status_code, write.json()["code"], write.json()["stored"]) == (
+        503,
+        "store-unavailable",
+        [],
+    )
+    assert health.status_code == 200
+
+
 def _serve(*options: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "boamps_carbon", "serve", *options],
