@@ -192,7 +192,12 @@ def test_query_filters(
 def test_query_bad_input(
     filled: Path, capsys: pytest.CaptureFixture[str], options: list[str], message: str
 ) -> None:
-    assert run(capsys, "store", "query", "--db", str(filled), *options) == (2, "", message)
+    for fmt in ("jsonl", "csv", "table"):  # nothing printed before the error
+        assert run(capsys, "store", "query", "--db", str(filled), "--format", fmt, *options) == (
+            2,
+            "",
+            message,
+        )
 
 
 def test_export_and_stats(filled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -327,6 +332,13 @@ def test_convert_into_a_store_then_summary_render_statement(
         capsys, "render", str(files), "--format", "csv"
     )
     assert run(capsys, "statement", "--db", url) == run(capsys, "statement", str(files))
+    code, out, _ = run(capsys, "validate", "--db", url, "--format", "json")
+    assert code == 0
+    assert [json.loads(line)["file"] for line in out.splitlines()] == [
+        f"{tmp_path / 'r.db'}[{json.loads(line)['header']['reportId']}]"
+        for line in files.read_text(encoding="utf-8").splitlines()
+    ]
+    assert run(capsys, "validate", "--db", url)[1] == "3 valid, 0 invalid\n"
     assert run(capsys, "summary", str(files), "--db", url)[2] == (
         f"Error: Reports from two places at --db: {url} and {files}. Give REPORT files or --db, not both.\n"
     )
@@ -377,7 +389,7 @@ def test_readme_documents_every_store_option() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     parser = build_parser()
     commands = next(a for a in parser._actions if a.dest == "command").choices
-    for name in ("store", "summary", "render", "statement"):
+    for name in ("store", "summary", "render", "statement", "validate"):
         for option in _options(commands[name]):
             assert option in readme, f"{name} {option}"
 
@@ -447,3 +459,17 @@ def test_convert_into_a_store_conflicts_then_force_replaces(
     assert qualities() == ["medium"] * 3  # nothing of the failed run was written
     assert run(capsys, "convert", csv_file, "--context", str(other), "-o", url, "--force")[0] == 0
     assert qualities() == ["high"] * 3
+
+
+def test_import_stops_whole_on_an_unreadable_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "r.db"
+    good = str(jsonl(tmp_path / "a.jsonl", report(1)))
+    missing = str(tmp_path / "gone.jsonl")
+    assert run(capsys, "store", "import", good, missing, "--db", str(db)) == (
+        2,
+        "",
+        f"Error: Cannot read reports at {missing}: no such file or folder. Check the path.\n",
+    )
+    assert run(capsys, "store", "query", "--db", str(db))[1] == ""

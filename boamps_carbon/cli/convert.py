@@ -64,7 +64,8 @@ def register(commands: Any) -> None:
         "--output",
         default=DEFAULT_FOLDER,
         metavar="OUT",
-        help=f"a folder (default {DEFAULT_FOLDER}/), a .jsonl file, or - for JSON Lines on stdout",
+        help=f"a folder (default {DEFAULT_FOLDER}/), a .jsonl file, - for JSON Lines on stdout, "
+        "or a database URL (sqlite:///PATH, postgresql://...)",
     )
     parser.add_argument(
         "--rejects",

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..errors import InputError
+from ..sources.reports import ReportDocument
 
 
 def valid_reports(paths: list[str], version: str) -> tuple[list[dict[str, Any]], int]:
@@ -44,13 +45,20 @@ def add_report_sources(
     parser.add_argument("--db", metavar="URL", help=DB_HELP)
 
 
-def stored_reports(url: str) -> Iterator[dict[str, Any]]:
-    """The current reports of a store, streamed (a SQLite file that is not there is an error)."""
+def stored_documents(url: str) -> Iterator[ReportDocument]:
+    """The current reports of a store as documents named `STORE[reportId]`, streamed (a SQLite
+    file that is not there is an error)."""
     from ..store import Store
 
     with Store(url, create=False) as store:
         for item in store.query():
-            yield item.report
+            yield ReportDocument(f"{store.where}[{item.report_id}]", None, item.report)
+
+
+def stored_reports(url: str) -> Iterator[dict[str, Any]]:
+    """The current reports of a store, streamed."""
+    for document in stored_documents(url):
+        yield document.data
 
 
 def reports_of(args: Any) -> tuple[list[dict[str, Any]], int]:

@@ -21,7 +21,8 @@ def register(commands: Any) -> None:
         "--output",
         default="boamps-reports",
         metavar="OUT",
-        help="a .json file, a folder (default boamps-reports/) or a .jsonl to append to",
+        help="a .json file, a folder (default boamps-reports/), a .jsonl to append to, "
+        "or a database URL (sqlite:///PATH, postgresql://...)",
     )
     parser.add_argument(
         "--calibrate",

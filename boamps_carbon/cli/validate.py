@@ -7,9 +7,11 @@ import json
 import sys
 from typing import Any, TextIO
 
+from ..errors import InputError
 from ..schema import DEFAULT_VERSION, SchemaVersion, parse_version
 from ..sources.reports import ReportDocument, iter_documents
 from ..validation import Problem, ValidationResult, validate
+from .reading import DB_HELP, stored_documents
 
 HELP = "Validate BoAmps report files (JSON, JSON Lines, folders or stdin)."
 
@@ -18,10 +20,11 @@ def register(commands: Any) -> None:
     parser = commands.add_parser("validate", help=HELP, description=HELP)
     parser.add_argument(
         "paths",
-        nargs="+",
+        nargs="*",
         metavar="PATH",
         help="a report file, a .jsonl file, a folder (every *.json below it) or - for stdin",
     )
+    parser.add_argument("--db", metavar="URL", help=DB_HELP)
     parser.add_argument(
         "--schema-version",
         default=DEFAULT_VERSION.value,
@@ -54,7 +57,19 @@ def run(args: argparse.Namespace) -> int:
     version = parse_version(args.schema_version)
     write = {"text": _text, "json": _json, "github": _github}[args.format]
     valid = invalid = 0
-    for document in iter_documents(args.paths):
+    if args.db is not None and args.paths:
+        raise InputError(
+            "Reports from two places",
+            "--db",
+            f"{args.db} and {' '.join(args.paths)}",
+            "Give PATHs or --db, not both.",
+        )
+    if args.db is None and not args.paths:
+        raise InputError(
+            "No reports", "PATH", "none given", "Give report files, folders or -, or --db URL."
+        )
+    documents = stored_documents(args.db) if args.db is not None else iter_documents(args.paths)
+    for document in documents:
         result = check(document, version, args.strict)
         write(document, result, sys.stdout)
         valid, invalid = valid + result.valid, invalid + (not result.valid)

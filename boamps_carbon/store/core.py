@@ -455,7 +455,8 @@ class Store:
         the first measure starts within (`YYYY-MM-DD`, a date alone for `until` covers the
         day); `where`: {dotted path of any BoAmps field: value as text}. `limit`: at most so
         many; `after`: the `cursor` of the last report of the previous page. Filter values
-        are bound parameters, never SQL text. Raises StoreError on an unknown field.
+        are bound parameters, never SQL text. Raises StoreError on an unknown field, a bad
+        value or cursor, when called (before the first report is read).
         """
         condition = filters.conditions(
             self.dialect,
@@ -471,9 +472,12 @@ class Store:
             where=where,
         )
         last = self._cursor(after)
-        left = limit
-        if left is not None and left < 0:
+        if limit is not None and limit < 0:
             raise StoreError("Negative limit", "limit", limit, "Give 0 or more.")
+        # the checks above run now, the reading as the caller iterates
+        return self._pages(condition, last, limit)
+
+    def _pages(self, condition: Any, last: int, left: int | None) -> Iterator[StoredReport]:
         while left is None or left > 0:
             size = PAGE if left is None else min(PAGE, left)
             with transaction(self.engine, self.url, write=False) as conn:

@@ -131,7 +131,14 @@ def _raise(error: exc.DBAPIError, url: str, write: bool) -> NoReturn:
     text = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
     where = shown(url)
     low = text.lower()
-    if "file is not a database" in low or "malformed" in low:
+    if "malformed" in low:
+        raise StoreError(
+            "Damaged SQLite database",
+            where,
+            text,
+            "Restore it from a copy, or export what `sqlite3 FILE .recover` gets back.",
+        ) from None
+    if "file is not a database" in low:
         raise StoreError(
             "Not a SQLite database",
             where,
