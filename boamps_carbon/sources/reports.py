@@ -76,12 +76,20 @@ def _read_bytes(name: str) -> bytes:
 def read_documents(name: str) -> Iterator[ReportDocument]:
     data = _read_bytes(name)
     label = "<stdin>" if name == STDIN else name
-    if name.endswith(".jsonl"):
+    lines = True if name.endswith(".jsonl") else (None if name == STDIN else False)
+    yield from documents_from_bytes(label, data, json_lines=lines)
+
+
+def documents_from_bytes(
+    label: str, data: bytes, *, json_lines: bool | None
+) -> Iterator[ReportDocument]:
+    """The reports in `data`: one JSON document, or JSON Lines (`json_lines=True`); with None,
+    JSON Lines when it holds several JSON values, one per line (as `convert -o -` writes)."""
+    if json_lines:
         yield from _json_lines(label, data)
         return
     value, problems = parse_json_bytes(data)
-    if name == STDIN and problems and "extra data" in problems[0].message:
-        # several JSON values, one per line, as `convert -o -` writes: JSON Lines
+    if json_lines is None and problems and "extra data" in problems[0].message:
         yield from _json_lines(label, data)
         return
     yield ReportDocument(label, None, value, problems, data)
