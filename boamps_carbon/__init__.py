@@ -14,6 +14,7 @@ _EXPORTS = {
     "validate": ".validation",
     "convert": ".conversion",
     "statement": ".render.statement",
+    "compare": ".readings.compare",
     "generate_report": ".collect",
     "track": ".tracking",
     "measure_idle": ".tracking",
@@ -45,6 +46,7 @@ __all__ = [
     "UnknownSchemaVersionError",
     "ValidationResult",
     "__version__",
+    "compare",
     "convert",
     "generate_report",
     "load_report",
@@ -62,6 +64,7 @@ if TYPE_CHECKING:
     from .handler import BoAmpsHandler
     from .load import load_report
     from .model import Report
+    from .readings.compare import compare
     from .render.statement import statement
     from .schema import SchemaVersion, load_schema
     from .tracking import measure_idle, track

@@ -12,6 +12,7 @@ from typing import Any
 
 from .. import __version__
 from ..errors import BoampsError
+from . import compare as compare_command
 from . import convert as convert_command
 from . import init_context as init_context_command
 from . import render as render_command
@@ -28,6 +29,7 @@ COMMANDS = (
     statement_command,
     summary_command,
     init_context_command,
+    compare_command,
 )
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
