@@ -15,6 +15,7 @@ _EXPORTS = {
     "convert": ".conversion",
     "statement": ".render.statement",
     "compare": ".readings.compare",
+    "experiment": ".readings.experiment",
     "generate_report": ".collect",
     "track": ".tracking",
     "measure_idle": ".tracking",
@@ -48,6 +49,7 @@ __all__ = [
     "__version__",
     "compare",
     "convert",
+    "experiment",
     "generate_report",
     "load_report",
     "load_schema",
@@ -65,6 +67,7 @@ if TYPE_CHECKING:
     from .load import load_report
     from .model import Report
     from .readings.compare import compare
+    from .readings.experiment import experiment
     from .render.statement import statement
     from .schema import SchemaVersion, load_schema
     from .tracking import measure_idle, track

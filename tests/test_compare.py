@@ -140,7 +140,7 @@ def test_compare_gives_a_frame_and_the_sentence() -> None:
         "accuracy 0.91 vs 0.93."
     )
     assert frame.iloc[3]["sentence"] == (
-        "int8 had 2.2% lower accuracy than fp32 (95% CI 2.2-2.2%, 5 runs each)."
+        "int8 had 2.2% lower accuracy than fp32 (the same in every run, 5 runs each)."
     )
     assert math.isnan(frame.iloc[3]["p_value"])  # no spread in either group
     again = compare(experiment_reports(), BY, metrics=["energy-per-request", "accuracy"])
@@ -285,3 +285,13 @@ def test_as_text_and_json_of_the_library_frame() -> None:
     frame = compare(experiment_reports(), BY)
     assert as_text(frame).endswith("accuracy 0.91 vs 0.93.\n")
     assert json.loads(as_json(frame))[1]["runs"] == 5
+
+
+def test_equal_means_are_said_to_match() -> None:
+    reports = [run("fp32", 0.01, 0.9, i) for i in range(3)]
+    reports += [run("int8", 0.01, 0.9, 10 + i) for i in range(3)]
+    frame = compare(reports, BY, metrics=["accuracy"])
+    assert (
+        frame.iloc[1]["sentence"]
+        == "int8 matched fp32 on accuracy (the same in every run, 3 runs each)."
+    )

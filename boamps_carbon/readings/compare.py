@@ -233,7 +233,7 @@ def table(collected: Collected, by: str, baseline: str | None, seed: int, resamp
                     p_value=stats.welch_p(values, base),
                 )
                 row["sentence"] = sentence(
-                    row, len(base), collected.values[group], collected.values[baseline]
+                    row, base, collected.values[group], collected.values[baseline]
                 )
             rows.append(row)
     frame = pd.DataFrame(rows, columns=COLUMNS)
@@ -259,11 +259,13 @@ def _interval(low: float, high: float, less: str, more: str) -> str:
 
 def sentence(
     row: dict[str, Any],
-    baseline_runs: int,
+    base: array[float],
     variant: dict[str, array[float]],
-    base: dict[str, array[float]],
+    baseline_values: dict[str, array[float]],
 ) -> str:
+    """The row's finding in words; `base` holds the baseline's values of the row's metric."""
     metric = METRICS[row["metric"]]
+    baseline_runs = len(base)
     group, baseline, runs = row["group"], row["baseline"], row["runs"]
     counts = f"{runs} runs each" if runs == baseline_runs else f"{runs} and {baseline_runs} runs"
     difference = row["relative_difference"]
@@ -272,12 +274,17 @@ def sentence(
         return f"{group} cannot be compared with {baseline} on {metric.name}: {empty} has no value."
     if not math.isfinite(difference):
         return f"{group} cannot be compared with {baseline} on {metric.name}: the baseline is 0."
-    direction = metric.less if difference < 0 else metric.more
-    text = f"{group} " + metric.verb.format(amount=f"{percent(difference)}%", direction=direction)
-    text += f" {baseline}"
+    if difference == 0:
+        text = f"{group} matched {baseline} on {metric.name}"
+    else:
+        direction = metric.less if difference < 0 else metric.more
+        amount = f"{percent(difference)}%"
+        text = f"{group} {metric.verb.format(amount=amount, direction=direction)} {baseline}"
     if min(runs, baseline_runs) < stats.MIN_RUNS:
         few = group if runs < stats.MIN_RUNS else baseline
         text += f" ({counts}: fewer than {stats.MIN_RUNS} runs in {few}, no interval or p-value)"
+    elif row["sd"] == 0 and min(base) == max(base):
+        text += f" (the same in every run, {counts})"
     elif math.isfinite(row["relative_ci_low"]):
         interval = _interval(
             row["relative_ci_low"], row["relative_ci_high"], metric.less, metric.more
@@ -285,9 +292,10 @@ def sentence(
         text += f" (95% CI {interval}, {counts})"
     else:
         text += f" ({counts})"
-    if metric.name != "accuracy" and variant["accuracy"] and base["accuracy"]:
+    accuracy = baseline_values["accuracy"]
+    if metric.name != "accuracy" and variant["accuracy"] and accuracy:
         mine = math.fsum(variant["accuracy"]) / len(variant["accuracy"])
-        theirs = math.fsum(base["accuracy"]) / len(base["accuracy"])
+        theirs = math.fsum(accuracy) / len(accuracy)
         text += f", accuracy {mine:.3g} vs {theirs:.3g}"
     return text + "."
 
