@@ -16,6 +16,7 @@ _EXPORTS = {
     "statement": ".render.statement",
     "compare": ".readings.compare",
     "experiment": ".readings.experiment",
+    "dashboard": ".readings.dashboard",
     "generate_report": ".collect",
     "track": ".tracking",
     "measure_idle": ".tracking",
@@ -49,6 +50,7 @@ __all__ = [
     "__version__",
     "compare",
     "convert",
+    "dashboard",
     "experiment",
     "generate_report",
     "load_report",
@@ -67,6 +69,7 @@ if TYPE_CHECKING:
     from .load import load_report
     from .model import Report
     from .readings.compare import compare
+    from .readings.dashboard import dashboard
     from .readings.experiment import experiment
     from .render.statement import statement
     from .schema import SchemaVersion, load_schema

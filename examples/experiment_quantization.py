@@ -109,7 +109,9 @@ def main(output: Path) -> None:
             f"  {run_.variant} run {run_.repeat}: {run_.latency_s * 1e6:.3g} µs per request, "
             f"accuracy {run_.accuracy:.3f}"
         )
-    print(f"reports: {reports}")
+    page = output / "dashboard.html"
+    boamps_carbon.dashboard(reports, page)
+    print(f"reports: {reports}; dashboard: {page}")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-SECTIONS = ("### compare", "### Experiments: variants compared")
+SECTIONS = ("### compare", "### Experiments: variants compared", "### dashboard")
 
 
 def snippet(section: str) -> str:

@@ -16,6 +16,7 @@ from ..errors import InputError
 from ..render import units
 from ..render.figures import ReportFigures, figures
 from ..schema import DEFAULT_VERSION, SchemaVersion
+from ..validation.semantic import number
 from . import stats
 from .paths import getter, group_label
 from .source import OnInvalid, Source, valid_reports
@@ -33,18 +34,12 @@ class Metric:
 
 
 def _request_energy(found: ReportFigures, report: dict[str, Any]) -> float | None:
-    requests = _number((report.get("task") or {}).get("nbRequest"))
-    return found.energy_kwh / requests if requests else None
+    requests = number((report.get("task") or {}).get("nbRequest"))
+    return found.energy_kwh / requests if requests is not None and requests > 0 else None
 
 
 def _accuracy(found: ReportFigures, report: dict[str, Any]) -> float | None:
-    return _number((report.get("task") or {}).get("measuredAccuracy"))
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return float(value)
+    return number((report.get("task") or {}).get("measuredAccuracy"))
 
 
 METRICS: dict[str, Metric] = {
