@@ -206,9 +206,9 @@ def test_cli_text_markdown_json_csv(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert (code, err) == (0, "")
     assert out == (
         "energy by task.algorithms[0].quantization\n"
-        "group  runs     mean        sd              95% CI   vs fp32            95% CI         p\n"
-        "fp32      5  10.3 Wh  0.469 Wh  9.72 Wh to 10.9 Wh  baseline                 -         -\n"
-        "int8      5  6.32 Wh  0.239 Wh  6.02 Wh to 6.62 Wh    -38.6%  -41.5% to -35.8%  2.99e-06\n"
+        "group  runs     mean       sd              95% CI   vs fp32        95% CI         p\n"
+        "fp32      5  10.3 Wh  469 mWh  9.72 Wh to 10.9 Wh  baseline             -         -\n"
+        "int8      5  6.32 Wh  239 mWh  6.02 Wh to 6.62 Wh      -39%  -41% to -36%  2.99e-06\n"
         "\n"
         "int8 used 39% less energy than fp32 (95% CI 36-41%, 5 runs each), accuracy 0.91 vs 0.93.\n"
     )
@@ -295,3 +295,10 @@ def test_equal_means_are_said_to_match() -> None:
         frame.iloc[1]["sentence"]
         == "int8 matched fp32 on accuracy (the same in every run, 3 runs each)."
     )
+
+
+def test_large_groups_get_fewer_resamples() -> None:
+    assert stats.effective_resamples(10_000, 10) == 10_000
+    assert stats.effective_resamples(10_000, 20_000) == 10_000
+    assert stats.effective_resamples(10_000, 40_000) == 5_000
+    assert stats.effective_resamples(10_000, 10_000_000) == 1_000

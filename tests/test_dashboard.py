@@ -17,7 +17,8 @@ from test_render import example_reports
 from boamps_carbon import InputError, dashboard
 from boamps_carbon.cli import main
 from boamps_carbon.readings import svg
-from boamps_carbon.readings.dashboard import Sums, aggregate, fine_energy, top, trend
+from boamps_carbon.readings.dashboard import Sums, aggregate, top, trend
+from boamps_carbon.readings.scales import fine_energy
 
 
 def test_nice_ticks_and_scales() -> None:

@@ -19,6 +19,7 @@ from ..schema import DEFAULT_VERSION, SchemaVersion
 from ..validation.semantic import number
 from . import stats
 from .paths import getter, group_label
+from .scales import fine_energy
 from .source import OnInvalid, Source, valid_reports
 
 
@@ -49,7 +50,7 @@ METRICS: dict[str, Metric] = {
             "energy",
             "kWh",
             lambda f, r: f.energy_kwh,
-            units.energy,
+            fine_energy,
             "used {amount} {direction} energy than",
             "less",
             "more",
@@ -76,7 +77,7 @@ METRICS: dict[str, Metric] = {
             "energy-per-request",
             "kWh",
             _request_energy,
-            units.energy,
+            fine_energy,
             "used {amount} {direction} energy per request than",
             "less",
             "more",
@@ -318,7 +319,7 @@ def as_text(frame: Any, markdown: bool = False) -> str:
                     _range(metric, row["ci_low"], row["ci_high"]),
                     "baseline"
                     if row["group"] == baseline
-                    else (f"{relative * 100:+.1f}%" if math.isfinite(relative) else "-"),
+                    else (_signed(relative) if math.isfinite(relative) else "-"),
                     _relative_range(row["relative_ci_low"], row["relative_ci_high"]),
                     f"{row['p_value']:.3g}" if math.isfinite(row["p_value"]) else "-",
                 ]
@@ -339,7 +340,11 @@ def _range(metric: Metric, low: float, high: float) -> str:
 def _relative_range(low: float, high: float) -> str:
     if not (math.isfinite(low) and math.isfinite(high)):
         return "-"
-    return f"{low * 100:+.1f}% to {high * 100:+.1f}%"
+    return f"{_signed(low)} to {_signed(high)}"
+
+
+def _signed(fraction: float) -> str:
+    return f"{'-' if fraction < 0 else '+'}{percent(fraction)}%"
 
 
 def _text(title: str, header: list[str], body: list[list[str]]) -> str:

@@ -26,19 +26,11 @@ from ..schema import DEFAULT_VERSION, SchemaVersion
 from ..validation.semantic import number
 from . import svg
 from .paths import NOT_STATED, getter, group_label
+from .scales import ENERGY_AXIS, MASS_AXIS, fine_energy
 from .source import OnInvalid, Source, valid_reports
 
 TOP = 15
 MAX_POINTS = 60
-ENERGY_AXIS = [
-    (1e3, "MWh"),
-    (1.0, "kWh"),
-    (1e-3, "Wh"),
-    (1e-6, "mWh"),
-    (1e-9, "µWh"),
-    (1e-12, "nWh"),
-]
-MASS_AXIS = [(1e3, "t CO2e"), (1.0, "kg CO2e"), (1e-3, "g CO2e"), (1e-6, "mg CO2e")]
 # the finest period whose count stays readable on a chart, chosen from the span in days
 PERIODS = [(62, "day"), (7 * 60, "week"), (31 * 60, "month"), (math.inf, "year")]
 _algorithm_type = getter("task.algorithms[0].algorithmType", "dashboard")
@@ -141,14 +133,6 @@ class Aggregates:
             point.runs += 1
             point.accuracy += accuracy
             point.energy_per_request_kwh += found.energy_kwh / requests
-
-
-def fine_energy(kwh: float) -> str:
-    """Energies too small for Wh (per request): 29.6 nWh rather than 0.0000000296 Wh."""
-    if kwh >= 1e-3 or kwh == 0:
-        return units.energy(kwh)
-    scale = svg.choose_scale(kwh, ENERGY_AXIS)
-    return f"{units.significant(kwh / scale.factor)} {scale.unit}"
 
 
 def check_since(since: str | None) -> None:

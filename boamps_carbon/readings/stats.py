@@ -12,6 +12,9 @@ from dataclasses import dataclass
 MIN_RUNS = 3  # fewer runs make an interval or a test meaningless: said, never computed
 LEVEL = 0.95
 RESAMPLES = 10_000
+# draws of one bootstrap at most: past 20,000 runs in all, fewer resamples, never below 1,000
+DRAWS = 200_000_000
+MIN_RESAMPLES = 1_000
 _BLOCK = 1_000_000  # drawn indices held at once by the bootstrap
 
 
@@ -70,6 +73,12 @@ def relative_difference(variant: Sequence[float], baseline: Sequence[float]) -> 
     return (math.fsum(variant) / len(variant)) / base - 1
 
 
+def effective_resamples(resamples: int, runs: int) -> int:
+    """The resamples a bootstrap over `runs` values in all makes: `resamples`, or fewer
+    (not below MIN_RESAMPLES) when that would take more than DRAWS draws."""
+    return min(resamples, max(MIN_RESAMPLES, DRAWS // max(runs, 1)))
+
+
 def bootstrap_interval(
     variant: Sequence[float],
     baseline: Sequence[float],
@@ -77,19 +86,21 @@ def bootstrap_interval(
     resamples: int = RESAMPLES,
 ) -> tuple[float, float]:
     """Percentile 95% interval of the relative difference, each group resampled with
-    replacement on its own; the same seed and values always give the same interval."""
+    replacement on its own; the same seed and values always give the same interval.
+    Its cost is resamples x runs: large groups get fewer resamples (DRAWS)."""
     if len(variant) < MIN_RUNS or len(baseline) < MIN_RUNS:
         return math.nan, math.nan
     import numpy as np
 
+    resamples = effective_resamples(resamples, len(variant) + len(baseline))
     rng = np.random.default_rng(seed)
     a, b = np.asarray(variant, dtype=float), np.asarray(baseline, dtype=float)
     block = max(1, _BLOCK // max(len(a), len(b)))
     ratios = []
     for start in range(0, resamples, block):
         size = min(block, resamples - start)
-        mean_a = a[rng.integers(0, len(a), size=(size, len(a)))].mean(axis=1)
-        mean_b = b[rng.integers(0, len(b), size=(size, len(b)))].mean(axis=1)
+        mean_a = a[rng.integers(0, len(a), size=(size, len(a)), dtype=np.int32)].mean(axis=1)
+        mean_b = b[rng.integers(0, len(b), size=(size, len(b)), dtype=np.int32)].mean(axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
             ratios.append(mean_a / mean_b - 1)
     found = np.concatenate(ratios)

@@ -46,12 +46,11 @@ class Scale:
     unit: str
 
 
-def choose_scale(top: float, units: Sequence[tuple[float, str]]) -> Scale:
+def choose_scale(top: float, units: list[tuple[float, str]]) -> Scale:
     """The largest unit in which `top` is 1 or more (units from largest to smallest)."""
-    for size, unit in units:
-        if abs(top) >= size:
-            return Scale(size, unit)
-    return Scale(*units[-1])
+    from .scales import unit_for
+
+    return Scale(*unit_for(top, units))
 
 
 def _svg(height: int, label: str, body: list[str]) -> str:
