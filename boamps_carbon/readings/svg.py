@@ -133,9 +133,10 @@ def columns(
     for index, (name, value) in enumerate(rows):
         h = plot_h * (value / scale.factor) / span
         x = left + slot * index
+        bar = max(min(slot * 0.8, 48), 0.5)  # one period alone is a column, not a wall
         body.append(
-            f'<rect x="{x + slot * 0.1:.1f}" y="{top + plot_h - h:.1f}" '
-            f'width="{max(slot * 0.8, 0.5):.1f}" height="{max(h, 0.5):.1f}" fill="{colour}">'
+            f'<rect x="{x + (slot - bar) / 2:.1f}" y="{top + plot_h - h:.1f}" '
+            f'width="{bar:.1f}" height="{max(h, 0.5):.1f}" fill="{colour}">'
             f"<title>{escape(name)}: {escape(show(value))}</title></rect>"
         )
         if index % every == 0:
