@@ -302,3 +302,15 @@ def test_large_groups_get_fewer_resamples() -> None:
     assert stats.effective_resamples(10_000, 20_000) == 10_000
     assert stats.effective_resamples(10_000, 40_000) == 5_000
     assert stats.effective_resamples(10_000, 10_000_000) == 1_000
+
+
+def test_a_group_name_stays_on_its_table_line() -> None:
+    reports = [run("fp|32\nx", 0.01, 0.9, i) for i in range(3)]
+    reports += [run("int8", 0.005, 0.9, 10 + i) for i in range(3)]
+    frame = compare(reports, BY, baseline="int8")
+    lines = as_text(frame, markdown=True).splitlines()
+    assert (
+        lines[5]
+        == "| fp\\|32 x | 3 | 10.0 Wh | 0 Wh | 10.0 Wh to 10.0 Wh | +100% | +100% to +100% | - |"
+    )
+    assert as_text(frame).splitlines()[3].startswith("fp|32 x")

@@ -312,7 +312,7 @@ def as_text(frame: Any, markdown: bool = False) -> str:
             relative = row["relative_difference"]
             body.append(
                 [
-                    str(row["group"]),
+                    _one_line(row["group"]),
                     str(row["runs"]) + (f" (+{row['missing']} without)" if row["missing"] else ""),
                     _shown(metric, row["mean"]),
                     _shown(metric, row["sd"]),
@@ -345,6 +345,11 @@ def _relative_range(low: float, high: float) -> str:
 
 def _signed(fraction: float) -> str:
     return f"{'-' if fraction < 0 else '+'}{percent(fraction)}%"
+
+
+def _one_line(text: str) -> str:
+    """A group's name on one line of a table: line ends and other controls become spaces."""
+    return "".join(" " if ord(c) < 32 or ord(c) == 127 else c for c in str(text))
 
 
 def _text(title: str, header: list[str], body: list[list[str]]) -> str:
