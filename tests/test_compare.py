@@ -150,14 +150,15 @@ def test_compare_gives_a_frame_and_the_sentence() -> None:
 def test_baseline_chosen_few_runs_and_unstated_groups() -> None:
     reports = [*experiment_reports()[:7], run(None, 0.02, 0.5, 99)]
     frame = compare(reports, BY, baseline="int8")
-    assert list(frame["group"]) == ["int8", "(not stated)", "fp32"]
+    assert list(frame["group"]) == ["int8", "fp32", "(not stated)"]
     assert list(frame["sentence"]) == [
         "",
-        "(not stated) used 215% more energy than int8 (1 and 2 runs: fewer than 3 runs in "
-        "(not stated), no interval or p-value), accuracy 0.5 vs 0.91.",
         "fp32 used 62% more energy than int8 (5 and 2 runs: fewer than 3 runs in int8, no "
         "interval or p-value), accuracy 0.93 vs 0.91.",
+        "(not stated) used 215% more energy than int8 (1 and 2 runs: fewer than 3 runs in "
+        "(not stated), no interval or p-value), accuracy 0.5 vs 0.91.",
     ]
+    assert list(compare(reports, BY)["group"]) == ["fp32", "int8", "(not stated)"]
 
 
 def test_a_metric_some_runs_lack_is_counted_not_dropped() -> None:

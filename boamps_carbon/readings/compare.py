@@ -18,7 +18,7 @@ from ..render.figures import ReportFigures, figures
 from ..schema import DEFAULT_VERSION, SchemaVersion
 from ..validation.semantic import number
 from . import stats
-from .paths import getter, group_label
+from .paths import NOT_STATED, getter, group_label
 from .scales import fine_energy
 from .source import OnInvalid, Source, valid_reports
 
@@ -184,7 +184,8 @@ def compare(
 def table(collected: Collected, by: str, baseline: str | None, seed: int, resamples: int) -> Any:
     import pandas as pd
 
-    groups = sorted(collected.values)
+    # runs without the field come last, and are never the baseline unless nothing else is
+    groups = sorted(collected.values, key=lambda name: (name == NOT_STATED, name))
     if not groups:
         raise InputError("No report to compare", by, "no valid report", "Give some reports.")
     if baseline is None:
