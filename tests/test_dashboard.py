@@ -225,3 +225,17 @@ def test_page_in_chromium(tmp_path: Path, width: int) -> None:
     right = re.search(r'data-right="(\d+)"', dom.stdout)
     assert right is not None, dom.stderr
     assert int(right.group(1)) <= width
+
+
+def test_runs_without_a_readable_date_are_counted_and_said() -> None:
+    reports = list(many_reports(10, days=5))
+    reports[0]["header"]["reportDatetime"] = "yesterday"
+    found = aggregate(reports)
+    assert (found.totals.runs, found.undated, sum(s.runs for s in found.days.values())) == (
+        10,
+        1,
+        9,
+    )
+    assert "; 1 run without a readable date is left out</p>" in dashboard(reports)
+    reports[1]["header"]["reportDatetime"] = "2026-02-30 10:00:00"
+    assert "; 2 runs without a readable date are left out</p>" in dashboard(reports)

@@ -260,7 +260,11 @@ def sections(found: Aggregates) -> list[dict[str, Any]]:
         emission_top = max(s.emissions_kg for _, s in buckets)
         caption = f"per {period}, {buckets[0][0]} to {buckets[-1][0]}"
         if found.undated:
-            caption += f"; {found.undated} runs without a readable date are left out"
+            caption += (
+                "; 1 run without a readable date is left out"
+                if found.undated == 1
+                else f"; {found.undated} runs without a readable date are left out"
+            )
         done.append(
             {
                 "id": "trend",
