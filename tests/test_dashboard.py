@@ -239,3 +239,22 @@ def test_runs_without_a_readable_date_are_counted_and_said() -> None:
     assert "; 1 run without a readable date is left out</p>" in dashboard(reports)
     reports[1]["header"]["reportDatetime"] = "2026-02-30 10:00:00"
     assert "; 2 runs without a readable date are left out</p>" in dashboard(reports)
+
+
+def test_reading_memory_does_not_grow_with_the_reports() -> None:
+    import tracemalloc
+
+    from boamps_carbon import compare
+
+    def peak(function, count: int) -> int:  # type: ignore[no-untyped-def]
+        tracemalloc.start()
+        function(many_reports(count, days=30))
+        found = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return found
+
+    for function in (aggregate, lambda source: compare(source, "task.algorithms[0].quantization")):
+        peak(function, 50)  # caches (schemas, templates) filled once
+        few, many = peak(function, 200), peak(function, 1200)
+        # a report is read, added and dropped: 1,000 more reports, hardly more memory
+        assert many - few < 200_000, (few, many)  # compare keeps 16 bytes a run
