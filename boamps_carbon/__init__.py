@@ -15,6 +15,9 @@ _EXPORTS = {
     "convert": ".conversion",
     "statement": ".render.statement",
     "to_dataframe": ".render.frames",
+    "compare": ".readings.compare",
+    "experiment": ".readings.experiment",
+    "dashboard": ".readings.dashboard",
     "generate_report": ".collect",
     "track": ".tracking",
     "measure_idle": ".tracking",
@@ -52,7 +55,10 @@ __all__ = [
     "UnknownSchemaVersionError",
     "ValidationResult",
     "__version__",
+    "compare",
     "convert",
+    "dashboard",
+    "experiment",
     "generate_report",
     "load_report",
     "load_schema",
@@ -70,6 +76,9 @@ if TYPE_CHECKING:
     from .handler import BoAmpsHandler
     from .load import load_report
     from .model import Report
+    from .readings.compare import compare
+    from .readings.dashboard import dashboard
+    from .readings.experiment import experiment
     from .render.frames import to_dataframe
     from .render.statement import statement
     from .schema import SchemaVersion, load_schema

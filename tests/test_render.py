@@ -121,6 +121,7 @@ def test_every_template_in_the_folder_is_used_and_renders() -> None:
         "statement.md.j2",
         "statement.tex.j2",
         "references.bib",
+        "dashboard.html.j2",  # boamps dashboard: tests/test_dashboard.py renders it
     }
     assert {p.name for p in TEMPLATES.iterdir()} == used
     reports = example_reports()

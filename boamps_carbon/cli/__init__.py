@@ -13,7 +13,9 @@ from typing import Any
 from .. import __version__
 from ..errors import BoampsError
 from ..printable import printable
+from . import compare as compare_command
 from . import convert as convert_command
+from . import dashboard as dashboard_command
 from . import init_context as init_context_command
 from . import render as render_command
 from . import run as run_command
@@ -33,6 +35,8 @@ COMMANDS = (
     init_context_command,
     store_command,
     serve_command,
+    compare_command,
+    dashboard_command,
 )
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3

@@ -1,0 +1,1 @@
+"""Readings over many reports, streamed: comparisons, experiments, the dashboard and its charts."""
