@@ -114,6 +114,9 @@ def test_built_wheel_and_sdist(tmp_path: Path) -> None:
     assert sorted(m for m in members if m.startswith("examples/")) == [
         "examples/context.json",
         "examples/emissions.csv",
+        "examples/experiment-dashboard.png",
+        "examples/experiment_context.json",
+        "examples/experiment_quantization.py",
         "examples/report.json",
         "examples/track_training.py",
     ]

@@ -33,7 +33,7 @@ class Run:
     requests: float | None
     accuracy: float | None
     report: Any  # boamps_carbon.Report
-    path: Path | None  # where it was written, when an output was given
+    path: Path | str | None  # where it was written (a file, or a store's URL), when given
 
     @property
     def latency_s(self) -> float | None:
