@@ -15,6 +15,7 @@ from ..errors import BoampsError
 from ..printable import printable
 from . import convert as convert_command
 from . import init_context as init_context_command
+from . import ledger as ledger_command
 from . import render as render_command
 from . import run as run_command
 from . import statement as statement_command
@@ -31,6 +32,7 @@ COMMANDS = (
     summary_command,
     init_context_command,
     store_command,
+    ledger_command,
 )
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
