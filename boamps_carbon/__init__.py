@@ -34,6 +34,8 @@ _EXPORTS = {
     "Store": ".store",
     "StoreError": ".store",
     "StoreConflict": ".store",
+    "uncertainty": ".trust.bands",
+    "Uncertainty": ".trust.bands",
 }
 
 __all__ = [
@@ -49,6 +51,7 @@ __all__ = [
     "Store",
     "StoreConflict",
     "StoreError",
+    "Uncertainty",
     "UnknownSchemaVersionError",
     "ValidationResult",
     "__version__",
@@ -60,6 +63,7 @@ __all__ = [
     "statement",
     "to_dataframe",
     "track",
+    "uncertainty",
     "validate",
 ]
 
@@ -75,6 +79,7 @@ if TYPE_CHECKING:
     from .schema import SchemaVersion, load_schema
     from .store import Store, StoreConflict, StoreError
     from .tracking import measure_idle, track
+    from .trust.bands import Uncertainty, uncertainty
     from .validation import CATALOGUE, Problem, ValidationResult, validate
 
 
