@@ -35,6 +35,8 @@ _EXPORTS = {
     "StoreError": ".store",
     "StoreConflict": ".store",
     "uncertainty": ".trust.bands",
+    "rate": ".trust.rating",
+    "Rating": ".trust.rating",
     "Uncertainty": ".trust.bands",
 }
 
@@ -45,6 +47,7 @@ __all__ = [
     "Calibration",
     "InputError",
     "Problem",
+    "Rating",
     "Report",
     "ReportLoadError",
     "SchemaVersion",
@@ -60,6 +63,7 @@ __all__ = [
     "load_report",
     "load_schema",
     "measure_idle",
+    "rate",
     "statement",
     "to_dataframe",
     "track",
@@ -80,6 +84,7 @@ if TYPE_CHECKING:
     from .store import Store, StoreConflict, StoreError
     from .tracking import measure_idle, track
     from .trust.bands import Uncertainty, uncertainty
+    from .trust.rating import Rating, rate
     from .validation import CATALOGUE, Problem, ValidationResult, validate
 
 

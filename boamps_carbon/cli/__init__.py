@@ -16,6 +16,7 @@ from ..printable import printable
 from . import convert as convert_command
 from . import init_context as init_context_command
 from . import ledger as ledger_command
+from . import rate as rate_command
 from . import render as render_command
 from . import run as run_command
 from . import statement as statement_command
@@ -33,6 +34,7 @@ COMMANDS = (
     init_context_command,
     store_command,
     ledger_command,
+    rate_command,
 )
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3

@@ -33,6 +33,14 @@ class MethodBand:
     high: float
     bias: str
     source: str
+    advice: str  # what would measure better ({part}: CPU, GPU, RAM or machine)
+    better: str  # the method that advice leads to: one name, or part:method pairs
+
+    def better_for(self, part: str) -> str | None:
+        if ":" not in self.better:
+            return self.better or None
+        pairs = dict(pair.split(":", 1) for pair in self.better.split())
+        return pairs.get(part)
 
 
 @dataclass(frozen=True)
@@ -116,6 +124,8 @@ def method_table() -> dict[str, MethodBand]:
             float(row["high"]) / 100,
             row["bias"],
             row["source"],
+            row["advice"],
+            row["better"],
         )
         for row in _rows("measurement-uncertainty.csv")
     }
