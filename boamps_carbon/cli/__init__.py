@@ -13,6 +13,7 @@ from typing import Any
 from .. import __version__
 from ..errors import BoampsError
 from ..printable import printable
+from . import anonymise as anonymise_command
 from . import convert as convert_command
 from . import init_context as init_context_command
 from . import ledger as ledger_command
@@ -35,6 +36,7 @@ COMMANDS = (
     store_command,
     ledger_command,
     rate_command,
+    anonymise_command,
 )
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
