@@ -142,3 +142,25 @@ def test_a_live_tracker_on_this_machine() -> None:
         round((cpu.low - 0.5) / 2 - 0.1, 6),
         round((cpu.high + 1.0) / 2, 6),
     )
+
+
+def test_run_fills_quality_when_asked() -> None:
+    context = {k: v for k, v in CONTEXT.items() if k != "quality"}
+    name = "linux-2x-v100s-rapl-codecarbon-2.8"
+    report, _ = build_report(snap(name), context, measures="components")
+    assert "quality" not in report
+    report, _ = build_report(snap(name), context, measures="components", derive_quality=True)
+    assert report["quality"] == "medium"
+    assert list(report)[-1] == "quality"
+
+
+def test_a_live_track_fills_quality(tmp_path: Any) -> None:
+    from test_collect import busy
+
+    with boamps_carbon.track(
+        CONTEXT, tmp_path / "r.json", country_iso_code="FRA", derive_quality=True
+    ) as measured:
+        busy(0.3)
+    assert measured.report is not None
+    data = measured.report.to_dict()
+    assert data["quality"] == uncertainty(data).quality == "low"
