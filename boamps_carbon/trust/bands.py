@@ -221,7 +221,9 @@ def uncertainty(report: dict[str, Any]) -> Uncertainty:
     claimed = report.get("quality")
     # whatever the shares, the combined band is at least as wide as its narrowest sides
     pue = gap_table()["noPue"].percent if "noPue" in gaps else 0.0
-    calibration = gap_table()["noCalibration"].percent if uncalibrated >= 1 else 0.0
+    # "every measure uncalibrated" by count, not by summed shares, which may fall short of 1
+    none_calibrated = all(number(m.get("powerCalibrationMeasurement")) is None for m in measures)
+    calibration = gap_table()["noCalibration"].percent if none_calibrated else 0.0
     bands = [method_table()[p.method] for p in parts]
     best = quality_of(
         -min(abs(b.low) for b in bands) + calibration, min(b.high for b in bands) + pue
