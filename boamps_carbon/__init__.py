@@ -37,6 +37,10 @@ _EXPORTS = {
     "Store": ".store",
     "StoreError": ".store",
     "StoreConflict": ".store",
+    "uncertainty": ".trust.bands",
+    "rate": ".trust.rating",
+    "Rating": ".trust.rating",
+    "Uncertainty": ".trust.bands",
 }
 
 __all__ = [
@@ -46,12 +50,14 @@ __all__ = [
     "Calibration",
     "InputError",
     "Problem",
+    "Rating",
     "Report",
     "ReportLoadError",
     "SchemaVersion",
     "Store",
     "StoreConflict",
     "StoreError",
+    "Uncertainty",
     "UnknownSchemaVersionError",
     "ValidationResult",
     "__version__",
@@ -63,9 +69,11 @@ __all__ = [
     "load_report",
     "load_schema",
     "measure_idle",
+    "rate",
     "statement",
     "to_dataframe",
     "track",
+    "uncertainty",
     "validate",
 ]
 
@@ -84,6 +92,8 @@ if TYPE_CHECKING:
     from .schema import SchemaVersion, load_schema
     from .store import Store, StoreConflict, StoreError
     from .tracking import measure_idle, track
+    from .trust.bands import Uncertainty, uncertainty
+    from .trust.rating import Rating, rate
     from .validation import CATALOGUE, Problem, ValidationResult, validate
 
 

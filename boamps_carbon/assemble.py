@@ -39,4 +39,16 @@ def assemble(
     ]
     report = in_schema_order(to_plain(built), version)
     result = validate(report, version)
+    notes += quality_notes(report, run.options.get("quality") == "derive")
     return Assembled(report, result.errors, notes + [str(p) for p in result.warnings])
+
+
+def quality_notes(report: dict[str, Any], derive: bool) -> list[str]:
+    """Fill `quality` from the measuring methods when asked and the context does not set it;
+    warn when the context claims better than the methods allow."""
+    from .trust.bands import uncertainty
+
+    band = uncertainty(report)
+    if derive and "quality" not in report:
+        report["quality"] = band.quality
+    return [f"quality: {band.warning}"] if band.warning else []

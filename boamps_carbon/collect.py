@@ -84,9 +84,11 @@ def build_report(
     calibration: Calibration | None = None,
     schema_version: str | SchemaVersion = DEFAULT_VERSION,
     locate: bool | str = False,
+    derive_quality: bool = False,
 ) -> tuple[dict[str, Any], list[str]]:
     """The report (a dict) and its warnings, from a tracker snapshot; raises if invalid.
-    `locate` (True, or a service URL) looks the place up online; off by default."""
+    `locate` (True, or a service URL) looks the place up online; off by default.
+    `derive_quality`: a `quality` the context does not set comes from the measuring methods."""
     version = parse_version(schema_version)
     values = dict(snap["emissions"])
     described = (snap.get("platform") or {}).get("cpu_model")
@@ -94,6 +96,8 @@ def build_report(
         values["cpu_model"] = described  # py-cpuinfo's, where CodeCarbon had none
     header = list(values)
     options = {"measures": measures, "layout": "codecarbon-live", "schema_version": version.value}
+    if derive_quality:
+        options["quality"] = "derive"
     engine = FieldEngine(load_field_table(), header, options)
     run_id = str(values.get("run_id") or "")
     run = RunContext(
@@ -210,6 +214,7 @@ def generate_report(
     calibration: Calibration | None = None,
     schema_version: str | SchemaVersion = DEFAULT_VERSION,
     locate: bool | str = False,
+    derive_quality: bool = False,
 ) -> Report:
     """Stop `tracker` if it runs, and return its validated BoAmps report. `locate` (True or a
     service URL) looks the machine's place up online, 2 s at most, cached for a day."""
@@ -222,6 +227,7 @@ def generate_report(
         calibration=calibration,
         schema_version=schema_version,
         locate=locate,
+        derive_quality=derive_quality,
     )
     for note in notes:
         log.warning("boamps report: %s", note)

@@ -126,9 +126,11 @@ class track:
         measures: str = "total",
         schema_version: str | SchemaVersion = DEFAULT_VERSION,
         locate: bool | str = False,
+        derive_quality: bool = False,
         **tracker_options: Any,
     ) -> None:
         self.context, self.output, self.locate = context, output, locate
+        self.derive_quality = derive_quality
         self.calibrate_seconds, self.measures = calibrate_seconds, measures
         self.schema_version = parse_version(schema_version)
         self.options = tracker_options
@@ -169,6 +171,7 @@ class track:
                 calibration=self.calibration,
                 schema_version=self.schema_version,
                 locate=self.locate,
+                derive_quality=self.derive_quality,
             )
             if self.output is not None:
                 self.path = write_report(self.report, self.output)

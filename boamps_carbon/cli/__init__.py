@@ -13,10 +13,13 @@ from typing import Any
 from .. import __version__
 from ..errors import BoampsError
 from ..printable import printable
+from . import anonymise as anonymise_command
 from . import compare as compare_command
 from . import convert as convert_command
 from . import dashboard as dashboard_command
 from . import init_context as init_context_command
+from . import ledger as ledger_command
+from . import rate as rate_command
 from . import render as render_command
 from . import run as run_command
 from . import serve as serve_command
@@ -37,6 +40,9 @@ COMMANDS = (
     serve_command,
     compare_command,
     dashboard_command,
+    ledger_command,
+    rate_command,
+    anonymise_command,
 )
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3

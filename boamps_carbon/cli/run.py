@@ -51,6 +51,11 @@ def register(commands: Any) -> None:
         "optionally the service's URL",
     )
     parser.add_argument("--measures", choices=("total", "components"), default="total")
+    parser.add_argument(
+        "--derive-quality",
+        action="store_true",
+        help="fill quality from the measuring methods when the context does not set it",
+    )
     parser.add_argument("--schema-version", default=DEFAULT_VERSION.value)
     parser.add_argument(
         "command",
@@ -82,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
         measures=args.measures,
         schema_version=args.schema_version,
         locate=args.locate,
+        derive_quality=args.derive_quality,
         **options,
     )
     measured.output = args.output

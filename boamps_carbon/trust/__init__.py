@@ -1,0 +1,1 @@
+"""What makes reports trustworthy to others: uncertainty bands, rating, anonymisation, ledger."""

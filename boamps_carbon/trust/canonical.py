@@ -1,0 +1,119 @@
+"""RFC 8785 JSON Canonicalization Scheme (JCS): one byte string per JSON value, so that a hash
+of a report does not depend on key order, spacing or how a number happened to be written."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from typing import Any
+
+from ..errors import BoampsError
+
+
+class CanonicalError(BoampsError, ValueError):
+    """A value JCS cannot represent: NaN, infinities, lone surrogates, non-JSON types."""
+
+
+_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+}
+
+
+def canonical_json(value: Any) -> bytes:
+    """The RFC 8785 canonical form of a JSON value, as UTF-8 bytes."""
+    parts: list[str] = []
+    _write(value, parts, "$")
+    return "".join(parts).encode("utf-8")
+
+
+def _write(value: Any, out: list[str], where: str) -> None:
+    if value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, str):
+        out.append(_string(value, where))
+    elif isinstance(value, (int, float)):
+        out.append(number(value, where))
+    elif isinstance(value, (list, tuple)):
+        out.append("[")
+        for index, item in enumerate(value):
+            if index:
+                out.append(",")
+            _write(item, out, f"{where}[{index}]")
+        out.append("]")
+    elif isinstance(value, dict):
+        for key in value:
+            if not isinstance(key, str):
+                raise CanonicalError("Object key is not a string", where, repr(key))
+        out.append("{")
+        # JCS orders keys by their UTF-16 code units; UTF-16-BE bytes compare the same way
+        for index, key in enumerate(sorted(value, key=lambda k: _utf16(k, where))):
+            if index:
+                out.append(",")
+            out.append(_string(key, where))
+            out.append(":")
+            _write(value[key], out, f"{where}.{key}")
+        out.append("}")
+    else:
+        raise CanonicalError("Not a JSON value", where, type(value).__name__)
+
+
+def _utf16(text: str, where: str) -> bytes:
+    try:
+        return text.encode("utf-16-be")
+    except UnicodeEncodeError:
+        raise CanonicalError(
+            "String holds a lone surrogate", where, ascii(text), "I-JSON forbids them."
+        ) from None
+
+
+def _string(text: str, where: str) -> str:
+    _utf16(text, where)
+    chars = ['"']
+    for char in text:
+        if char in _ESCAPES:
+            chars.append(_ESCAPES[char])
+        elif char < " ":
+            chars.append(f"\\u{ord(char):04x}")
+        else:
+            chars.append(char)
+    chars.append('"')
+    return "".join(chars)
+
+
+def number(value: int | float, where: str = "$") -> str:
+    """ECMAScript's Number.prototype.toString of the IEEE 754 double nearest `value`."""
+    try:
+        double = float(value)
+    except OverflowError:
+        raise CanonicalError("Number out of the double range", where, value) from None
+    if not math.isfinite(double):
+        raise CanonicalError("Number is not finite", where, value, "JSON has no NaN or Infinity.")
+    if double == 0:
+        return "0"
+    sign = "-" if double < 0 else ""
+    # repr gives the shortest digits that round-trip, the digits ECMAScript picks too
+    _, digit_tuple, exponent = Decimal(repr(abs(double))).normalize().as_tuple()
+    digits = "".join(map(str, digit_tuple))
+    k = len(digits)
+    n = int(exponent) + k  # value = 0.digits x 10^n
+    if k <= n <= 21:
+        text = digits + "0" * (n - k)
+    elif 0 < n <= 21:
+        text = f"{digits[:n]}.{digits[n:]}"
+    elif -6 < n <= 0:
+        text = "0." + "0" * -n + digits
+    else:
+        power = n - 1
+        mantissa = digits if k == 1 else f"{digits[0]}.{digits[1:]}"
+        text = f"{mantissa}e{'+' if power >= 0 else '-'}{abs(power)}"
+    return sign + text

@@ -1,0 +1,303 @@
+"""A pedigree rating of a report, as LCA data are rated: five indicators scored 1 (best) to 5,
+the worst one deciding gold, silver or bronze; unrated when required facts are missing.
+
+The rubric is `schemas/tables/rating-rubric.csv`: per indicator, rows tried in order, the first
+whose rule holds giving the score, the reason and what would raise it. Rules are named here,
+with at most one argument (`band_within:25`); everything else is data.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from ..resources import schemas_dir
+from ..validation.semantic import energy_kwh, is_geolocation_fallback, number
+from .bands import Uncertainty, method_table, uncertainty
+
+INDICATORS = ("reliability", "completeness", "temporal", "geographical", "technological")
+GOLD_AT_MOST = 2  # an indicator scoring this or better never holds a rating back
+
+
+@dataclass(frozen=True)
+class RubricRow:
+    indicator: str
+    score: str
+    rule: str
+    reason: str
+    raise_: str
+
+
+@dataclass(frozen=True)
+class Indicator:
+    name: str
+    score: int
+    reason: str
+    advice: str  # what would raise the score; "" at the best score
+
+
+@dataclass(frozen=True)
+class Step:
+    advice: str
+    before: str
+    after: str
+
+    def __str__(self) -> str:
+        return f"{self.advice}: {self.before} → {self.after}"
+
+
+@dataclass
+class Rating:
+    rating: str  # gold, silver, bronze or unrated
+    indicators: list[Indicator] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # required facts, when unrated
+    steps: list[Step] = field(default_factory=list)
+    band: Uncertainty | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rating": self.rating,
+            "indicators": {i.name: {"score": i.score, "reason": i.reason} for i in self.indicators},
+            "missing": self.missing,
+            "raise": [{"advice": s.advice, "from": s.before, "to": s.after} for s in self.steps],
+        }
+
+
+@cache
+def rubric() -> list[RubricRow]:
+    path = schemas_dir() / "tables" / "rating-rubric.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [
+            RubricRow(r["indicator"], r["score"], r["rule"], r["reason"], r["raise"])
+            for r in csv.DictReader(handle)
+        ]
+
+
+class Facts:
+    """What the rules look at, worked out once per report."""
+
+    def __init__(self, report: dict[str, Any], today: dt.date) -> None:
+        self.report = report
+        self.today = today
+        self.measures = [m for m in report.get("measures") or [] if isinstance(m, dict)]
+        infra = report.get("infrastructure")
+        self.infra = infra if isinstance(infra, dict) else {}
+        self.components = [c for c in self.infra.get("components") or [] if isinstance(c, dict)]
+        env = report.get("environment")
+        self.env = env if isinstance(env, dict) else {}
+        self.band = uncertainty(report)
+        self.processors = [
+            c
+            for c in self.components
+            if str(c.get("componentType", "")).lower() in ("cpu", "gpu", "soc", "tpu")
+        ]
+        self.missing_facts: list[RubricRow] = []
+
+    @property
+    def measured_on(self) -> dt.date | None:
+        days = []
+        for measure in self.measures:
+            text = measure.get("measurementDateTime")
+            try:
+                days.append(dt.datetime.strptime(str(text)[:10], "%Y-%m-%d").date())
+            except ValueError:
+                continue
+        return max(days) if days else None
+
+    def years(self) -> float | None:
+        day = self.measured_on
+        return None if day is None else (self.today - day).days / 365.25
+
+    def place(self) -> str:
+        return str(self.env.get("location") or self.env.get("country") or "")
+
+    def generic(self) -> str:
+        for component in self.processors:
+            if not component.get("series"):
+                return str(component.get("componentName") or component.get("componentType"))
+        return ""
+
+
+def _has_intensity(f: Facts) -> bool:
+    value = number(f.env.get("powerSourceCarbonIntensity"))
+    return value is not None and value > 0
+
+
+def _site(f: Facts) -> bool:
+    located = f.env.get("location") or (
+        number(f.env.get("latitude")) is not None and number(f.env.get("longitude")) is not None
+    )
+    return bool(located) and not is_geolocation_fallback(f.env)
+
+
+def _within_years(f: Facts, years: float) -> bool:
+    age = f.years()
+    return age is not None and age <= years
+
+
+RULES: dict[str, Callable[[Facts, str], bool]] = {
+    "always": lambda f, a: True,
+    "has_energy": lambda f, a: any((energy_kwh(m) or 0) > 0 for m in f.measures),
+    "has_hardware": lambda f, a: bool(f.components),
+    "band_within": lambda f, a: max(-f.band.low, f.band.high) <= float(a) / 100 + 1e-9,
+    "calibrated": lambda f, a: all(
+        number(m.get("powerCalibrationMeasurement")) is not None for m in f.measures
+    ),
+    "gpu_measured": lambda f, a: (
+        not any(str(c.get("componentType", "")).lower() == "gpu" for c in f.components)
+        or any(p.part in ("gpu", "machine") for p in f.band.parts)
+    ),
+    "durations": lambda f, a: all(
+        number(m.get("measurementDuration")) is not None for m in f.measures
+    ),
+    "pue_covered": lambda f, a: "noPue" not in f.band.gaps,
+    "infra_typed": lambda f, a: (
+        f.infra.get("infraType") in ("publicCloud", "privateCloud", "onPremise")
+    ),
+    "missing_at_most": lambda f, a: len(f.missing_facts) <= int(a),
+    "intensity_within_years": lambda f, a: _has_intensity(f) and _within_years(f, float(a)),
+    "intensity_dated": lambda f, a: _has_intensity(f) and f.measured_on is not None,
+    "has_intensity": lambda f, a: _has_intensity(f),
+    "site": lambda f, a: _site(f),
+    "country": lambda f, a: bool(f.env.get("country")) and not is_geolocation_fallback(f.env),
+    "fallback": lambda f, a: bool(f.env.get("country")),
+    "hardware_exact": lambda f, a: (
+        bool(f.processors) and all(c.get("componentName") and c.get("series") for c in f.processors)
+    ),
+    "hardware_named": lambda f, a: (
+        bool(f.processors) and all(c.get("componentName") for c in f.processors)
+    ),
+    "hardware_vendor": lambda f, a: (
+        bool(f.processors) and all(c.get("manufacturer") or c.get("family") for c in f.processors)
+    ),
+}
+
+
+def _holds(row: RubricRow, facts: Facts) -> bool:
+    name, _, argument = row.rule.partition(":")
+    return RULES[name](facts, argument)
+
+
+def _reliability_score(low: float, high: float) -> int:
+    for row in rubric():
+        name, _, argument = row.rule.partition(":")
+        if row.indicator == "reliability" and (
+            name == "always"
+            or (name == "band_within" and max(-low, high) <= float(argument) / 100 + 1e-9)
+        ):
+            return int(row.score)
+    raise AssertionError("the rubric has no catch-all reliability row")  # pragma: no cover
+
+
+def _upgrades(band: Uncertainty) -> list[tuple[str, int]]:
+    """Better measuring, one part at a time, until the band is good enough or nothing
+    better is known: (advice, reliability score after it) for each step."""
+    table = method_table()
+    parts = [(p.part, p.method, p.weight) for p in band.parts]
+
+    def bounds(current: list[tuple[str, str, float]]) -> tuple[float, float]:
+        return (
+            sum(w * table[m].low for _, m, w in current),
+            sum(w * table[m].high for _, m, w in current),
+        )
+
+    base_low, base_high = bounds(parts)
+    # the scope gaps stay whatever the meter
+    gap_low, gap_high = band.low - base_low, band.high - base_high
+    steps: list[tuple[str, int]] = []
+    score = _reliability_score(band.low, band.high)
+    while score > GOLD_AT_MOST and len(steps) < len(table):
+        options = []
+        for index, (part, method, _) in enumerate(parts):
+            target = table[method].better_for(part)
+            if target is None or target not in table:
+                continue
+            if target == "wattmeter":  # a wall meter measures everything at once
+                changed = [("machine", "wattmeter", 1.0)]
+            else:
+                changed = [*parts]
+                changed[index] = (part, target, parts[index][2])
+            low, high = bounds(changed)
+            new = _reliability_score(low + gap_low, high + gap_high)
+            label = {"cpu": "CPU", "gpu": "GPU", "ram": "RAM"}.get(part, "machine")
+            options.append(
+                (new, target == "wattmeter", table[method].advice.format(part=label), changed)
+            )
+        better = [o for o in options if o[0] < score]
+        if not better:
+            break
+        # the smallest change that reaches the best score: component meters before a wall meter
+        new, _, advice, parts = min(better, key=lambda o: (max(o[0], GOLD_AT_MOST), o[1], o[0]))
+        if advice not in (s for s, _ in steps):
+            steps.append((advice, new))
+        score = new
+    return steps
+
+
+def _age(facts: Facts) -> str:
+    years = facts.years()
+    if years is None:
+        return ""
+    return "this year" if years < 1 else f"{int(years)} year{'s' if int(years) > 1 else ''} ago"
+
+
+def _level(worst: int) -> str:
+    for row in rubric():
+        if row.indicator == "rating":
+            name, _, argument = row.rule.partition(":")
+            if name == "always" or worst <= int(argument):
+                return row.score
+    raise AssertionError("the rubric has no catch-all rating row")  # pragma: no cover
+
+
+def rate(report: dict[str, Any], today: dt.date | None = None) -> Rating:
+    """The five indicators, the rating and the steps that would raise it."""
+    facts = Facts(report, today or dt.date.today())
+    rows = rubric()
+    missing = [r.reason for r in rows if r.indicator == "required" and not _holds(r, facts)]
+    facts.missing_facts = [
+        r
+        for r in rows
+        if r.indicator == "completeness" and r.score == "fact" and not _holds(r, facts)
+    ]
+    values = {
+        "band": facts.band.text,
+        "methods": ", ".join(facts.band.methods),
+        "missing": "; ".join(r.reason for r in facts.missing_facts),
+        "raise": "; ".join(r.raise_ for r in facts.missing_facts),
+        "age": _age(facts),
+        "place": facts.place(),
+        "generic": facts.generic(),
+        "advice": "",
+    }
+    indicators = []
+    for name in INDICATORS:
+        row = next(
+            r for r in rows if r.indicator == name and r.score.isdigit() and _holds(r, facts)
+        )
+        indicators.append(
+            Indicator(
+                name, int(row.score), row.reason.format(**values), row.raise_.format(**values)
+            )
+        )
+    if missing:
+        return Rating("unrated", indicators, missing, band=facts.band)
+    scores = {i.name: i.score for i in indicators}
+    rating = _level(max(scores.values()))
+    steps: list[Step] = []
+
+    def step(advice: str, name: str, score: int) -> None:
+        before = _level(max(scores.values()))
+        scores[name] = score
+        steps.append(Step(advice, before, _level(max(scores.values()))))
+
+    for advice, score in _upgrades(facts.band):
+        step(advice, "reliability", score)
+    for indicator in sorted(indicators, key=lambda i: -i.score):
+        if indicator.name != "reliability" and scores[indicator.name] > GOLD_AT_MOST:
+            step(indicator.advice, indicator.name, GOLD_AT_MOST)
+    return Rating(rating, indicators, [], steps, facts.band)
