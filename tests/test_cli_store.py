@@ -432,7 +432,7 @@ def test_convert_into_a_store_conflicts_then_force_replaces(
     url = f"sqlite:///{db}"
     csv_file = str(ROOT / "examples" / "emissions.csv")
     context = json.loads((ROOT / "examples" / "context.json").read_text(encoding="utf-8"))
-    assert context["quality"] == "medium"
+    assert context["quality"] == "low"
     assert (
         run(
             capsys,
@@ -445,7 +445,7 @@ def test_convert_into_a_store_conflicts_then_force_replaces(
         )[0]
         == 0
     )
-    context["quality"] = "high"
+    context["quality"] = "medium"
     other = tmp_path / "other.json"
     other.write_text(json.dumps(context), encoding="utf-8")
     code, out, err = run(capsys, "convert", csv_file, "--context", str(other), "-o", url)
@@ -456,9 +456,10 @@ def test_convert_into_a_store_conflicts_then_force_replaces(
         lines = run(capsys, "store", "query", "--db", str(db))[1].splitlines()
         return [json.loads(line)["quality"] for line in lines]
 
-    assert qualities() == ["medium"] * 3  # nothing of the failed run was written
+    assert qualities() == ["low"] * 3  # nothing of the failed run was written
+    # medium is better than cpuLoad allows: a warning, not an error
     assert run(capsys, "convert", csv_file, "--context", str(other), "-o", url, "--force")[0] == 0
-    assert qualities() == ["high"] * 3
+    assert qualities() == ["medium"] * 3
 
 
 def test_import_stops_whole_on_an_unreadable_input(
