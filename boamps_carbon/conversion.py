@@ -27,6 +27,7 @@ from .rows import RowRuns
 from .schema import DEFAULT_VERSION, SchemaVersion, parse_version
 from .sources.codecarbon_csv import CsvSource, Record, Scan, check_header, read_records
 from .sources.layouts import FLAT, Detected, detect
+from .sources.parquet import open_source
 from .sources.run_ids import UniqueRunIds
 from .validation import Problem
 from .writers import report_json
@@ -375,7 +376,7 @@ def convert(
         # a bash tool table is a whole mapping of its own; ours extend the built-in one
         table = user if user.complete else table.extended_by(user)
     return Conversion(
-        CsvSource.from_any(source),
+        open_source(source),
         load_context(context, version),
         table,
         measures,
