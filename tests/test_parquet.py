@@ -12,6 +12,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import pytest
 from conftest import ROOT, shared
 from test_convert import CONTEXT, NEEDS_HARDWARE, PUBLIC_CSVS, WITH_HARDWARE
@@ -159,6 +161,13 @@ def test_batches_are_read_one_at_a_time_with_the_same_result(
         (math.inf, "inf"),
         (-math.inf, "-inf"),
         (8, "8"),
+        (np.float32(0.1), "0.1"),
+        (np.float64(0.1), "0.1"),
+        (np.int64(-3), "-3"),
+        (np.bool_(True), "True"),
+        (pd.NA, ""),
+        (pd.NaT, ""),
+        (pd.Timestamp("2024-05-29T16:02:32"), "2024-05-29T16:02:32"),
         (True, "True"),
         (False, "False"),
         (None, ""),
@@ -178,7 +187,7 @@ def test_every_arrow_type_of_a_codecarbon_column_reads_as_its_text(tmp_path: Pat
     table = pa.table(
         {
             "f64": pa.array([5.0, 4.56e-07, None, math.nan], pa.float64()),
-            "f32": pa.array([0.5, None, 1.0, 2.0], pa.float32()),
+            "f32": pa.array([0.1, None, 1.0, 2.0], pa.float32()),
             "i64": pa.array([8, None, 0, -1], pa.int64()),
             "u8": pa.array([1, 2, None, 3], pa.uint8()),
             "flag": pa.array([True, False, None, True]),
@@ -201,7 +210,7 @@ def test_every_arrow_type_of_a_codecarbon_column_reads_as_its_text(tmp_path: Pat
     assert source.path is not None
     assert source.path.read_text(encoding="utf-8") == (
         "f64,f32,i64,u8,flag,text,cat,ts,tz,day,dec,nothing\n"
-        '5.0,0.5,8,1,True,"a,b",N,2024-05-29T16:02:32,2024-05-29T16:02:32.250000+00:00,2024-05-29,1.50,\n'
+        '5.0,0.1,8,1,True,"a,b",N,2024-05-29T16:02:32,2024-05-29T16:02:32.250000+00:00,2024-05-29,1.50,\n'
         '4.56e-07,,,2,False,"say ""hi""",Y,,,,,\n'
         ",1.0,0,,,,,,,,,\n"
         ",2.0,-1,3,True,,N,,,,,\n"

@@ -7,7 +7,8 @@ missing value (None, NaN, NaT) is an empty field. The rule, in one place:
 
 - text: as it is;
 - integers: in decimal (`8`);
-- floats: `repr` (`5.0`, `4.56e-07`); NaN is empty; infinities are `inf` / `-inf`;
+- floats: `repr` (`5.0`, `4.56e-07`); NaN is empty; infinities are `inf` / `-inf`; 32-bit
+  floats the shortest text of their own precision (`0.1`, not `0.10000000149011612`);
 - booleans: `True` / `False`;
 - timestamps, dates and times: ISO 8601 with a `T` (`2024-05-29T16:02:32`, fractions of
   a second and a UTC offset when the value has them);
@@ -22,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import math
+import numbers
 from collections.abc import Callable
 from typing import Any
 
@@ -36,6 +38,16 @@ def float_text(value: float | None) -> str:
     if math.isinf(value):
         return "inf" if value > 0 else "-inf"
     return repr(float(value))
+
+
+def float32_text(value: float | None) -> str:
+    """A 32-bit float: the shortest text that reads back as the same 32-bit float (its
+    64-bit repr would show digits nobody wrote: 0.1 is 0.10000000149011612)."""
+    if value is None or value != value or math.isinf(value):
+        return float_text(value)
+    import numpy as np
+
+    return str(np.float32(value))
 
 
 def int_text(value: int | None) -> str:
@@ -64,12 +76,14 @@ def cell_text(value: Any) -> str:
     """One value of any supported type as CodeCarbon's CSV text."""
     if value is None or isinstance(value, str):
         return str_text(value)
-    # bool before int: a bool is an int to Python; numpy's have their own types
-    if isinstance(value, bool) or type(value).__name__ == "bool_":
+    # bool before int: a bool is an int to Python; numpy's bool is neither
+    if isinstance(value, bool) or type(value).__name__ in ("bool", "bool_"):
         return bool_text(bool(value))
-    if isinstance(value, int) or type(value).__name__.startswith(("int", "uint")):
+    if isinstance(value, numbers.Integral):  # numpy's integers too
         return int_text(int(value))
-    if isinstance(value, float) or type(value).__name__.startswith("float"):
+    if type(value).__name__ in ("float32", "float16"):
+        return float32_text(float(value))
+    if isinstance(value, numbers.Real):  # numpy's floats too
         return float_text(float(value))
     if isinstance(value, (dt.datetime, dt.date, dt.time)) or hasattr(value, "isoformat"):
         return moment_text(value)
@@ -90,6 +104,8 @@ def arrow_texts(kind: Any) -> Callable[[Any], str] | None:
         return bool_text
     if t.is_integer(kind):
         return int_text
+    if t.is_float32(kind) or t.is_float16(kind):
+        return float32_text
     if t.is_floating(kind):
         return float_text
     if t.is_temporal(kind) and not t.is_duration(kind) and not t.is_interval(kind):
