@@ -355,6 +355,16 @@ def _unique_run_ids(header: list[str], records: Iterator[Record]) -> UniqueRunId
     )
 
 
+def field_table(fieldmap: str | Path | None = None) -> FieldTable:
+    """The built-in field table, extended or replaced by a user's."""
+    table = load_field_table()
+    if fieldmap is not None:
+        user = load_field_table(fieldmap)
+        # a bash tool table is a whole mapping of its own; ours extend the built-in one
+        table = user if user.complete else table.extended_by(user)
+    return table
+
+
 def convert(
     source: Any,
     context: str | Path | dict[str, Any] | None = None,
@@ -370,15 +380,10 @@ def convert(
     `workers` processes on Linux: default up to 2), then read `.rejected` for the rows it
     could not convert."""
     version = parse_version(schema_version)
-    table = load_field_table()
-    if fieldmap is not None:
-        user = load_field_table(fieldmap)
-        # a bash tool table is a whole mapping of its own; ours extend the built-in one
-        table = user if user.complete else table.extended_by(user)
     return Conversion(
         open_source(source),
         load_context(context, version),
-        table,
+        field_table(fieldmap),
         measures,
         version,
         group_by,

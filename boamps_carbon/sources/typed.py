@@ -94,6 +94,28 @@ def cell_text(value: Any) -> str:
     raise UnsupportedValue(type(value).__name__)
 
 
+def text_or_cell(value: Any) -> str:
+    return value if type(value) is str else cell_text(value)
+
+
+def pandas_texts(dtype: Any) -> Callable[[Any], str]:
+    """The rule's function for the values (`Series.tolist()`) of a pandas column of `dtype`:
+    one chosen for the whole column where numpy's type says what every value is."""
+    import numpy as np
+
+    if not isinstance(dtype, np.dtype):  # extension types hold pd.NA: value by value
+        return text_or_cell
+    if dtype.kind == "f":
+        return float_text if dtype.itemsize == 8 else float32_text
+    if dtype.kind in "iu":
+        return int_text
+    if dtype.kind == "b":
+        return bool_text
+    if dtype.kind == "M":
+        return moment_text
+    return text_or_cell
+
+
 def arrow_texts(kind: Any) -> Callable[[Any], str] | None:
     """The rule's function for a whole pyarrow column of type `kind` (None: unsupported)."""
     import pyarrow.types as t
