@@ -25,7 +25,7 @@ try:
 
     import boamps_carbon.dask as boamps_dask
 except ImportError:
-    missing("dask[dataframe] is not installed (extra [dask])")
+    missing("dask", "dask[dataframe] is not installed (extra [dask])")
 
 
 @pytest.mark.parametrize("name", ["example", *sorted(PUBLIC_CSVS)])

@@ -28,7 +28,7 @@ try:
 
     import boamps_carbon.spark as boamps_spark
 except ImportError:
-    missing("pyspark is not installed (extra [spark])")
+    missing("spark", "pyspark is not installed (extra [spark])")
 
 # files that take the paths apart: rejected rows and empty run_ids, no run_id column at all
 # (cp1252, CR CR LF), repeated run_ids, columns in another order
@@ -44,7 +44,10 @@ FILES = [
 @pytest.fixture(scope="module")
 def spark() -> Iterator[Any]:
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
-        missing("no Java found (PySpark needs Java 17: set JAVA_HOME or put java on PATH)")
+        missing(
+            "spark",
+            "no Java found (PySpark needs Java 17: set JAVA_HOME or put java on PATH)",
+        )
     # the executors' Python is this one, with this package and pyarrow
     os.environ["PYSPARK_PYTHON"] = sys.executable
     os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable

@@ -16,6 +16,7 @@ from cluster_cases import (
     csv_of,
     expected_id,
     expected_results,
+    missing,
     to_parquet,
 )
 from test_convert import PUBLIC_CSVS
@@ -23,7 +24,10 @@ from test_convert import PUBLIC_CSVS
 from boamps_carbon import InputError, frames
 from boamps_carbon.frames import FrameConverter
 
-pytest.importorskip("pyarrow", reason="pyarrow is not installed (extra [parquet])")
+try:
+    import pyarrow  # noqa: F401  (to_parquet, read_parquet)
+except ImportError:
+    missing("parquet", "pyarrow is not installed (extra [parquet])")
 
 
 def results(frame: pd.DataFrame) -> list[tuple[str, str | None, str | None]]:

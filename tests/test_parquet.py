@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from cluster_cases import missing
 from conftest import ROOT, shared
 from test_convert import CONTEXT, NEEDS_HARDWARE, PUBLIC_CSVS, WITH_HARDWARE
 
@@ -25,9 +26,12 @@ from boamps_carbon.sources import parquet as parquet_source
 from boamps_carbon.sources.typed import UnsupportedValue, cell_text
 from boamps_carbon.writers import report_json
 
-pa = pytest.importorskip("pyarrow", reason="pyarrow is not installed (extra [parquet])")
-import pyarrow.csv as pa_csv  # noqa: E402
-import pyarrow.parquet as pq  # noqa: E402
+try:
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+    import pyarrow.parquet as pq
+except ImportError:
+    missing("parquet", "pyarrow is not installed (extra [parquet])")
 
 EXAMPLE = ROOT / "examples" / "emissions.csv"
 EXAMPLE_CONTEXT = ROOT / "examples" / "context.json"
