@@ -282,3 +282,57 @@ def test_a_parquet_file_without_codecarbon_columns_is_refused_like_a_csv(tmp_pat
 def test_a_value_no_column_holds_is_refused() -> None:
     with pytest.raises(UnsupportedValue, match=r"^list$"):
         cell_text(["a"])
+
+
+def test_big_files_go_the_fast_way_in_worker_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import boamps_carbon.fast.chunks as chunks
+
+    monkeypatch.setattr(chunks, "PIECE_BYTES", 700)  # many pieces, so the pool is used
+    path = shared("codecarbon-emissions", "codecarbon-2.4.2-aws-linux-4xL4-pue1.22.csv")
+    source = to_parquet(path, tmp_path / "e.parquet")
+    expected = "".join(text for text, _ in convert(path, CONTEXT, workers=1).json_lines())
+    conversion = convert(source, CONTEXT, workers=2)
+    assert "".join(text for text, _ in conversion.json_lines()) == expected
+    assert conversion.converted == 28
+
+
+def test_a_parquet_file_changed_during_the_conversion_stops_it(tmp_path: Path) -> None:
+    source = to_parquet(EXAMPLE, tmp_path / "e.parquet")
+    conversion = convert(source, EXAMPLE_CONTEXT)
+    to_parquet(EXAMPLE, source, compression="gzip")
+    with pytest.raises(InputError) as caught:
+        list(conversion)
+    assert caught.value.message == (
+        f"Parquet file changed while being converted at {source}: its size, time or inode "
+        "differs. Convert it again once it is complete."
+    )
+
+
+def test_parquet_on_standard_input_with_rejects(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import sys
+
+    import pandas as pd
+
+    frame = pd.read_csv(EXAMPLE)
+    frame.loc[1, "energy_consumed"] = -1.0
+    data = io.BytesIO()
+    frame.to_parquet(data)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data.getvalue())))
+    rejects = tmp_path / "rejects.csv"
+    code = main(
+        ["convert", "-", "--context", str(EXAMPLE_CONTEXT), "-o", "-", "--rejects", str(rejects)]
+    )
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert len(out.splitlines()) == 2
+    assert err.splitlines() == ["<stdin>: 3 rows, 2 converted, 1 rejected"]
+    lines = rejects.read_text(encoding="utf-8").splitlines()
+    assert lines[1].startswith(
+        "<stdin>,2,\"expected an energy of 0 or more in column energy_consumed, got '-1.0'\","
+        "2026-11-22T06:52:23,sentiment-train,e8d49d0a-bbdd-4669-91a4-8c365e3eab84,"
+    )
