@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from cluster_cases import (
 from boamps_carbon import InputError
 
 try:
+    from pyspark import SparkContext
     from pyspark.sql import SparkSession
 
     import boamps_carbon.spark as boamps_spark
@@ -48,6 +50,7 @@ def spark() -> Iterator[Any]:
             "spark",
             "no Java found (PySpark needs Java 17: set JAVA_HOME or put java on PATH)",
         )
+    threads = set(threading.enumerate())
     # the executors' Python is this one, with this package and pyarrow
     os.environ["PYSPARK_PYTHON"] = sys.executable
     os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
@@ -64,6 +67,18 @@ def spark() -> Iterator[Any]:
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
+    # the JVM and py4j's threads go too: a thread left in this process would stop the
+    # fast path of `convert` from forking its workers in the tests that follow
+    gateway = SparkContext._gateway
+    if gateway is not None:
+        gateway.shutdown()
+        process = getattr(gateway, "proc", None)
+        if process is not None:
+            if process.stdin:
+                process.stdin.close()  # the JVM ends when its standard input does
+            process.wait(60)
+        SparkContext._gateway = SparkContext._jvm = None
+    assert set(threading.enumerate()) <= threads
 
 
 def collected(df: Any) -> list[tuple[Any, ...]]:
