@@ -375,10 +375,10 @@ def convert(
     group_by: str | None = None,
     workers: int | None = None,
 ) -> Conversion:
-    """A Conversion of a CodeCarbon CSV (a path, file object, bytes or pandas DataFrame);
-    iterate it for reports, or call `.json_lines()` for their JSON text (the fast way, in
-    `workers` processes on Linux: default up to 2), then read `.rejected` for the rows it
-    could not convert."""
+    """A Conversion of a CodeCarbon CSV (a path, file object, bytes or pandas DataFrame) or
+    Parquet file (a path, or its bytes); iterate it for reports, or call `.json_lines()`
+    for their JSON text (the fast way, in `workers` processes on Linux: default up to 2),
+    then read `.rejected` for the rows it could not convert."""
     version = parse_version(schema_version)
     return Conversion(
         open_source(source),

@@ -78,6 +78,8 @@ def spark() -> Iterator[Any]:
                 process.stdin.close()  # the JVM ends when its standard input does
             process.wait(60)
         SparkContext._gateway = SparkContext._jvm = None
+    for thread in set(threading.enumerate()) - threads:
+        thread.join(30)  # py4j's finalizer looks for its stop sign once a second
     assert set(threading.enumerate()) <= threads
 
 

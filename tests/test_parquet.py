@@ -336,3 +336,18 @@ def test_parquet_on_standard_input_with_rejects(
         "<stdin>,2,\"expected an energy of 0 or more in column energy_consumed, got '-1.0'\","
         "2026-11-22T06:52:23,sentiment-train,e8d49d0a-bbdd-4669-91a4-8c365e3eab84,"
     )
+
+
+def test_without_pyarrow_parquet_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    source = to_parquet(EXAMPLE, tmp_path / "e.parquet")
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)  # import fails as if absent
+    with pytest.raises(InputError) as caught:
+        convert(source, EXAMPLE_CONTEXT)
+    assert caught.value.message == (
+        f"Reading Parquet needs pyarrow at {source}: pyarrow is not installed. "
+        "Install it: pip install 'boamps-carbon[parquet]'."
+    )
