@@ -27,6 +27,7 @@ from .rows import RowRuns
 from .schema import DEFAULT_VERSION, SchemaVersion, parse_version
 from .sources.codecarbon_csv import CsvSource, Record, Scan, check_header, read_records
 from .sources.layouts import FLAT, Detected, detect
+from .sources.parquet import open_source
 from .sources.run_ids import UniqueRunIds
 from .validation import Problem
 from .writers import report_json
@@ -371,6 +372,16 @@ def _unique_run_ids(header: list[str], records: Iterator[Record]) -> UniqueRunId
     )
 
 
+def field_table(fieldmap: str | Path | None = None) -> FieldTable:
+    """The built-in field table, extended or replaced by a user's."""
+    table = load_field_table()
+    if fieldmap is not None:
+        user = load_field_table(fieldmap)
+        # a bash tool table is a whole mapping of its own; ours extend the built-in one
+        table = user if user.complete else table.extended_by(user)
+    return table
+
+
 def convert(
     source: Any,
     context: str | Path | dict[str, Any] | None = None,
@@ -381,20 +392,15 @@ def convert(
     group_by: str | None = None,
     workers: int | None = None,
 ) -> Conversion:
-    """A Conversion of a CodeCarbon CSV (a path, file object, bytes or pandas DataFrame);
-    iterate it for reports, or call `.json_lines()` for their JSON text (the fast way, in
-    `workers` processes on Linux: default up to 2), then read `.rejected` for the rows it
-    could not convert."""
+    """A Conversion of a CodeCarbon CSV (a path, file object, bytes or pandas DataFrame) or
+    Parquet file (a path, or its bytes); iterate it for reports, or call `.json_lines()`
+    for their JSON text (the fast way, in `workers` processes on Linux: default up to 2),
+    then read `.rejected` for the rows it could not convert."""
     version = parse_version(schema_version)
-    table = load_field_table()
-    if fieldmap is not None:
-        user = load_field_table(fieldmap)
-        # a bash tool table is a whole mapping of its own; ours extend the built-in one
-        table = user if user.complete else table.extended_by(user)
     return Conversion(
-        CsvSource.from_any(source),
+        open_source(source),
         load_context(context, version),
-        table,
+        field_table(fieldmap),
         measures,
         version,
         group_by,

@@ -33,7 +33,10 @@ STREAMED_NOTE = (
 def register(commands: Any) -> None:
     parser = commands.add_parser("convert", help=HELP, description=HELP)
     parser.add_argument(
-        "inputs", nargs="+", metavar="INPUT", help="CodeCarbon emissions CSV, or a flat BoAmps CSV"
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="CodeCarbon emissions CSV or Parquet file, or a flat BoAmps CSV",
     )
     parser.add_argument(
         "--context",
