@@ -18,7 +18,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from .errors import InputError
 from .io import cannot_write as cannot_write_path
-from .io import make_readable, write_all
+from .io import make_readable, stdout_error, write_all
 
 if TYPE_CHECKING:
     from .fast.stream import Output
@@ -58,7 +58,7 @@ class ReportWriter:
         self._handle: IO[str] | None = None
         if target == STDOUT:
             if self.stdout is None:  # started with standard output closed
-                raise cannot_write(STDOUT, OSError(0, "standard output is closed"))
+                raise stdout_error(None)
             return
         try:
             self._open(Path(target))
@@ -209,4 +209,6 @@ def _descriptor(handle: IO[str]) -> int | None:
 
 
 def cannot_write(target: str, exc: OSError) -> InputError:
+    if target == STDOUT:
+        return stdout_error(exc)
     return cannot_write_path(target, exc, "Check that -o names a folder or file you can write to.")

@@ -12,13 +12,13 @@ import hashlib
 import io
 import os
 import stat
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from ..errors import InputError
+from ..io import read_stream, stdin_binary
 
 CHUNK = 1 << 20
 
@@ -84,7 +84,7 @@ def _is_stream(path: Path) -> bool:
 def _read_stream(path: Path) -> bytes:
     try:
         with open(path, "rb") as handle:
-            return handle.read()
+            return read_stream(handle, str(path))
     except OSError as exc:
         raise _cannot_read(path, exc) from None
 
@@ -245,7 +245,7 @@ class CsvSource:
         """A path (`-`: standard input), a file object (text or binary), bytes, or a pandas
         DataFrame."""
         if str(source) == "-":
-            return cls("<stdin>", data=sys.stdin.buffer.read())
+            return cls("<stdin>", data=read_stream(stdin_binary(), "<stdin>"))
         if isinstance(source, (str, Path)):
             if _is_stream(Path(source)):  # a pipe or a device can be read only once
                 return cls(str(source), data=_read_stream(Path(source)))
