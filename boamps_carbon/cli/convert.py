@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
-from ..io import make_readable
+from ..io import check_replaceable, exists_error, make_readable, publish
 from ..schema import DEFAULT_VERSION, SchemaVersion
 from ..writers import DEFAULT_FOLDER, STDOUT
 
@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
             )
             for path in args.inputs
         ]
-        rejects = RejectsFile(args.rejects, conversions) if args.rejects else None
+        rejects = RejectsFile(args.rejects, conversions, args.force) if args.rejects else None
         for conversion in conversions:
             # rejected rows stream to the file (or only the first ones are kept, for
             # stderr): millions of bad rows must not fill the memory
@@ -148,8 +148,8 @@ class RejectsFile:
     """The rows not converted, as CSV: file, row, reason, then the original columns; written
     as they come to a temporary file that takes its name at the end."""
 
-    def __init__(self, path: str, conversions: list[Conversion]) -> None:
-        self.path = Path(path)
+    def __init__(self, path: str, conversions: list[Conversion], force: bool = False) -> None:
+        self.path, self.force = Path(path), force
         self.columns: list[str] = []
         for conversion in conversions:
             self.columns += [c for c in conversion.header if c not in self.columns]
@@ -177,7 +177,11 @@ class RejectsFile:
     def commit(self) -> None:
         self.file.close()
         make_readable(self.temp)
-        os.replace(self.temp, self.path)
+        try:
+            publish(self.temp, self.path, replace=self.force)
+        except FileExistsError:  # made meanwhile, by another run
+            self.temp.unlink(missing_ok=True)
+            raise exists_error(self.path, "--rejects", "Rejects file exists") from None
 
     def abort(self) -> None:
         self.file.close()
@@ -208,13 +212,7 @@ def _check_rejects_path(args: argparse.Namespace) -> None:
             args.rejects,
             "Give a file name, such as rejects.csv.",
         )
-    if rejects.exists() and not args.force:
-        raise InputError(
-            "Rejects file exists",
-            args.rejects,
-            "not overwritten",
-            "Use --force to replace it, or choose another --rejects.",
-        )
+    check_replaceable(rejects, args.force, "--rejects", "Rejects file exists")
     try:
         rejects.parent.mkdir(parents=True, exist_ok=True)
         tempfile.TemporaryFile(dir=rejects.parent).close()
