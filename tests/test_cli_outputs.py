@@ -215,3 +215,56 @@ def test_a_very_long_report_id_keeps_its_start_and_a_hash() -> None:
     one, two = (file_name(_named("proj", "r" * 300 + end)) for end in "ab")
     assert one != two and len(one) <= 200 and len(two) <= 200
     assert one.startswith("proj-")
+
+
+def _exists(path: Path, option: str = "-o") -> str:
+    return (
+        f"Error: Output file exists at {path}: not overwritten. Use --force to replace it, "
+        f"or choose another {option}.\n"
+    )
+
+
+def test_init_context_keeps_an_edited_context_without_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    context = tmp_path / "context.json"
+    context.write_text("// my edits\n{}\n", encoding="utf-8")
+    assert run(capsys, "init-context", "-o", str(context)) == (2, "", _exists(context))
+    assert context.read_text(encoding="utf-8") == "// my edits\n{}\n"
+    code, _, err = run(capsys, "init-context", "-o", str(context), "--force")
+    assert code == 0 and err.startswith(f"wrote {context};")
+    assert context.read_text(encoding="utf-8").startswith("// boamps_carbon context")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "html"])
+def test_render_keeps_an_existing_file_without_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    out = tmp_path / f"out.{fmt}"
+    out.write_text("mine\n", encoding="utf-8")
+    assert run(capsys, "render", "--format", fmt, "-o", str(out), str(REPORT)) == (
+        2,
+        "",
+        _exists(out),
+    )
+    assert out.read_text(encoding="utf-8") == "mine\n"
+    assert run(capsys, "render", "--format", fmt, "-o", str(out), str(REPORT), "--force")[0] == 0
+    assert out.read_text(encoding="utf-8") != "mine\n"
+
+
+def test_render_tables_keep_existing_tables_without_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "tables"
+    assert run(capsys, "render", "--format", "tables", "-o", str(out), str(REPORT))[0] == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    (out / "measures.csv").write_text("mine\n", encoding="utf-8")
+    assert run(capsys, "render", "--format", "tables", "-o", str(out), str(REPORT)) == (
+        2,
+        "",
+        _exists(out / "reports.csv"),
+    )
+    assert (out / "measures.csv").read_text(encoding="utf-8") == "mine\n"
+    args = ("render", "--format", "tables", "-o", str(out), str(REPORT), "--force")
+    assert run(capsys, *args)[0] == 0
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before

@@ -57,6 +57,9 @@ def register(commands: Any) -> None:
         "--infra-type", choices=("publicCloud", "privateCloud", "onPremise", "other")
     )
     parser.add_argument("--quality", choices=("high", "medium", "low"))
+    parser.add_argument(
+        "--force", action="store_true", help="replace an existing file (your edits are lost)"
+    )
     parser.set_defaults(run=run)
 
 
@@ -129,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
     if args.output == "-":
         sys.stdout.write(text)
     else:
-        atomic_write_text(args.output, text)
+        atomic_write_text(args.output, text, replace=args.force)
         print(
             f"wrote {args.output}; edit it, then run: boamps convert emissions.csv "
             f"--context {args.output}",
