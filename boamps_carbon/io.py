@@ -98,9 +98,14 @@ def publish(temp: Path, target: Path, *, replace: bool) -> None:
 
 
 def check_writable_folder(folder: Path) -> None:
-    """Create `folder` if needed and try a temporary file there: raises OSError."""
-    folder.mkdir(parents=True, exist_ok=True)
-    tempfile.TemporaryFile(dir=folder).close()
+    """Raise OSError unless a file can be made in `folder`, or in its nearest existing
+    ancestor when it is still to be made (made nothing: the check leaves no trace)."""
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(existing))
+    tempfile.TemporaryFile(dir=existing).close()
 
 
 def append_line(path: Path, line: str) -> None:

@@ -22,6 +22,7 @@ from .errors import InputError
 from .io import (
     STAGING_MARK,
     check_replaceable,
+    check_writable_folder,
     exists_error,
     make_readable,
     publish,
@@ -89,6 +90,37 @@ def output_kind(target: str, *, one_report: bool = False) -> str:
 def _safe(text: object) -> str:
     cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", str(text)).strip("._-")
     return cleaned or "x"
+
+
+def check_output(target: str, *, force: bool, one_report: bool) -> str:
+    """Raise now what writing to `target` later would: before a long run, not after it.
+    Returns the output's kind (see output_kind)."""
+    kind = output_kind(target, one_report=one_report)
+    path = Path(target)
+    try:
+        if kind == "json":
+            check_replaceable(path, force)
+            check_writable_folder(path.parent)
+        elif kind == "jsonl":  # appended to: an existing file is kept, not replaced
+            if path.is_dir():
+                raise InputError(
+                    "Output is a folder", target, "not a file", "Give a file name to -o."
+                )
+            if path.exists() and not os.access(path, os.W_OK):
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+            check_writable_folder(path.parent)
+        elif kind == "folder":
+            if (path.exists() or path.is_symlink()) and not path.is_dir():
+                raise InputError(
+                    "Output is not a folder",
+                    target,
+                    "an existing file",
+                    "Give a folder, a .json or a .jsonl file.",
+                )
+            check_writable_folder(path)
+    except OSError as exc:
+        raise cannot_write(target, exc) from None
+    return kind
 
 
 class ReportWriter:

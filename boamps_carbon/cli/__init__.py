@@ -6,11 +6,12 @@ import argparse
 import contextlib
 import errno
 import os
+import re
 import signal
 import sys
 import threading
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from .. import __version__
 from ..errors import BoampsError
@@ -36,8 +37,22 @@ COMMANDS = (
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with its errors in our one-line form (exit 2): `Error: Invalid value at
+    --calibrate: nan. Give a number of seconds from 0 to 86400.`"""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        found = re.fullmatch(r"argument (\S+): (.*)", message, re.DOTALL)
+        if found:
+            text = f"Invalid value at {found[1].split('/')[-1]}: {found[2]}"
+        else:
+            text = message[:1].upper() + message[1:]
+        self.exit(EXIT_USAGE, f"Error: {text.rstrip('.')}.\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="boamps",
         description="Turn energy measurements of AI/ML work into valid BoAmps reports.",
     )
