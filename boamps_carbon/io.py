@@ -11,6 +11,7 @@ import os
 import re
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -204,17 +205,32 @@ def read_stream(
             else:
                 since_end += len(chunk)
             if since_end > max_line:
-                raise InputError(
-                    "Line too long",
-                    f"{label}: line {lines}",
-                    f"more than {max_line // _MB} MB without a line end",
-                    f"Check that the input is {kind}.",
-                )
+                raise line_too_long(label, lines, kind, max_line)
     except OSError as exc:
         raise InputError(
             "Cannot read", label, exc.strerror or str(exc), "Check the input."
         ) from None
     return b"".join(chunks)
+
+
+def line_too_long(label: str, line: int, kind: str, max_line: int) -> InputError:
+    return InputError(
+        "Line too long",
+        f"{label}: line {line}",
+        f"more than {max_line // _MB} MB without a line end",
+        f"Check that the input is {kind}.",
+    )
+
+
+def bounded_lines(text: IO[str], label: str, max_line: int = MAX_LINE_BYTES) -> Iterator[str]:
+    """The lines of a text file, as iterating it gives them, but a line longer than
+    `max_line` characters is an error, not read whole into memory."""
+    number = 0
+    while line := text.readline(max_line + 1):
+        number += 1
+        if len(line) > max_line and not line.endswith(("\n", "\r")):
+            raise line_too_long(label, number, "a CSV file", max_line)
+        yield line
 
 
 class JsonTooDeep(ValueError):

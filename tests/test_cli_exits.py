@@ -230,3 +230,14 @@ def test_an_endless_standard_input_fails_fast_in_bounded_memory(command: str) ->
         f"Error: Line too long at <stdin>: line 1: {ENDLESS}. Check that the input is {kind}.",
     )
     assert megabytes < 200
+
+
+def test_a_file_whose_first_line_never_ends(tmp_path: Path) -> None:
+    path = tmp_path / "endless.csv"
+    path.write_bytes(b"a" * (17 * 1024 * 1024))
+    stderr, code, megabytes = measured("convert", str(path), "-o", "-")
+    assert (code, stderr) == (
+        2,
+        f"Error: Line too long at {path}: line 1: {ENDLESS}. Check that the input is a CSV file.",
+    )
+    assert megabytes < 200

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import InputError
-from ..io import read_stream, stdin_binary
+from ..io import bounded_lines, read_stream, stdin_binary
 
 CHUNK = 1 << 20
 
@@ -111,7 +111,7 @@ def read_records(text: IO[str], label: str) -> tuple[list[str], Iterator[Record]
     """The header, then every data row in order (blank lines are not rows)."""
     # strict: an unterminated quote is an error at its line, not the rest of the file read
     # as one field
-    reader = csv.reader(text, strict=True)
+    reader = csv.reader(bounded_lines(text, label), strict=True)
     header: list[str] | None = None
     try:
         for row in reader:
