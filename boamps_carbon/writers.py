@@ -297,13 +297,17 @@ def _staging_folder(target: Path) -> Path:
     resolved = target.resolve()
     parent = resolved.parent
     parent.mkdir(parents=True, exist_ok=True)
+    prefix = f".{resolved.name}{STAGING_MARK}"
+    # a folder that is a mount point: beside it is another disk, where no rename reaches
+    if resolved.is_dir() and os.stat(resolved).st_dev != os.stat(parent).st_dev:
+        parent = resolved
     try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{resolved.name}{STAGING_MARK}", dir=parent))
-    except PermissionError:
-        if not resolved.is_dir():
+        staging = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    except OSError:
+        if not resolved.is_dir() or parent == resolved:
             raise
         # a folder we may write in, in a parent we may not (-o ~): inside, hidden
-        staging = Path(tempfile.mkdtemp(prefix=f".{resolved.name}{STAGING_MARK}", dir=resolved))
+        staging = Path(tempfile.mkdtemp(prefix=prefix, dir=resolved))
     os.chmod(staging, 0o777 & ~_umask())  # the folder itself when it is claimed by a rename
     return staging
 
