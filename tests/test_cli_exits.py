@@ -241,3 +241,21 @@ def test_a_file_whose_first_line_never_ends(tmp_path: Path) -> None:
         f"Error: Line too long at {path}: line 1: {ENDLESS}. Check that the input is a CSV file.",
     )
     assert megabytes < 200
+
+
+@pytest.mark.parametrize("quoted", [False, True], ids=["pieces", "row-by-row"])
+def test_a_data_line_that_never_ends(tmp_path: Path, quoted: bool) -> None:
+    text = EMISSIONS.read_text(encoding="utf-8")
+    if quoted:  # a quoted header: the csv module reads the whole file
+        header, _, rest = text.partition("\n")
+        text = f'"{header.split(",")[0]}",{header.split(",", 1)[1]}\n{rest}'
+    path = tmp_path / "endless.csv"
+    path.write_bytes(text.encode("utf-8") + b"a" * (20 * 1024 * 1024))
+    line = len(text.splitlines()) + 1
+    stderr, code, megabytes = measured("convert", str(path), "--context", str(CONTEXT), "-o", "-")
+    assert (code, stderr) == (
+        2,
+        f"Error: Line too long at {path}: line {line}: {ENDLESS}. Check that the input is a "
+        "CSV file.",
+    )
+    assert megabytes < 200
