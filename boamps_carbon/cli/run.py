@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -126,8 +127,12 @@ def run(args: argparse.Namespace) -> int:
     measured.output = args.output
     code: int | None = None
     try:
-        with measured:
-            code = _run(command)
+        with warnings.catch_warnings():
+            if not args.verbose:
+                # what CodeCarbon's modules warn of as they load (pynvml deprecated...)
+                warnings.filterwarnings("ignore", module=r"codecarbon(\.|$)")
+            with measured:
+                code = _run(command)
     except BoampsError as exc:
         if code is None:
             raise  # found before the command ran: a usage error
