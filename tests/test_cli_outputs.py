@@ -268,3 +268,16 @@ def test_render_tables_keep_existing_tables_without_force(
     args = ("render", "--format", "tables", "-o", str(out), str(REPORT), "--force")
     assert run(capsys, *args)[0] == 0
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_render_tables_to_a_file_name_make_no_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "tables.csv"
+    assert run(capsys, "render", "--format", "tables", "-o", str(out), str(REPORT)) == (
+        2,
+        "",
+        f"Error: Related tables need a folder at {out}: a .csv file. Give a folder name "
+        "without a file suffix.\n",
+    )
+    assert list(tmp_path.iterdir()) == []

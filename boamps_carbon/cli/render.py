@@ -53,6 +53,14 @@ def run(args: argparse.Namespace) -> int:
         )
     # the output first: an existing file stops the command before any report is read
     if args.format == "tables":
+        folder = Path(args.output)
+        if folder.suffix[1:].isalpha() and not folder.is_dir():  # a file name: no folder of it
+            raise InputError(
+                "Related tables need a folder",
+                args.output,
+                f"a {folder.suffix} file",
+                "Give a folder name without a file suffix.",
+            )
         for name in TABLES:
             check_replaceable(Path(args.output) / name, args.force)
     elif args.output:
