@@ -25,6 +25,8 @@ from .sources.run_ids import is_uuid
 from .validation.semantic import is_geolocation_fallback
 
 log = logging.getLogger("boamps_carbon")
+# the default of `software`: the tracker's Python, as its measurement says
+TRACKER_PYTHON = object()
 
 
 class ReportInvalidError(BoampsError):
@@ -85,9 +87,12 @@ def build_report(
     schema_version: str | SchemaVersion = DEFAULT_VERSION,
     locate: bool | str = False,
     derive_quality: bool = False,
+    software: object = TRACKER_PYTHON,
 ) -> tuple[dict[str, Any], list[str]]:
     """The report (a dict) and its warnings, from a tracker snapshot; raises if invalid.
     `locate` (True, or a service URL) looks the place up online; off by default.
+    `software` is what the measured work runs on: BoAmps' `software` object, or None when
+    unknown; by default the tracker's own Python (right for code measured in-process).
     `derive_quality`: a `quality` the context does not set comes from the measuring methods."""
     version = parse_version(schema_version)
     values = dict(snap["emissions"])
@@ -118,6 +123,10 @@ def build_report(
 
         located = look_up(locate if isinstance(locate, str) else None)
     notes = enrich(built, snap, calibration, located)
+    if software is not TRACKER_PYTHON:
+        built.pop("software", None)
+        if isinstance(software, dict) and software:
+            built["software"] = dict(software)
     project = str(values.get("project_name") or "") or None
     done = assemble(built, load_context(context, version), project, engine, run, version)
     if done.errors:
@@ -215,6 +224,7 @@ def generate_report(
     schema_version: str | SchemaVersion = DEFAULT_VERSION,
     locate: bool | str = False,
     derive_quality: bool = False,
+    software: object = TRACKER_PYTHON,
 ) -> Report:
     """Stop `tracker` if it runs, and return its validated BoAmps report. `locate` (True or a
     service URL) looks the machine's place up online, 2 s at most, cached for a day."""
@@ -228,6 +238,7 @@ def generate_report(
         schema_version=schema_version,
         locate=locate,
         derive_quality=derive_quality,
+        software=software,
     )
     for note in notes:
         log.warning("boamps report: %s", note)

@@ -12,7 +12,7 @@ from typing import Any
 
 from .errors import InputError
 from .fieldmap.engine import KeyedList
-from .io import parse_json_bytes, strip_line_comments
+from .io import parse_json_bytes, read_limited, strip_line_comments
 from .schema import DEFAULT_VERSION, SchemaVersion
 from .validation import validate
 
@@ -70,15 +70,9 @@ def load_context(
 
 
 def _read(path: Path) -> Any:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(
-            "Cannot read context file",
-            str(path),
-            exc.strerror or str(exc),
-            "Check the path; `boamps init-context` writes a starting one.",
-        ) from None
+    raw = read_limited(
+        path, "context file", "Check the path; `boamps init-context` writes a starting one."
+    )
     value, problems = parse_json_bytes(strip_line_comments(raw))
     if problems:
         first = problems[0]

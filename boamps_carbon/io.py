@@ -1,21 +1,42 @@
-"""Reading and writing files safely: atomic writes, JSON with precise error places."""
+"""Reading and writing files safely: atomic writes, one overwrite rule, bounded reads, JSON
+with precise error places."""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import math
 import os
+import re
+import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from .errors import InputError
 from .validation.problems import Problem, problem
 
+# Every reader of JSON recurses (copies, merges, validation): deeper values are refused where
+# they are parsed. A BoAmps report is 5 levels deep.
+MAX_JSON_DEPTH = 64
+# context and field table files are read whole: `--context /dev/zero` must fail, not fill memory
+MAX_FILE_BYTES = 16 * 1024 * 1024
+# a CSV read from a pipe or a device is held in memory; a line this long without a line end
+# is not a CodeCarbon row (`convert /dev/zero`)
+MAX_LINE_BYTES = 16 * 1024 * 1024
+_MB = 1024 * 1024
+# the hidden sibling a folder output is staged in: `.DIR.boamps-staging-XXXX`
+STAGING_MARK = ".boamps-staging-"
 
-def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
-    """Write through a temporary file in the same folder, then rename over the target."""
+
+def atomic_write_text(path: str | os.PathLike[str], text: str, *, replace: bool = True) -> None:
+    """Write through a temporary file in the same folder, then move it onto the target; with
+    `replace=False` an existing file (one that appeared meanwhile too) is never replaced."""
     target = Path(path)
+    if not replace:
+        check_replaceable(target, False)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
@@ -25,12 +46,97 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
         make_readable(Path(temp))
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
-        os.replace(temp, target)
+        publish(Path(temp), target, replace=replace)
     except BaseException as exc:
         Path(temp).unlink(missing_ok=True)
         if isinstance(exc, OSError):
             raise cannot_write(target, exc) from None
         raise
+
+
+def check_replaceable(
+    path: Path, force: bool, option: str = "-o", what: str = "Output file exists"
+) -> None:
+    """The one overwrite rule of every command: an existing file, or a symbolic link even
+    dangling, is replaced only with --force; a folder is never replaced by a file."""
+    if path.is_dir() and not path.is_symlink():
+        raise InputError(
+            "Output is a folder", str(path), "not a file", f"Give a file name to {option}."
+        )
+    if not force and (path.is_symlink() or path.exists()):
+        raise exists_error(path, option, what)
+
+
+def exists_error(path: Path, option: str = "-o", what: str = "Output file exists") -> InputError:
+    return InputError(
+        what,
+        str(path),
+        "not overwritten",
+        f"Use --force to replace it, or choose another {option}.",
+    )
+
+
+def publish(temp: Path, target: Path, *, replace: bool) -> None:
+    """Move a finished temporary file onto its target, atomically. Without `replace`, a
+    hard link claims the name, so that a file created meanwhile by someone else is kept
+    (FileExistsError)."""
+    if replace:
+        os.replace(temp, target)
+        return
+    try:
+        os.link(temp, target)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EXDEV, errno.EMLINK):
+            raise
+        # a file system without hard links: checked, then renamed (a narrow race remains)
+        if target.is_symlink() or target.exists():
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(target)) from None
+        os.replace(temp, target)
+        return
+    temp.unlink(missing_ok=True)
+
+
+def check_writable_folder(folder: Path) -> None:
+    """Raise OSError unless a file can be made in `folder`, or in its nearest existing
+    ancestor when it is still to be made (made nothing: the check leaves no trace)."""
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(existing))
+    tempfile.TemporaryFile(dir=existing).close()
+
+
+def append_line(path: Path, line: str) -> None:
+    """Append one line to a text file, after a line end if the file lacks its last one; on
+    failure (a full disk) the file is cut back to what it was: no fragment stays."""
+    data = line.encode("utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+    except OSError as exc:
+        raise cannot_write(path, exc) from None
+    try:
+        size = os.fstat(fd).st_size
+        if size and _last_byte(path, size) != b"\n":
+            data = b"\n" + data
+        try:
+            write_all(fd, data)
+        except OSError as exc:
+            # not a regular file (/dev/full): nothing was kept there to cut
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, size)
+            raise cannot_write(path, exc) from None
+    finally:
+        os.close(fd)
+
+
+def _last_byte(path: Path, size: int) -> bytes:
+    with open(path, "rb") as handle:
+        handle.seek(size - 1)
+        return handle.read(1)
 
 
 def _umask() -> int:
@@ -50,6 +156,144 @@ def cannot_write(
     hint: str = "Check that the path names a file in a folder you can write to.",
 ) -> InputError:
     return InputError("Cannot write", str(target), exc.strerror or str(exc), hint)
+
+
+def read_limited(path: Path, what: str, hint: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """A whole file of at most `limit` bytes (devices and pipes included): raises InputError."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise InputError(f"Cannot read {what}", str(path), exc.strerror or str(exc), hint) from None
+    if len(data) > limit:
+        raise InputError(
+            f"{what[0].upper()}{what[1:]} too large",
+            str(path),
+            f"more than {limit // _MB} MB",
+            f"A {what} is small; check the path.",
+        )
+    return data
+
+
+def stdin_binary() -> IO[bytes]:
+    """Standard input as bytes; raises InputError when it is closed (`<&-`)."""
+    stream = sys.stdin
+    if stream is None:
+        raise InputError(
+            "Cannot read",
+            "standard input",
+            "it is closed",
+            "Give a file name, or pipe the data in.",
+        )
+    return stream.buffer
+
+
+def read_stream(
+    handle: IO[bytes], label: str, kind: str = "a CSV file", max_line: int = MAX_LINE_BYTES
+) -> bytes:
+    """A pipe, a device or standard input, whole, stopping at a line longer than `max_line`
+    (`/dev/zero` never ends a line): raises InputError naming the line."""
+    chunks: list[bytes] = []
+    lines, since_end = 1, 0  # line number, and bytes since the last line end
+    try:
+        while chunk := handle.read(_MB):
+            chunks.append(chunk)
+            ends = chunk.count(b"\n")
+            if ends:
+                lines += ends
+                since_end = len(chunk) - chunk.rfind(b"\n") - 1
+            else:
+                since_end += len(chunk)
+            if since_end > max_line:
+                raise line_too_long(label, lines, kind, max_line)
+    except OSError as exc:
+        raise InputError(
+            "Cannot read", label, exc.strerror or str(exc), "Check the input."
+        ) from None
+    return b"".join(chunks)
+
+
+def line_too_long(label: str, line: int, kind: str, max_line: int) -> InputError:
+    return InputError(
+        "Line too long",
+        f"{label}: line {line}",
+        f"more than {max_line // _MB} MB without a line end",
+        f"Check that the input is {kind}.",
+    )
+
+
+def bounded_lines(text: IO[str], label: str, max_line: int = MAX_LINE_BYTES) -> Iterator[str]:
+    """The lines of a text file, as iterating it gives them, but a line longer than
+    `max_line` characters is an error, not read whole into memory."""
+    number = 0
+    while line := text.readline(max_line + 1):
+        number += 1
+        if len(line) > max_line and not line.endswith(("\n", "\r")):
+            raise line_too_long(label, number, "a CSV file", max_line)
+        yield line
+
+
+class JsonTooDeep(ValueError):
+    """JSON nested deeper than MAX_JSON_DEPTH; `offset` is where, in the text."""
+
+    def __init__(self, offset: int) -> None:
+        self.offset = offset
+        super().__init__(f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+
+
+def loads(text: str, **options: Any) -> Any:
+    """json.loads, refusing values nested deeper than MAX_JSON_DEPTH (JsonTooDeep)."""
+    try:
+        value = json.loads(text, **options)
+    except RecursionError:
+        raise JsonTooDeep(_deep_offset(text)) from None
+    if _too_deep(value):
+        raise JsonTooDeep(_deep_offset(text))
+    return value
+
+
+def _too_deep(value: Any) -> bool:
+    if not isinstance(value, (dict, list)):
+        return False
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            return True
+        items = node.values() if isinstance(node, dict) else node
+        stack += [(item, depth + 1) for item in items if isinstance(item, (dict, list))]
+    return False
+
+
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]')
+
+
+def _deep_offset(text: str) -> int:
+    """Where the first value one level too deep opens (0 if not found)."""
+    depth = 0
+    for token in _TOKENS.finditer(text):
+        mark = token.group()
+        if mark in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return token.start()
+        elif mark in "]}":
+            depth -= 1
+    return 0
+
+
+class StdoutError(InputError):
+    """Standard output cannot take what a command writes: closed, or on a full disk."""
+
+
+def stdout_error(exc: OSError | None) -> StdoutError:
+    reason = "it is closed" if exc is None else (exc.strerror or str(exc))
+    return StdoutError(
+        "Cannot write",
+        "standard output",
+        reason,
+        "Redirect it to a file you can write to, or give -o FILE where the command has it.",
+    )
 
 
 def _line_col(data: bytes, offset: int) -> tuple[int, int]:
@@ -98,7 +342,22 @@ def parse_json_bytes(data: bytes) -> tuple[Any, list[Problem]]:
         )
         text = data.decode("utf-8", errors="replace")
     try:
-        value = json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
+        value = loads(text, parse_constant=_no_constant, parse_float=_finite_float)
+    except JsonTooDeep as exc:
+        line = text.count("\n", 0, exc.offset) + 1
+        col = exc.offset - (text.rfind("\n", 0, exc.offset) + 1) + 1
+        found.append(
+            problem(
+                "too-deep",
+                f"line {line}, column {col}",
+                f"Nest objects and arrays at most {MAX_JSON_DEPTH} levels deep.",
+                line=line,
+                column=col,
+                expected=MAX_JSON_DEPTH,
+                actual=f"level {MAX_JSON_DEPTH + 1}",
+            )
+        )
+        return None, found
     except json.JSONDecodeError as exc:
         found.append(
             problem(
@@ -109,9 +368,6 @@ def parse_json_bytes(data: bytes) -> tuple[Any, list[Problem]]:
                 actual=exc.msg.lower(),
             )
         )
-        return None, found
-    except RecursionError:
-        found.append(problem("not-json", "", actual="nesting too deep"))
         return None, found
     except ValueError as exc:  # NaN, Infinity, 1e400, an integer of thousands of digits
         reason = str(exc) if "JSON" in str(exc) else "an integer with more than 4300 digits"

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Protocol
 
 from .errors import InputError
-from .io import make_readable, write_all
+from .io import exists_error, make_readable, publish, write_all
 from .render.flat import spreadsheet_safe
 
 BATCH = 512  # rows held before they are written
@@ -57,8 +57,11 @@ def is_stream(path: Path) -> bool:
 class RejectsWriter:
     """Rejected rows to a CSV file; `commit()` gives it its name, `abort()` leaves nothing."""
 
-    def __init__(self, path: str | Path, headers: Iterable[Sequence[str]]) -> None:
-        self.path = Path(path)
+    def __init__(
+        self, path: str | Path, headers: Iterable[Sequence[str]], *, replace: bool = True
+    ) -> None:
+        # replace=False: a file made meanwhile by someone else is kept, and commit() fails
+        self.path, self.replace = Path(path), replace
         self.columns: list[str] = []
         seen: set[str] = set()
         for header in headers:
@@ -131,8 +134,11 @@ class RejectsWriter:
             self._fd = -1
             if self._temp is not None:
                 make_readable(self._temp)
-                os.replace(self._temp, self.path)
+                publish(self._temp, self.path, replace=self.replace)
                 self._temp = None
+        except FileExistsError:
+            self.abort()
+            raise exists_error(self.path, "--rejects", "Rejects file exists") from None
         except OSError as exc:
             self.abort()
             raise _failed(self.path, exc) from None

@@ -8,7 +8,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from .collect import Calibration, check_context, generate_report
+from .collect import TRACKER_PYTHON, Calibration, check_context, generate_report
 from .context import load_context
 from .enrich.tracker import snapshot
 from .errors import BoampsError
@@ -24,6 +24,11 @@ def new_tracker(options: dict[str, Any]) -> Any:
 
     # CodeCarbon 2.x locks a file for its whole life unless told otherwise; 3.x does not
     settings = {"log_level": "error", "allow_multiple_runs": True, **_no_file_output(), **options}
+    # CodeCarbon logs at its import-time level until a tracker has read log_level ("offline
+    # tracker init", "Multiple instances..."): set it first
+    from codecarbon.external.logger import set_logger_level
+
+    set_logger_level(settings["log_level"])
     if settings.pop("online", False):
         settings.pop("country_iso_code", None)
         return EmissionsTracker(**settings)
@@ -85,11 +90,14 @@ def measure_idle(seconds: float, **tracker_options: Any) -> Calibration:
     return Calibration.from_emissions(snapshot(tracker)["emissions"])
 
 
-def write_report(report: Report, output: str | Path) -> Path | str:
-    """A .json file, a folder (file named from the report), a .jsonl to append to, or a
-    database URL (`sqlite:///x.db`, `postgresql://...`): then it returns the URL."""
+def write_report(report: Report, output: str | Path, *, replace: bool = True) -> Path | str:
+    """A .json file, a folder (file named from the report), a .jsonl to append to (after
+    a line end if the file lacks its last one; a failed append leaves the file as it was), or
+    a database URL (`sqlite:///x.db`, `postgresql://...`): then it returns the URL. Without
+    `replace`, an existing .json file is kept (InputError)."""
+    from .io import append_line, atomic_write_text
     from .store.location import is_url
-    from .writers import file_name, report_json
+    from .writers import file_name, output_kind, report_json
 
     if isinstance(output, str) and is_url(output):
         from .store import Store
@@ -99,14 +107,13 @@ def write_report(report: Report, output: str | Path) -> Path | str:
         return output
     target = Path(output)
     data = report.to_dict()
-    if target.suffix == ".jsonl":
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with open(target, "a", encoding="utf-8") as handle:
-            handle.write(report_json(data, None) + "\n")
+    kind = output_kind(str(output), one_report=True)
+    if kind == "jsonl":
+        append_line(target, report_json(data, None) + "\n")
         return target
-    if target.suffix != ".json":
+    if kind == "folder":
         target = target / file_name(data)
-    report.save(target)
+    atomic_write_text(target, report.to_json() + "\n", replace=replace)
     return target
 
 
@@ -127,10 +134,13 @@ class track:
         schema_version: str | SchemaVersion = DEFAULT_VERSION,
         locate: bool | str = False,
         derive_quality: bool = False,
+        replace: bool = True,
+        software: object = TRACKER_PYTHON,
         **tracker_options: Any,
     ) -> None:
         self.context, self.output, self.locate = context, output, locate
         self.derive_quality = derive_quality
+        self.replace, self.software = replace, software
         self.calibrate_seconds, self.measures = calibrate_seconds, measures
         self.schema_version = parse_version(schema_version)
         self.options = tracker_options
@@ -172,9 +182,10 @@ class track:
                 schema_version=self.schema_version,
                 locate=self.locate,
                 derive_quality=self.derive_quality,
+                software=self.software,
             )
             if self.output is not None:
-                self.path = write_report(self.report, self.output)
+                self.path = write_report(self.report, self.output, replace=self.replace)
         except Exception:
             if kind is None:
                 raise

@@ -7,6 +7,8 @@ only with `force`.
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import json
 import os
 import re
@@ -17,8 +19,17 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from .errors import InputError
+from .io import (
+    STAGING_MARK,
+    check_replaceable,
+    check_writable_folder,
+    exists_error,
+    make_readable,
+    publish,
+    stdout_error,
+    write_all,
+)
 from .io import cannot_write as cannot_write_path
-from .io import make_readable, write_all
 
 if TYPE_CHECKING:
     from .fast.stream import Output
@@ -33,15 +44,50 @@ def report_json(report: dict[str, Any], indent: int | None = 2) -> str:
     return json.dumps(report, ensure_ascii=False, indent=indent, allow_nan=False)
 
 
+MAX_NAME = 200  # characters of a report's file name, well under every file system's 255 bytes
+MAX_ID = 120  # a longer report id keeps its start and a hash of the whole
+
+
 def file_name(report: dict[str, Any]) -> str:
+    """`PROJECT-STAGE-ID.json`: the id is kept whole (distinct reports, distinct names), the
+    project and stage are cut to fit MAX_NAME."""
     header, task = report.get("header") or {}, report.get("task") or {}
-    project = (header.get("publisher") or {}).get("projectName") or "report"
-    parts = [project, task.get("taskStage") or "", header.get("reportId") or ""]
-    name = "-".join(_safe(p) for p in parts if p)
-    return f"{name[:200]}.json"
+    project = _safe((header.get("publisher") or {}).get("projectName") or "report")
+    stage = _safe(task.get("taskStage") or "")[:40] if task.get("taskStage") else ""
+    report_id = _safe(header.get("reportId")) if header.get("reportId") else ""
+    if len(report_id) > MAX_ID:
+        digest = hashlib.sha256(str(header.get("reportId")).encode("utf-8")).hexdigest()[:16]
+        report_id = f"{report_id[: MAX_ID - 17]}-{digest}"
+    tail = "-".join(p for p in (stage, report_id) if p)
+    room = MAX_NAME - len(".json") - (len(tail) + 1 if tail else 0)
+    return "-".join(p for p in (project[:room].rstrip("._-") or "x", tail) if p) + ".json"
 
 
-def _safe(text: str) -> str:
+def output_kind(target: str, *, one_report: bool = False) -> str:
+    """What `-o` names: `stdout`, `jsonl`, `json` (one report) or `folder`. A name with a
+    file suffix is a file, never a folder made for it."""
+    if target == STDOUT:
+        return "stdout"
+    path = Path(target)
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        return "jsonl"
+    if suffix == ".json" and one_report:
+        return "json"
+    if suffix == ".json" or (suffix[1:].isalpha() and not path.is_dir()):
+        kinds = (
+            "a .json file, a .jsonl file or a folder" if one_report else "a .jsonl file or a folder"
+        )
+        raise InputError(
+            "Not an output for reports" if suffix != ".json" else "One report per .json file",
+            target,
+            f"a {path.suffix} file" if suffix != ".json" else "several reports to write",
+            f"Give {kinds} (a name without a file suffix).",
+        )
+    return "folder"
+
+
+def _safe(text: object) -> str:
     cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", str(text)).strip("._-")
     return cleaned or "x"
 
@@ -58,6 +104,37 @@ def open_writer(target: str, *, force: bool = False) -> Any:
     return ReportWriter(target, force=force)
 
 
+def check_output(target: str, *, force: bool, one_report: bool) -> str:
+    """Raise now what writing to `target` later would: before a long run, not after it.
+    Returns the output's kind (see output_kind)."""
+    kind = output_kind(target, one_report=one_report)
+    path = Path(target)
+    try:
+        if kind == "json":
+            check_replaceable(path, force)
+            check_writable_folder(path.parent)
+        elif kind == "jsonl":  # appended to: an existing file is kept, not replaced
+            if path.is_dir():
+                raise InputError(
+                    "Output is a folder", target, "not a file", "Give a file name to -o."
+                )
+            if path.exists() and not os.access(path, os.W_OK):
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+            check_writable_folder(path.parent)
+        elif kind == "folder":
+            if (path.exists() or path.is_symlink()) and not path.is_dir():
+                raise InputError(
+                    "Output is not a folder",
+                    target,
+                    "an existing file",
+                    "Give a folder, a .json or a .jsonl file.",
+                )
+            check_writable_folder(path)
+    except OSError as exc:
+        raise cannot_write(target, exc) from None
+    return kind
+
+
 class ReportWriter:
     """Collects reports for one target and makes them appear all at once in `commit()`."""
 
@@ -70,7 +147,7 @@ class ReportWriter:
         self._handle: IO[str] | None = None
         if target == STDOUT:
             if self.stdout is None:  # started with standard output closed
-                raise cannot_write(STDOUT, OSError(0, "standard output is closed"))
+                raise stdout_error(None)
             return
         try:
             self._open(Path(target))
@@ -80,46 +157,21 @@ class ReportWriter:
 
     def _open(self, path: Path) -> None:
         target = str(path)
-        if target.endswith(".jsonl"):
-            if path.is_dir():
-                raise InputError(
-                    "Output is a folder",
-                    target,
-                    "not a .jsonl file",
-                    "Give a file name ending in .jsonl.",
-                )
-            self._check_free(path)
+        if output_kind(target) == "jsonl":
+            check_replaceable(path, self.force)
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             self._staging = Path(temp)
             self._handle = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
         else:
-            if path.exists() and not path.is_dir():
+            if (path.exists() or path.is_symlink()) and not path.is_dir():
                 raise InputError(
                     "Output is not a folder",
                     target,
                     "an existing file",
                     "Give a folder, a .jsonl file or - for stdout.",
                 )
-            self._staging = Path(
-                tempfile.mkdtemp(prefix=".boamps-staging-", dir=self._staging_parent(path))
-            )
-
-    @staticmethod
-    def _staging_parent(path: Path) -> Path:
-        # next to the target so that the final move is a rename on the same disk
-        parent = path if path.is_dir() else path.parent
-        parent.mkdir(parents=True, exist_ok=True)
-        return parent
-
-    def _check_free(self, path: Path) -> None:
-        if path.exists() and not self.force:
-            raise InputError(
-                "Output file exists",
-                str(path),
-                "not overwritten",
-                "Use --force to replace it, or choose another -o.",
-            )
+            self._staging = _staging_folder(path)
 
     def write(self, report: dict[str, Any]) -> None:
         self.count += 1
@@ -178,27 +230,67 @@ class ReportWriter:
             return []
         if self._handle is not None:
             self._handle.close()
-            self._check_free(Path(self.target))
+            target = Path(self.target)
+            check_replaceable(target, self.force)
             make_readable(self._staging)
-            os.replace(self._staging, self.target)
-            return [Path(self.target)]
-        folder = Path(self.target)
-        names = sorted(self._names)
-        if not self.force:
-            taken = [n for n in names if (folder / n).exists()]
-            if taken:
+            try:
+                publish(self._staging, target, replace=self.force)
+            except FileExistsError:  # made meanwhile, by another run
+                self.abort()
+                raise exists_error(target) from None
+            return [target]
+        return self._commit_folder(Path(self.target), sorted(self._names))
+
+    def _commit_folder(self, folder: Path, names: list[str]) -> list[Path]:
+        """All or nothing: every name is checked before the first report moves; a new
+        folder is claimed in one rename, so that of two runs racing for it one fails."""
+        staging = self._staging
+        assert staging is not None
+        for name in names:
+            if (folder / name).is_dir() and not (folder / name).is_symlink():
                 self.abort()
                 raise InputError(
-                    "Output file exists",
-                    str(folder / taken[0]),
-                    f"{len(taken)} of {len(names)} reports already there",
-                    "Use --force to replace them, or choose another -o.",
+                    "Output is a folder",
+                    str(folder / name),
+                    "where a report's file goes",
+                    "Move that folder away, or choose another -o.",
                 )
+        if not self.force:
+            self._check_names_free(folder, names)
+        if not (folder.exists() or folder.is_symlink()) and staging.parent != folder.resolve():
+            try:
+                os.rename(staging, folder)
+                self._staging = None
+                return [folder / n for n in names]
+            except OSError as exc:
+                if exc.errno not in (errno.EEXIST, errno.ENOTEMPTY):
+                    raise
+                # another run made the folder meanwhile: file by file, never over its files
         folder.mkdir(parents=True, exist_ok=True)
+        placed: list[Path] = []
         for name in names:
-            os.replace(self._staging / name, folder / name)
-        shutil.rmtree(self._staging, ignore_errors=True)
-        return [folder / n for n in names]
+            try:
+                publish(staging / name, folder / name, replace=self.force)
+            except FileExistsError:
+                for done in placed:
+                    done.unlink(missing_ok=True)
+                self._check_names_free(folder, names)
+                raise
+            placed.append(folder / name)
+        shutil.rmtree(staging, ignore_errors=True)
+        self._staging = None
+        return placed
+
+    def _check_names_free(self, folder: Path, names: list[str]) -> None:
+        taken = [n for n in names if (folder / n).exists() or (folder / n).is_symlink()]
+        if taken:
+            self.abort()
+            raise InputError(
+                "Output file exists",
+                str(folder / taken[0]),
+                f"{len(taken)} of {len(names)} reports already there",
+                "Use --force to replace them, or choose another -o.",
+            )
 
     def abort(self) -> None:
         if self._handle is not None:
@@ -208,6 +300,34 @@ class ReportWriter:
                 shutil.rmtree(self._staging, ignore_errors=True)
             else:
                 self._staging.unlink(missing_ok=True)
+
+
+def _staging_folder(target: Path) -> Path:
+    """A hidden sibling of the target folder, `.NAME.boamps-staging-XXXX`, never inside it:
+    after a crash, `validate DIR` sees no half-written report there. Beside it, the final
+    move is a rename on the same disk."""
+    resolved = target.resolve()
+    parent = resolved.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    prefix = f".{resolved.name}{STAGING_MARK}"
+    # a folder that is a mount point: beside it is another disk, where no rename reaches
+    if resolved.is_dir() and os.stat(resolved).st_dev != os.stat(parent).st_dev:
+        parent = resolved
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    except OSError:
+        if not resolved.is_dir() or parent == resolved:
+            raise
+        # a folder we may write in, in a parent we may not (-o ~): inside, hidden
+        staging = Path(tempfile.mkdtemp(prefix=prefix, dir=resolved))
+    os.chmod(staging, 0o777 & ~_umask())  # the folder itself when it is claimed by a rename
+    return staging
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _descriptor(handle: IO[str]) -> int | None:
@@ -221,4 +341,6 @@ def _descriptor(handle: IO[str]) -> int | None:
 
 
 def cannot_write(target: str, exc: OSError) -> InputError:
+    if target == STDOUT:
+        return stdout_error(exc)
     return cannot_write_path(target, exc, "Check that -o names a folder or file you can write to.")

@@ -349,8 +349,7 @@ def test_output_that_cannot_be_written(tmp_path: Path, capsys: pytest.CaptureFix
     assert run(capsys, "render", "-o", str(tmp_path), str(report)) == (
         2,
         "",
-        f"Error: Cannot write at {tmp_path}: Is a directory. Check that the path names "
-        "a file in a folder you can write to.\n",
+        f"Error: Output is a folder at {tmp_path}: not a file. Give a file name to -o.\n",
     )
 
 

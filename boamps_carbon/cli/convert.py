@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import BoampsError, InputError
+from ..io import check_replaceable
 from ..printable import printable
 from ..schema import DEFAULT_VERSION, SchemaVersion
 from ..writers import DEFAULT_FOLDER, STDOUT
@@ -110,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
         if args.fieldmap:
             _warn_unknown_sources(args.fieldmap, conversions)
         _warn_mixed_encodings(conversions)
-        rejects = Rejects(args.rejects, conversions) if args.rejects else None
+        rejects = Rejects(args.rejects, conversions, args.force) if args.rejects else None
         for conversion in conversions:
             # rejected rows stream to the file (or only the first ones are kept, for
             # stderr): millions of bad rows must not fill the memory
@@ -198,10 +199,12 @@ class Rejects:
     """`--rejects FILE`; when the file cannot be written (a full disk), every rejected row
     goes to stderr instead, and the run ends with the error (exit 2)."""
 
-    def __init__(self, path: str, conversions: list[Conversion]) -> None:
+    def __init__(self, path: str, conversions: list[Conversion], force: bool = False) -> None:
         from ..rejects import RejectsWriter
 
-        self.writer: RejectsWriter | None = RejectsWriter(path, [c.header for c in conversions])
+        self.writer: RejectsWriter | None = RejectsWriter(
+            path, [c.header for c in conversions], replace=force
+        )
         self.failure: RejectsNotWritten | None = None
 
     def add(self, conversion: Conversion, rejected: Rejected) -> None:
@@ -263,13 +266,7 @@ def _check_rejects_path(args: argparse.Namespace) -> None:
             args.rejects,
             "Give a file name, such as rejects.csv.",
         )
-    if rejects.exists() and not args.force:
-        raise InputError(
-            "Rejects file exists",
-            args.rejects,
-            "not overwritten",
-            "Use --force to replace it, or choose another --rejects.",
-        )
+    check_replaceable(rejects, args.force, "--rejects", "Rejects file exists")
     try:
         rejects.parent.mkdir(parents=True, exist_ok=True)
         tempfile.TemporaryFile(dir=rejects.parent).close()

@@ -77,6 +77,9 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--gpu-count", metavar="N", type=_count, help="how many such GPUs (default 1)"
     )
+    parser.add_argument(
+        "--force", action="store_true", help="replace an existing file (your edits are lost)"
+    )
     parser.set_defaults(run=run)
 
 
@@ -201,7 +204,7 @@ def run(args: argparse.Namespace) -> int:
     if args.output == "-":
         sys.stdout.write(text)
     else:
-        atomic_write_text(args.output, text)
+        atomic_write_text(args.output, text, replace=args.force)
         print(
             f"wrote {args.output}; edit it, then run: boamps convert emissions.csv "
             f"--context {args.output}",

@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..io import atomic_write_text
+from ..io import atomic_write_text, check_replaceable
 from ..schema import DEFAULT_VERSION
 from .reading import add_report_sources, reports_of
 
 HELP = "Render BoAmps reports as CSV, related tables, text, Markdown or HTML."
 FORMATS = ("csv", "tables", "text", "markdown", "html")
+TABLES = ("reports.csv", "measures.csv", "components.csv", "algorithms.csv", "datasets.csv")
 
 
 def register(commands: Any) -> None:
@@ -30,6 +31,9 @@ def register(commands: Any) -> None:
         "--template", metavar="FILE", help="your own Jinja2 template for text, markdown or html"
     )
     parser.add_argument("--schema-version", default=DEFAULT_VERSION.value)
+    parser.add_argument(
+        "--force", action="store_true", help="replace an existing output file (or tables)"
+    )
     parser.set_defaults(run=run)
 
 
@@ -45,11 +49,25 @@ def run(args: argparse.Namespace) -> int:
             args.template,
             "Drop --template or choose one of those formats.",
         )
+    # the output first: an existing file stops the command before any report is read
+    if args.format == "tables":
+        folder = Path(args.output)
+        if folder.suffix[1:].isalpha() and not folder.is_dir():  # a file name: no folder of it
+            raise InputError(
+                "Related tables need a folder",
+                args.output,
+                f"a {folder.suffix} file",
+                "Give a folder name without a file suffix.",
+            )
+        for name in TABLES:
+            check_replaceable(Path(args.output) / name, args.force)
+    elif args.output:
+        check_replaceable(Path(args.output), args.force)
     reports, skipped = reports_of(args)
     if args.format == "tables":
-        _write_tables(reports, Path(args.output), args.schema_version)
+        _write_tables(reports, Path(args.output), args.schema_version, args.force)
     else:
-        _emit(_text(reports, args), args.output)
+        _emit(_text(reports, args), args.output, args.force)
     return 1 if skipped else 0
 
 
@@ -63,16 +81,16 @@ def _text(reports: list[dict[str, Any]], args: argparse.Namespace) -> str:
     return render_reports(reports, args.format, args.template)
 
 
-def _emit(text: str, output: str | None) -> None:
+def _emit(text: str, output: str | None, force: bool) -> None:
     if output:
-        atomic_write_text(output, text)
+        atomic_write_text(output, text, replace=force)
     else:
         sys.stdout.write(text)
 
 
-def _write_tables(reports: list[dict[str, Any]], folder: Path, version: str) -> None:
+def _write_tables(reports: list[dict[str, Any]], folder: Path, version: str, force: bool) -> None:
     from ..render.tables import tables
 
     contents = tables(reports, version)  # all computed before the first file is written
     for name, text in contents.items():
-        atomic_write_text(folder / name, text)
+        atomic_write_text(folder / name, text, replace=force)

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import math
+import os
+import platform
+import re
+import shutil
 import subprocess
 import sys
+import warnings
+from pathlib import Path
 from typing import Any
 
 from ..errors import BoampsError
@@ -24,12 +31,18 @@ def register(commands: Any) -> None:
         help="a .json file, a folder (default boamps-reports/), a .jsonl to append to, "
         "or a database URL (sqlite:///PATH, postgresql://...)",
     )
+    parser.add_argument("--force", action="store_true", help="replace an existing -o FILE.json")
+    parser.add_argument(
+        "--project",
+        metavar="NAME",
+        help="the project's name (publisher.projectName; picks the context's projects.NAME)",
+    )
     parser.add_argument(
         "--calibrate",
-        type=float,
+        type=seconds,
         default=0,
         metavar="SECONDS",
-        help="measure this many idle seconds first, as the baseline",
+        help=f"measure this many idle seconds first, as the baseline (0 to {MAX_CALIBRATION:g})",
     )
     parser.add_argument(
         "--country",
@@ -58,6 +71,9 @@ def register(commands: Any) -> None:
     )
     parser.add_argument("--schema-version", default=DEFAULT_VERSION.value)
     parser.add_argument(
+        "-v", "--verbose", action="store_true", help="show CodeCarbon's own messages"
+    )
+    parser.add_argument(
         "command",
         nargs=argparse.REMAINDER,
         metavar="-- CMD ARGS...",
@@ -66,8 +82,25 @@ def register(commands: Any) -> None:
     parser.set_defaults(run=run)
 
 
+MAX_CALIBRATION = 86400.0  # a day of idleness is already more than a baseline needs
+
+
+def seconds(text: str) -> float:
+    """A calibration time: refused before anything starts when it cannot be one."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 <= value <= MAX_CALIBRATION:  # NaN too
+        raise argparse.ArgumentTypeError(
+            f"{text}. Give a number of seconds from 0 to {MAX_CALIBRATION:g}"
+        )
+    return value
+
+
 def run(args: argparse.Namespace) -> int:
     from ..tracking import track
+    from ..writers import check_output
 
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
@@ -77,9 +110,15 @@ def run(args: argparse.Namespace) -> int:
             "nothing after --",
             "Write the command after --: boamps run -- python train.py",
         )
+    # where the report goes is checked now: after the command, it would be lost
+    check_output(args.output, force=args.force, one_report=True)
     options: dict[str, Any] = {"online": True} if args.online else {}
     if args.country:
         options["country_iso_code"] = args.country
+    if args.project:
+        options["project_name"] = args.project
+    if args.verbose:
+        options["log_level"] = "info"
     measured = track(
         args.context,
         None,
@@ -88,13 +127,19 @@ def run(args: argparse.Namespace) -> int:
         schema_version=args.schema_version,
         locate=args.locate,
         derive_quality=args.derive_quality,
+        replace=args.force,
+        software=command_software(command),
         **options,
     )
     measured.output = args.output
     code: int | None = None
     try:
-        with measured:
-            code = _run(command)
+        with warnings.catch_warnings():
+            if not args.verbose:
+                # what CodeCarbon's modules warn of as they load (pynvml deprecated...)
+                warnings.filterwarnings("ignore", module=r"codecarbon(\.|$)")
+            with measured:
+                code = _run(command)
     except BoampsError as exc:
         if code is None:
             raise  # found before the command ran: a usage error
@@ -105,9 +150,38 @@ def run(args: argparse.Namespace) -> int:
     return code
 
 
+PYTHON = re.compile(r"python(?:\d+(?:\.\d+)*)?(?:\.exe)?", re.IGNORECASE)
+VERSION = re.compile(r"\d+\.\d+\.\d+\S*")
+
+
+def command_software(command: list[str]) -> dict[str, str] | None:
+    """BoAmps' `software` of the command, when it is known: a Python interpreter, with its
+    version; None (left out of the report) for anything else (`sleep 2`, a shell script)."""
+    if not PYTHON.fullmatch(Path(command[0]).name):
+        return None
+    found = shutil.which(command[0])
+    if found is None:
+        return None
+    if os.path.realpath(found) == os.path.realpath(sys.executable):
+        return {"language": "python", "version": platform.python_version()}
+    try:
+        asked = subprocess.run(
+            [found, "-c", "import platform; print(platform.python_version())"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        asked = ""
+    return {"language": "python", **({"version": asked} if VERSION.fullmatch(asked) else {})}
+
+
 def _run(command: list[str]) -> int:
     try:
-        return subprocess.run(command, check=False).returncode
+        code = subprocess.run(command, check=False).returncode
+        # killed by signal N: 128 + N, as a shell says (subprocess gives -N)
+        return 128 - code if code < 0 else code
     except FileNotFoundError:
         print(
             f"Error: Command not found at boamps run: {command[0]}. Check its name and PATH.",

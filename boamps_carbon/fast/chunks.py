@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import methodcaller
 
+from ..io import MAX_LINE_BYTES, line_too_long
 from ..sources.codecarbon_csv import (
     CsvSource,
     Record,
@@ -96,6 +97,9 @@ class Body:
                     return found + self._read_cuts(position, size)
                 newline = self.buffer.find_newline(end)
                 following = total if newline < 0 else newline + 1
+                if following - end > MAX_LINE_BYTES:  # never a row: not read into memory
+                    line = self._lines_before(end) + 1
+                    raise line_too_long(self.source.label, line, "a CSV file", MAX_LINE_BYTES)
                 block = self.buffer.read(end, following)
                 quotes, last, end = quotes + _quotes(block), block[-1:], following
             found.append(Piece(position, end))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
+from ..io import read_limited
 from ..resources import schemas_dir
 
 OUR_COLUMNS = ["path", "transform", "source", "argument", "when"]
@@ -68,20 +69,24 @@ class FieldTable:
 def load_field_table(path: str | Path | None = None) -> FieldTable:
     """Our built-in table, or a user's file in either format."""
     target = Path(path) if path is not None else schemas_dir() / "fieldmaps" / BUILTIN
+    hint = "Pass a UTF-8 CSV file to --fieldmap."
     try:
-        text = target.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(
-            "Cannot read field table", str(target), str(exc), "Pass a UTF-8 CSV file to --fieldmap."
-        ) from None
+        text = read_limited(target, "field table", hint).decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError("Cannot read field table", str(target), str(exc), hint) from None
     reader = csv.DictReader(io.StringIO(text))
-    header = set(reader.fieldnames or [])
-    if set(OUR_COLUMNS) <= header:
-        return FieldTable([_our_row(r, f"{target}:{reader.line_num}") for r in reader])
-    if header >= BASH_COLUMNS:
-        from .bash_table import rows_from_bash_table
+    try:
+        header = set(reader.fieldnames or [])
+        if set(OUR_COLUMNS) <= header:
+            return FieldTable([_our_row(r, f"{target}:{reader.line_num}") for r in reader])
+        if header >= BASH_COLUMNS:
+            from .bash_table import rows_from_bash_table
 
-        return FieldTable(rows_from_bash_table(reader, str(target)), complete=True)
+            return FieldTable(rows_from_bash_table(reader, str(target)), complete=True)
+    except csv.Error as exc:  # a cell over the csv module's limit, a stray NUL...
+        raise InputError(
+            "Unreadable field table", f"{target}:{reader.reader.line_num}", str(exc), hint
+        ) from None
     raise InputError(
         "Unknown field table format",
         str(target),

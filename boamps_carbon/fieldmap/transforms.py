@@ -8,7 +8,6 @@ with the row's source values and the run context; it returns the value, or None 
 
 from __future__ import annotations
 
-import json
 import math
 import uuid
 from collections.abc import Callable, Container
@@ -16,6 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 from ..errors import InputError
+from ..io import MAX_JSON_DEPTH, JsonTooDeep, loads
 from .lookup import lookup_table
 from .parsing import (
     NUMBER,
@@ -60,7 +60,14 @@ def _column(row: FieldRow, index: int = 0) -> str:
 
 def make_constant(row: FieldRow) -> Apply:
     try:
-        value = json.loads(row.argument)
+        value = loads(row.argument)
+    except JsonTooDeep:
+        raise InputError(
+            "Constant nested too deep",
+            row.origin,
+            f"more than {MAX_JSON_DEPTH} levels of objects and arrays",
+            "Give a flatter constant.",
+        ) from None
     except ValueError:
         value = row.argument
     return lambda values, run: value

@@ -16,6 +16,7 @@ import math
 import re
 from typing import Any
 
+from ..io import MAX_JSON_DEPTH, JsonTooDeep, loads
 from ..schema import DEFAULT_VERSION, SchemaVersion, load_schema, parse_version
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
@@ -128,7 +129,13 @@ def unflatten(
         path, rest = _resolve(name.split("_"), schema)
         leaf = _schema_at(schema, path) if not rest else None
         keys: list[str | int] = [*path, rest] if rest else list(path)
-        _put(report, keys, _typed(text, leaf))
+        try:
+            value = _typed(text, leaf)
+        except JsonTooDeep:
+            raise ValueError(
+                f"column {name} holds JSON nested more than {MAX_JSON_DEPTH} levels deep"
+            ) from None
+        _put(report, keys, value)
     return _lists(report)
 
 
@@ -160,7 +167,9 @@ def _typed(text: str, leaf: dict[str, Any] | None) -> Any:
 
 def _guess(text: str) -> Any:
     try:
-        return json.loads(text)
+        return loads(text)
+    except JsonTooDeep:
+        raise  # not text: the row cannot be read (its caller names the column)
     except ValueError:
         return text  # not written by us: kept as text
 

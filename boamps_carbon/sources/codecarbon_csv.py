@@ -12,7 +12,6 @@ import hashlib
 import io
 import os
 import stat
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import InputError
+from ..io import bounded_lines, read_stream, stdin_binary
 from .encodings import CODEC, Cp1252Lines, cp1252_lines
 
 CHUNK = 1 << 20
@@ -86,7 +86,7 @@ def _is_stream(path: Path) -> bool:
 def _read_stream(path: Path) -> bytes:
     try:
         with open(path, "rb") as handle:
-            return handle.read()
+            return read_stream(handle, str(path))
     except OSError as exc:
         raise _cannot_read(path, exc) from None
 
@@ -117,7 +117,7 @@ def read_records(text: IO[str], label: str) -> tuple[list[str], Iterator[Record]
     """The header, then every data row in order (blank lines are not rows)."""
     # strict: an unterminated quote is an error at its line, not the rest of the file read
     # as one field
-    reader = csv.reader(text, strict=True)
+    reader = csv.reader(bounded_lines(text, label), strict=True)
     header: list[str] | None = None
     try:
         for row in reader:
@@ -252,7 +252,7 @@ class CsvSource:
         """A path (`-`: standard input), a file object (text or binary), bytes, or a pandas
         DataFrame."""
         if str(source) == "-":
-            return cls("<stdin>", data=sys.stdin.buffer.read())
+            return cls("<stdin>", data=read_stream(stdin_binary(), "<stdin>"))
         if isinstance(source, (str, Path)):
             if _is_stream(Path(source)):  # a pipe or a device can be read only once
                 return cls(str(source), data=_read_stream(Path(source)))

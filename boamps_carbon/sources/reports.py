@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..io import parse_json_bytes
+from ..io import STAGING_MARK, parse_json_bytes, read_stream, stdin_binary
 from ..validation.problems import Problem
 
 STDIN = "-"
@@ -39,8 +38,13 @@ def expand_paths(paths: Iterable[str]) -> list[str]:
             continue
         path = Path(name)
         if path.is_dir():
+            # a staging folder left by a killed `convert` holds no finished report
             below = sorted(
-                p for p in path.rglob("*") if p.suffix in (".json", ".jsonl") and p.is_file()
+                p
+                for p in path.rglob("*")
+                if p.suffix in (".json", ".jsonl")
+                and not any(STAGING_MARK in part for part in p.relative_to(path).parts)
+                and p.is_file()
             )
             if not below:
                 raise InputError(
@@ -61,7 +65,7 @@ def expand_paths(paths: Iterable[str]) -> list[str]:
 
 def _read_bytes(name: str) -> bytes:
     if name == STDIN:
-        return sys.stdin.buffer.read()
+        return read_stream(stdin_binary(), "<stdin>", "JSON or JSON Lines")
     try:
         return Path(name).read_bytes()
     except OSError as exc:

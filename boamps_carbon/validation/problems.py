@@ -106,6 +106,11 @@ CATALOGUE: dict[str, ProblemType] = {
         # reading
         _t("not-utf8", "Not UTF-8", "expected UTF-8 text, got {actual}"),
         _t("not-json", "Not JSON", "expected JSON, got a syntax error: {actual}"),
+        _t(
+            "too-deep",
+            "Nested too deep",
+            "expected at most {expected} levels of nested objects and arrays, got {actual}",
+        ),
         _t("not-object", "Not a JSON object", "expected a JSON object, got {actual}"),
     )
 }
