@@ -147,6 +147,18 @@ class Conversion:
         self._field_engine = self._engine()
         self._check_first_row()
 
+    def __getstate__(self) -> dict[str, Any]:
+        """What a worker process gets: no accounts, no callback; the field engine, whose
+        transforms are closures, is made again."""
+        state = dict(self.__dict__)
+        state.update(rejected=[], warning_rows={}, on_reject=None, _values={})
+        del state["_field_engine"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._field_engine = self._engine()
+
     @property
     def warnings(self) -> list[RowWarning]:
         """Every warning with its row, in row order (of each warning, the rows of its first
@@ -241,7 +253,7 @@ class Conversion:
             for converted in self._rows() if self.group_by is None else self:
                 yield Output(1, (report_json(converted.report, None) + "\n").encode("utf-8"))
             return
-        plan = make_plan(self._field_engine, self._project_column)
+        plan = make_plan(self._field_engine, self.project_column)
         converter = PieceConverter(self, plan, self._pieces)
         assert self.workers is not None
         pieces = len(self._pieces.pieces)
@@ -303,7 +315,7 @@ class Conversion:
             built = unflatten(dict(zip(self.header, record.values, strict=True)), self.version)
         else:
             built = engine.build(record.values, run, mark)
-        column = self._project_column
+        column = self.project_column
         project = record.values[column].strip() if column >= 0 else None
         return assemble(built, self.context, project, engine, run, self.version)
 
@@ -321,7 +333,7 @@ class Conversion:
         return Outcome(done.report, None, done.warnings)
 
     @property
-    def _project_column(self) -> int:
+    def project_column(self) -> int:
         return _index(self.header, "project_name")
 
     def _reject_row(self, rejected: Rejected) -> None:
@@ -373,7 +385,7 @@ def convert(
 ) -> Conversion:
     """A Conversion of a CodeCarbon CSV (a path, file object, bytes or pandas DataFrame);
     iterate it for reports, or call `.json_lines()` for their JSON text (the fast way, in
-    `workers` processes on Linux: default up to 2), then read `.rejected` for the rows it
+    `workers` processes: default up to 2), then read `.rejected` for the rows it
     could not convert."""
     version = parse_version(schema_version)
     table = load_field_table()

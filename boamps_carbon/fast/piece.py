@@ -15,7 +15,7 @@ from ..writers import report_json
 from .cells import FieldTable, SplitRows
 from .columns import Columns, SlotValues
 from .output import OutputTable
-from .plan import Plan
+from .plan import Plan, make_plan
 from .prepass import Layout
 from .template import Template, make_template
 
@@ -47,6 +47,15 @@ class PieceConverter:
         self.templates: dict[Any, Template] = {}
         self.checked: dict[Any, int] = {}  # kind -> pieces its template was checked in
         self.run = conversion.run_context()
+
+    def __getstate__(self) -> dict[str, Any]:
+        # what a worker starts from; the plan holds compiled conditions: made there again
+        return {"conversion": self.conversion, "layout": self.layout}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        conversion = state["conversion"]
+        plan = make_plan(conversion.field_engine, conversion.project_column)
+        self.__init__(conversion, plan, state["layout"])  # type: ignore[misc]
 
     def __call__(self, index: int) -> PieceResult:
         placed = self.layout.pieces[index]
