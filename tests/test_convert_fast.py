@@ -139,7 +139,8 @@ TRICKY = {
     "run_id": ["", "not-a-uuid", "9F2C1B2A-0D3E-4F5A-8B6C-7D8E9F0A1B2C", "dup"],
     "cpu_utilization_percent": ["", "0", "52.5", "150", "-4", "x"],
     "gpu_utilization_percent": ["", "0", "100", "100.00000000001"],
-    "project_name": ["", "other", " spaced ", "é"],
+    "project_name": ["", "other", " spaced ", "é", 'run, "big"', '"', " a,b "],
+    "region": ['quebec, "qc"', '""'],
     "cpu_count": ["", "2.5", "-1", "4"],
     "country_name": ["", "Canada"],
     "latitude": ["", "46.8"],
@@ -639,3 +640,22 @@ def test_one_process_writes_the_same(tmp_path: Path) -> None:
             assert not output.written  # no worker: the caller writes
             handle.write(output.data)
     assert path.read_text(encoding="utf-8") == expected[0]
+
+
+def test_pieces_with_quoted_fields_go_the_columnar_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CodeCarbon quotes a project name with a comma or a quote: such rows are no longer
+    read one by one (a quarter of them here, one kind of report per name)."""
+    header, _ = example()
+    rows = list(csv.reader(io.StringIO(many_rows(400).decode())))[1:]
+    for index, row in enumerate(rows):
+        if index % 4 == 0:
+            row[header.index("project_name")] = f'run, "big" {index % 3}'
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([header, *rows])
+    data = out.getvalue().encode()
+    assert data.count(b'"') == 100 * 6
+    counted = Counted(monkeypatch)
+    text, accounts = fast(data, EXAMPLE_CONTEXT, 1)
+    assert counted.rows == 0  # 100 before: the quoted rows' pieces went row by row
+    assert (text, accounts) == ordinary(data, EXAMPLE_CONTEXT)
+    assert json.loads(text.splitlines()[0])["header"]["publisher"]["projectName"] == 'run, "big" 0'
