@@ -13,6 +13,7 @@ from .fieldmap.table import parse_path
 from .fieldmap.transforms import RunContext
 from .schema import SchemaVersion, in_schema_order
 from .validation import Problem, validate
+from .validation.problems import problem
 
 
 @dataclass
@@ -20,6 +21,8 @@ class Assembled:
     report: dict[str, Any]
     errors: list[Problem]
     warnings: list[str] = field(default_factory=list)
+    # the warnings as problems of the catalogue, in the same order
+    warning_problems: list[Problem] = field(default_factory=list)
 
 
 def assemble(
@@ -32,11 +35,21 @@ def assemble(
 ) -> Assembled:
     for layer in context.for_project(project):
         merge(built, layer)
-    notes = [
-        f"{path} assumed {get_path(built, parse_path(path, path))!r}: the source does "
-        "not say; set it in the context"
+    assumed = [
+        problem(
+            "assumed-default",
+            path,
+            "Set it in the context.",
+            actual=repr(get_path(built, parse_path(path, path))),
+        )
         for path in engine.assume(built, run)
     ]
+    notes = [f"{p.path} {p.message}; set it in the context" for p in assumed]
     report = in_schema_order(to_plain(built), version)
     result = validate(report, version)
-    return Assembled(report, result.errors, notes + [str(p) for p in result.warnings])
+    return Assembled(
+        report,
+        result.errors,
+        notes + [str(p) for p in result.warnings],
+        assumed + result.warnings,
+    )

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..rows import RowRuns
 from ..sources.codecarbon_csv import Record
+from ..validation.problems import Problem
 from ..writers import report_json
 from .cells import FieldTable, SplitRows
 from .columns import Columns, SlotValues
@@ -36,6 +37,7 @@ class PieceResult:
     converted: int = 0
     rejected: list[Rejected] = field(default_factory=list)
     warnings: dict[str, RowRuns] = field(default_factory=dict)  # ordered by first row
+    notes: dict[str, Problem] = field(default_factory=dict)  # each warning as a problem
     # each warning's first row and place among that row's warnings, while the piece is made
     first: dict[str, tuple[int, int]] = field(default_factory=dict)
     spill: str | None = None  # where `text` went, from a worker process
@@ -78,9 +80,10 @@ class PieceConverter:
 
     def _one(self, record: Record, result: PieceResult) -> str | None:
         outcome = self.conversion.outcome(record, self.run)
-        for place, message in enumerate(outcome.warnings):
+        for place, (message, note) in enumerate(zip(outcome.warnings, outcome.notes, strict=True)):
             result.warnings.setdefault(message, RowRuns()).append(record.row)
             result.first.setdefault(message, (record.row, place))
+            result.notes.setdefault(message, note)
         if outcome.rejected is not None:
             result.rejected.append(outcome.rejected)
             return None
@@ -115,6 +118,9 @@ class PieceConverter:
                 self._check(template, index, cells, rows, first_row, first_line)
         result.converted += int(cells.done.sum())
         result.text = cells.text()
+        for template, _ in filled:
+            for message, note in zip(template.warnings, template.notes, strict=True):
+                result.notes.setdefault(message, note)
         found = [(t.warnings, members + first_row + 1) for t, members in filled]
         result.warnings = _ordered(result.warnings, result.first, found)
         result.first = {}

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from ..fieldmap.engine import CompiledField
 from ..fieldmap.transforms import RunContext
 from ..sources.codecarbon_csv import Record
+from ..validation.problems import Problem
 from ..writers import report_json
 from .guards import Guard, Marker, make_guards
 from .plan import Plan
@@ -27,6 +28,7 @@ class Template:
     order: tuple[int, ...]  # which slot goes after each part
     warnings: tuple[str, ...]
     guards: tuple[Guard, ...]
+    notes: tuple[Problem, ...] = ()  # the warnings as problems of the catalogue
 
     def fill(self, texts: list[str]) -> str:
         filled = [self.parts[0]]
@@ -63,7 +65,13 @@ def make_template(
     parts = _HOLE.split(text)
     order = tuple(int(i) for i in parts[1::2])
     guards = make_guards(marked, [s.kind for s in plan.slots], conversion.version)
-    template = Template(tuple(parts[0::2]), order, tuple(real.warnings), tuple(guards or ()))
+    template = Template(
+        tuple(parts[0::2]),
+        order,
+        tuple(real.warnings),
+        tuple(guards or ()),
+        tuple(real.warning_problems),
+    )
     if guards is None or template.fill(texts) != report_json(real.report, None):
         return None
     return template
