@@ -9,7 +9,7 @@ from typing import Any
 from .context import Context, merge
 from .fieldmap import FieldEngine
 from .fieldmap.engine import get_path, to_plain
-from .fieldmap.table import parse_path
+from .fieldmap.row import parse_path
 from .fieldmap.transforms import RunContext
 from .schema import SchemaVersion, in_schema_order
 from .validation import Problem, validate

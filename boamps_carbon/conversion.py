@@ -16,12 +16,13 @@ from .fast.chunks import Body
 from .fast.piece import PieceConverter, PieceResult
 from .fast.plan import make_plan
 from .fast.pool import default_workers
-from .fast.prepass import Layout, prepass
-from .fast.stream import Output, piece_outputs
+from .fast.prepass import PlacedPieces, prepass
+from .fast.stream import piece_outputs
 from .fieldmap import FieldEngine, FieldTable, load_field_table
 from .fieldmap.engine import Mark
 from .fieldmap.parsing import RowError
 from .fieldmap.transforms import REPORT_ID_NAMESPACE, RunContext
+from .outcomes import Outcome, Output, Rejected
 from .preflight import structural_gaps
 from .render.flat import unflatten
 from .rows import RowRuns
@@ -42,18 +43,6 @@ INIT_HINT = "Add them to the context file (`boamps init-context` writes a starti
 
 
 @dataclass
-class Rejected:
-    row: int
-    line: int
-    values: list[str]
-    reason: str
-    # the reason as a problem of the catalogue: its code, the CSV column and value it is about
-    code: str = "bad-value"
-    column: str = ""
-    value: str = ""
-
-
-@dataclass
 class RowWarning:
     row: int
     message: str
@@ -61,16 +50,6 @@ class RowWarning:
 
 class MissingFieldsError(InputError):
     """The reports would miss required fields that no CSV row can give."""
-
-
-@dataclass
-class Outcome:
-    """What the ordinary path makes of one record: a report, or the reason it has none."""
-
-    report: dict[str, Any] | None
-    rejected: Rejected | None
-    warnings: list[str]
-    notes: list[Problem] = field(default_factory=list)  # the warnings as problems
 
 
 @dataclass
@@ -133,7 +112,7 @@ class Conversion:
                 repr(self.workers),
                 "Give 1 or more (None: up to 2, as the machine allows).",
             )
-        self._pieces: Layout | None = None
+        self._pieces: PlacedPieces | None = None
         body = Body.open(self.source)
         if body is not None:  # the header is the plain first line: the pieces' way
             self.header = body.header

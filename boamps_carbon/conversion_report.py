@@ -8,15 +8,27 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .io import cannot_write, make_readable, write_all
 from .validation.problems import CATALOGUE, Problem
 
 if TYPE_CHECKING:
-    from .conversion import Conversion, Rejected
+    from .outcomes import Rejected
+
+
+class Accounts(Protocol):
+    """What a report says of a conversion (a `Conversion`)."""
+
+    @property
+    def path(self) -> str: ...
+
+    converted: int
+    rejected_count: int
+    problem_counts: dict[str, int]
+
 
 # what to do about each kind of rejected row
 HINTS = {
@@ -63,7 +75,7 @@ def warning_entry(file: str, note: Problem, row: int) -> dict[str, Any]:
     }
 
 
-def summary(conversion: Conversion) -> dict[str, Any]:
+def summary(conversion: Accounts) -> dict[str, Any]:
     return {
         "file": str(conversion.path),
         "rows": conversion.converted + conversion.rejected_count,
@@ -73,7 +85,7 @@ def summary(conversion: Conversion) -> dict[str, Any]:
     }
 
 
-def totals(conversions: Iterable[Conversion]) -> dict[str, int]:
+def totals(conversions: Iterable[Accounts]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for conversion in conversions:
         for code, count in conversion.problem_counts.items():
@@ -116,7 +128,7 @@ class ConversionReportWriter:
         self._write((("\n" if self._first else ",\n") + text).encode("utf-8"))
         self._first = False
 
-    def commit(self, conversions: list[Conversion]) -> None:
+    def commit(self, conversions: Sequence[Accounts]) -> None:
         files = json.dumps([summary(c) for c in conversions], ensure_ascii=False)
         counts = json.dumps(totals(conversions))
         tail = f'\n],\n"files": {files},\n"counts": {counts},\n"complete": true}}\n'

@@ -21,7 +21,7 @@ from .io import cannot_write as cannot_write_path
 from .io import make_readable, write_all
 
 if TYPE_CHECKING:
-    from .fast.stream import Output
+    from .outcomes import Output
 
 STDOUT = "-"
 DEFAULT_FOLDER = "boamps-reports"

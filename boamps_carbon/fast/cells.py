@@ -46,7 +46,7 @@ class SplitRows:
         return found
 
 
-class FieldTable:
+class PieceFields:
     """The piece as the positions of its fields, for ASCII text."""
 
     def __init__(
@@ -64,7 +64,7 @@ class FieldTable:
             self.starts[1:, 0] = ends[:-1, -1] + 1
 
     @classmethod
-    def of(cls, text: str, width: int, quoted: list[str] | None = None) -> FieldTable | None:
+    def of(cls, text: str, width: int, quoted: list[str] | None = None) -> PieceFields | None:
         """None unless the text is ASCII and every line has exactly `width` fields (so no
         line is blank either)."""
         if not text.isascii():

@@ -23,7 +23,7 @@ from ..sources.codecarbon_csv import (
     rows_of,
     unreadable,
 )
-from .cells import MARK, FieldTable, SplitRows
+from .cells import MARK, PieceFields, SplitRows
 from .source_bytes import Bytes, FileBytes, MemoryBytes
 
 PIECE_BYTES = 2 << 20
@@ -145,7 +145,7 @@ class Body:
             text = text.replace("\r\n", "\n")
         return text
 
-    def fields(self, text: str) -> FieldTable | SplitRows | None:
+    def fields(self, text: str) -> PieceFields | SplitRows | None:
         """The piece's fields, when every line is a row with as many as the header."""
         plain = self.plain_text(text)
         if plain is None:
@@ -156,7 +156,7 @@ class Body:
             if found is None:
                 return None
             plain, quoted = found
-        table = FieldTable.of(plain, self.width, quoted)
+        table = PieceFields.of(plain, self.width, quoted)
         if table is not None or plain.isascii():
             return table
         lines = plain.split("\n")

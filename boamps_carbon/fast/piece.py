@@ -5,23 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
+from ..outcomes import Rejected, RowConverter
 from ..rows import RowRuns
 from ..sources.codecarbon_csv import Record
 from ..validation.problems import Problem
 from ..writers import report_json
-from .cells import FieldTable, SplitRows
+from .cells import PieceFields, SplitRows
 from .columns import Columns, SlotValues
 from .output import OutputTable
 from .plan import Plan, make_plan
-from .prepass import Layout
+from .prepass import PlacedPieces
 from .template import Template, make_template
-
-if TYPE_CHECKING:
-    from ..conversion import Conversion, Rejected
 
 CANDIDATES = 4  # rows tried, per kind of row and piece, to make a template from
 MAX_TEMPLATES = 4096
@@ -44,7 +42,7 @@ class PieceResult:
 
 
 class PieceConverter:
-    def __init__(self, conversion: Conversion, plan: Plan | None, layout: Layout) -> None:
+    def __init__(self, conversion: RowConverter, plan: Plan | None, layout: PlacedPieces) -> None:
         self.conversion, self.plan, self.layout = conversion, plan, layout
         self.templates: dict[Any, Template] = {}
         self.checked: dict[Any, int] = {}  # kind -> pieces its template was checked in
@@ -91,7 +89,7 @@ class PieceConverter:
         result.converted += 1
         return report_json(outcome.report, None) + "\n"
 
-    def _fast(self, rows: FieldTable | SplitRows, first_row: int, first_line: int) -> PieceResult:
+    def _fast(self, rows: PieceFields | SplitRows, first_row: int, first_line: int) -> PieceResult:
         assert self.plan is not None
         columns = Columns(rows, first_row)
         values = [columns.slot(slot, self.run) for slot in self.plan.slots]
@@ -150,7 +148,7 @@ class PieceConverter:
         return sorted(set(ends)) if checked == 0 else [ends[checked % 2]]
 
     def _groups(
-        self, rows: FieldTable | SplitRows, bits: np.ndarray, odd: np.ndarray
+        self, rows: PieceFields | SplitRows, bits: np.ndarray, odd: np.ndarray
     ) -> Iterator[tuple[Any, np.ndarray]]:
         """Rows by key values and kind bits, each group in row order; odd rows in none."""
         size = rows.size
@@ -177,7 +175,7 @@ class PieceConverter:
         self,
         key: Any,
         members: np.ndarray,
-        rows: FieldTable | SplitRows,
+        rows: PieceFields | SplitRows,
         values: list[SlotValues],
         first_row: int,
         first_line: int,
@@ -204,7 +202,7 @@ class PieceConverter:
         template: Template,
         index: int,
         cells: OutputTable,
-        rows: FieldTable | SplitRows,
+        rows: PieceFields | SplitRows,
         first_row: int,
         first_line: int,
     ) -> None:

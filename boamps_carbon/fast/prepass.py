@@ -29,7 +29,7 @@ class PlacedPiece:
 
 
 @dataclass
-class Layout:
+class PlacedPieces:
     body: Body
     pieces: list[PlacedPiece]
     unique_run_ids: UniqueRunIds
@@ -47,7 +47,7 @@ class _Count:
     open_at_end: bool = False  # broken at its last line: maybe a cut inside a quoted field
 
 
-def prepass(body: Body, workers: int) -> Layout:
+def prepass(body: Body, workers: int) -> PlacedPieces:
     """Counts every piece, and settles the source's Scan (encoding and hash)."""
     pieces = body.pieces()
     column = body.header.index("run_id") if "run_id" in body.header else -1
@@ -74,7 +74,7 @@ def prepass(body: Body, workers: int) -> Layout:
             if not utf8:  # read as UTF-8 first, it is cp1252 after all: read it again
                 count = counts[index] = _count(body, pieces[index], column)
             finder.add(count.ids)
-    return Layout(body, _placed(pieces, counts), UniqueRunIds.from_finder(finder))
+    return PlacedPieces(body, _placed(pieces, counts), UniqueRunIds.from_finder(finder))
 
 
 def _mended(

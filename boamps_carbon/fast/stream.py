@@ -9,24 +9,14 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 from multiprocessing import reduction
 from pathlib import Path
 from typing import Any
 
 from ..io import write_all
+from ..outcomes import Output
 from .piece import PieceConverter, PieceResult
 from .pool import ordered_map, worker_context
-
-
-@dataclass
-class Output:
-    """Some converted reports as JSON Lines (UTF-8), or only their count when a worker
-    wrote them to the output already."""
-
-    reports: int
-    data: bytes = b""
-    written: bool = False
 
 
 def piece_outputs(

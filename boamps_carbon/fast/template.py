@@ -6,18 +6,16 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..fieldmap.engine import CompiledField
 from ..fieldmap.transforms import RunContext
+from ..outcomes import RowConverter
 from ..sources.codecarbon_csv import Record
 from ..validation.problems import Problem
 from ..writers import report_json
 from .guards import Guard, Marker, make_guards
 from .plan import Plan
-
-if TYPE_CHECKING:
-    from ..conversion import Conversion
 
 _HOLE = re.compile(r'"\\u0000(\d+)\\u0000"')
 
@@ -38,7 +36,7 @@ class Template:
 
 
 def make_template(
-    conversion: Conversion, plan: Plan, record: Record, run: RunContext, texts: list[str]
+    conversion: RowConverter, plan: Plan, record: Record, run: RunContext, texts: list[str]
 ) -> Template | None:
     """The template of `record`'s kind of row, given its slot texts; None when the row's
     report is not valid or its shape cannot be kept by guards."""

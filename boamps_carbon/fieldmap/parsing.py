@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..errors import InputError
-from .table import FieldRow
+from .row import FieldRow
 
 BOAMPS_DATETIME = "%Y-%m-%d %H:%M:%S"
 

@@ -30,7 +30,7 @@ from .parsing import (
     significant,
     to_second,
 )
-from .table import FieldRow
+from .row import FieldRow
 
 Values = list[str]  # the row's stripped source values, "" when empty or absent
 Apply = Callable[[Values, "RunContext"], Any]
