@@ -206,8 +206,11 @@ class _Lines:
                 self._pending += self.buffer.read(self._next, end).decode("latin-1")
                 self._next = end
                 continue
-            whole = _LINE.findall(pending)
-            rest = pending[sum(map(len, whole)) :]
+            # whole lines only: findall on a long unfinished line would try it from each of
+            # its characters, quadratic in its length
+            end = max(pending.rfind("\n"), pending.rfind("\r")) + 1
+            whole = _LINE.findall(pending, 0, end)
+            rest = pending[end:]
             if rest and not more:  # the last line, without a line end
                 whole.append(rest)
                 rest = ""

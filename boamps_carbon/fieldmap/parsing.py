@@ -39,7 +39,9 @@ def _rebuilt(code: str, column: str, value: str, message: str) -> RowError:
 
 # what a CSV number may look like: Python's float() also takes "1_0", "nan" and other scripts'
 # digits, which no CodeCarbon file holds
-NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+# (written so that a failed match backtracks once over a run of digits: `\d+\.?\d*` tried
+# every split of the run, quadratic on a cell of digits)
+NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 
 
 def parse_number(text: str, column: str) -> float | None:
