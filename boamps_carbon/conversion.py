@@ -15,12 +15,14 @@ from .fast.chunks import Body
 from .fast.piece import PieceConverter, PieceResult
 from .fast.plan import make_plan
 from .fast.pool import default_workers
-from .fast.prepass import Layout, prepass
-from .fast.stream import Output, piece_outputs
+from .fast.prepass import PlacedPieces, prepass
+from .fast.stream import piece_outputs
 from .fieldmap import FieldEngine, FieldTable, load_field_table
 from .fieldmap.engine import Mark
+from .fieldmap.parsing import RowError
 from .fieldmap.transforms import REPORT_ID_NAMESPACE, RunContext
 from .grouping import by_task, group_report_id, split_warning, task_label
+from .outcomes import Outcome, Output, Rejected
 from .preflight import missing_hint, structural_gaps
 from .render.flat import unflatten
 from .rows import RowRuns
@@ -41,14 +43,6 @@ KEPT_RUNS = 1000
 
 
 @dataclass
-class Rejected:
-    row: int
-    line: int
-    values: list[str]
-    reason: str
-
-
-@dataclass
 class RowWarning:
     row: int
     message: str
@@ -56,15 +50,6 @@ class RowWarning:
 
 class MissingFieldsError(InputError):
     """The reports would miss required fields that no CSV row can give."""
-
-
-@dataclass
-class Outcome:
-    """What the ordinary path makes of one record: a report, or the reason it has none."""
-
-    report: dict[str, Any] | None
-    rejected: Rejected | None
-    warnings: list[str]
 
 
 @dataclass
@@ -89,10 +74,16 @@ class Conversion:
     # warning text -> the rows it is about; grouped as they come, since one warning can hold
     # for each of millions of rows (the first KEPT_RUNS runs of them, all counted)
     warning_rows: dict[str, RowRuns] = field(default_factory=dict)
+    # warning text -> the warning as a problem of the catalogue (code, path, hint)
+    warning_notes: dict[str, Problem] = field(default_factory=dict)
     converted: int = 0
     rejected_count: int = 0
+    # rows rejected and rows warned, by problem code
+    problem_counts: dict[str, int] = field(default_factory=dict)
     # when set, rejected rows go there instead of staying in `rejected` (all but the first few)
     on_reject: Callable[[Rejected], None] | None = None
+    # when set, each warning as it comes: the problem, and the rows it holds for
+    on_warning: Callable[[Problem, RowRuns], None] | None = None
     # processes for big files (JSON Lines output); None: as many as useful, up to 2
     workers: int | None = None
 
@@ -121,7 +112,7 @@ class Conversion:
                 repr(self.workers),
                 "Give 1 or more (None: up to 2, as the machine allows).",
             )
-        self._pieces: Layout | None = None
+        self._pieces: PlacedPieces | None = None
         body = Body.open(self.source)
         if body is not None:  # the header is the plain first line: the pieces' way
             self.header = body.header
@@ -146,6 +137,18 @@ class Conversion:
         # everything that can stop the whole file is found now, before any output
         self._field_engine = self._engine()
         self._check_first_row()
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What a worker process gets: no accounts, no callback; the field engine, whose
+        transforms are closures, is made again."""
+        state = dict(self.__dict__)
+        state.update(rejected=[], warning_rows={}, on_reject=None, on_warning=None, _values={})
+        del state["_field_engine"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._field_engine = self._engine()
 
     @property
     def warnings(self) -> list[RowWarning]:
@@ -193,7 +196,8 @@ class Conversion:
 
     def _start_accounts(self) -> None:
         # each pass reads the file again: its accounts start again too
-        self.rejected, self.warning_rows = [], {}
+        self.rejected, self.warning_rows, self.warning_notes = [], {}, {}
+        self.problem_counts = {}
         self.converted = self.rejected_count = 0
 
     def _groups(self, rows: Iterator[ConvertedRow]) -> Iterator[ConvertedRow]:
@@ -249,7 +253,7 @@ class Conversion:
             for converted in self._rows() if self.group_by is None else self:
                 yield Output(1, (report_json(converted.report, None) + "\n").encode("utf-8"))
             return
-        plan = make_plan(self._field_engine, self._project_column)
+        plan = make_plan(self._field_engine, self.project_column)
         converter = PieceConverter(self, plan, self._pieces)
         assert self.workers is not None
         pieces = len(self._pieces.pieces)
@@ -259,14 +263,53 @@ class Conversion:
         self.source.check_unchanged()
 
     def _absorb(self, result: PieceResult) -> None:
+        """A piece's accounts; its rejects and warnings reach the callbacks in row order,
+        as from the ordinary path."""
         self.converted += result.converted
+        events: list[tuple[int, int, Rejected | Problem]] = []
         for message, rows in result.warnings.items():
-            self._warned(message).extend_runs(rows)
-        for rejected in result.rejected:
-            self._reject_row(rejected)
+            note = result.notes[message]
+            self._warned(message, note).extend_runs(rows)
+            self._count(note.code, len(rows))
+            if self.on_warning is not None:
+                events += [(row, 0, note) for row in rows]
+        events += [(rejected.row, 1, rejected) for rejected in result.rejected]
+        events.sort(key=lambda event: event[:2])
+        for row, _, event in events:
+            if isinstance(event, Rejected):
+                self._reject_row(event)
+            elif self.on_warning is not None:
+                self.on_warning(event, RowRuns([row]))
 
-    def _warned(self, message: str) -> RowRuns:
+    def _warned(self, message: str, note: Problem) -> RowRuns:
+        self.warning_notes.setdefault(message, note)
         return self.warning_rows.setdefault(message, RowRuns(limit=KEPT_RUNS))
+
+    def _count(self, code: str, rows: int) -> None:
+        self.problem_counts[code] = self.problem_counts.get(code, 0) + rows
+
+    def report(self) -> dict[str, Any]:
+        """The conversion report of the rows read so far: `{"problems": [...], "files":
+        [...], "counts": {...}}`, as `convert --report FILE` writes it. Its problems are the
+        ones kept in memory: all of them, unless rejected rows were streamed (`on_reject`)
+        or a warning held for more than KEPT_RUNS runs of rows; `complete` says so. The
+        counts are always whole."""
+        from .conversion_report import rejected_entry, summary, totals, warning_entry
+
+        entries = [rejected_entry(self.path, r) for r in self.rejected]
+        for message, rows in self.warning_rows.items():
+            note = self.warning_notes[message]
+            entries += [warning_entry(self.path, note, row) for row in rows]
+        entries.sort(key=lambda entry: entry["row"])
+        complete = len(self.rejected) == self.rejected_count and not any(
+            rows.dropped_runs for rows in self.warning_rows.values()
+        )
+        return {
+            "problems": entries,
+            "files": [summary(self)],
+            "counts": totals([self]),
+            "complete": complete,
+        }
 
     def _check_first_row(self) -> None:
         engine = self._field_engine
@@ -290,8 +333,11 @@ class Conversion:
             _, records = read_records(text, self.path)
             for record in records:
                 outcome = self.outcome(record, run)
-                for message in outcome.warnings:
-                    self._warned(message).append(record.row)
+                for message, note in zip(outcome.warnings, outcome.notes, strict=True):
+                    self._warned(message, note).append(record.row)
+                    self._count(note.code, 1)
+                    if self.on_warning is not None:
+                        self.on_warning(note, RowRuns([record.row]))
                 if outcome.rejected is not None:
                     self._reject_row(outcome.rejected)
                     continue
@@ -311,29 +357,38 @@ class Conversion:
             built = unflatten(dict(zip(self.header, record.values, strict=True)), self.version)
         else:
             built = engine.build(record.values, run, mark)
-        column = self._project_column
+        column = self.project_column
         project = record.values[column].strip() if column >= 0 else None
         return assemble(built, self.context, project, engine, run, self.version)
 
     def outcome(self, record: Record, run: RunContext) -> Outcome:
         """One record through the ordinary path, leaving the accounts alone."""
         if record.reason:
-            return Outcome(None, _rejected(record, record.reason), [])
+            width = str(len(record.values))
+            return Outcome(None, _rejected(record, record.reason, "row-width", "", width), [])
         try:
             done = self.assembled(record, self._field_engine, run)
         except ValueError as exc:
-            return Outcome(None, _rejected(record, str(exc)), [])
+            code, column, value = (
+                (exc.code, exc.column, exc.value)
+                if isinstance(exc, RowError)
+                else ("bad-value", "", "")
+            )
+            return Outcome(None, _rejected(record, str(exc), code, column, value), [])
         if done.errors:
-            reason = f"the report would be invalid: {done.errors[0]}"
-            return Outcome(None, _rejected(record, reason), done.warnings)
-        return Outcome(done.report, None, done.warnings)
+            first = done.errors[0]
+            reason = f"the report would be invalid: {first}"
+            rejected = _rejected(record, reason, "invalid-report", first.path)
+            return Outcome(None, rejected, done.warnings, done.warning_problems)
+        return Outcome(done.report, None, done.warnings, done.warning_problems)
 
     @property
-    def _project_column(self) -> int:
+    def project_column(self) -> int:
         return _index(self.header, "project_name")
 
     def _reject_row(self, rejected: Rejected) -> None:
         self.rejected_count += 1
+        self._count(rejected.code, 1)
         if self.on_reject is None:
             self.rejected.append(rejected)
             return
@@ -355,8 +410,10 @@ class Conversion:
             )
 
 
-def _rejected(record: Record, reason: str) -> Rejected:
-    return Rejected(record.row, record.line, record.values, reason)
+def _rejected(
+    record: Record, reason: str, code: str, column: str = "", value: str = ""
+) -> Rejected:
+    return Rejected(record.row, record.line, record.values, reason, code, column, value)
 
 
 def _index(header: list[str], name: str) -> int:

@@ -32,7 +32,7 @@ from .io import (
 from .io import cannot_write as cannot_write_path
 
 if TYPE_CHECKING:
-    from .fast.stream import Output
+    from .outcomes import Output
 
 STDOUT = "-"
 DEFAULT_FOLDER = "boamps-reports"

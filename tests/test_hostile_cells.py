@@ -149,3 +149,42 @@ def test_a_header_of_40000_columns_costs_linear_time(
     assert err.endswith(f"{source}: 2 rows, 2 converted, 0 rejected\n")
     # 13 s when each column counted its namesakes in the whole header; a linear pass, 0.3 s
     assert took < 3 * BOUND
+
+
+def test_the_fast_paths_own_patterns_are_linear() -> None:
+    from boamps_carbon.fast import moments
+    from boamps_carbon.fieldmap.parsing import NUMBER
+
+    cells = ["1" * SIZE + "x", "1." + "1" * SIZE + "x", "1e" + "1" * SIZE + "x", " " * SIZE]
+    for pattern in (NUMBER, moments._ONE_MOMENT, moments._MOMENTS):
+        assert_fast(pattern.fullmatch, iter(cells), pattern.pattern)
+    assert NUMBER.fullmatch("1" * SIZE) and NUMBER.fullmatch("-1.5e-3")
+    assert not NUMBER.fullmatch("1.2.3")
+
+
+def test_a_long_unfinished_line_is_split_in_linear_time() -> None:
+    from boamps_carbon.fast.chunks import _Lines
+    from boamps_carbon.fast.source_bytes import MemoryBytes
+
+    data = b"a,b\r\n" + b"x" * (40 * SIZE)
+    start = time.perf_counter()
+    lines = list(_Lines(MemoryBytes(data), 0))
+    assert time.perf_counter() - start < BOUND
+    assert lines == ["a,b\r\n", "x" * (40 * SIZE)]
+
+
+def test_a_hostile_cell_in_every_column_costs_linear_time(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One row per column, its cell 50,000 digits and a letter: each is rejected or
+    converted, in no more time than reading it takes."""
+    from test_cli_convert import CONTEXT, HEADER, example_rows, write_csv
+
+    good = example_rows()[0]
+    rows = [good] + [{**good, "run_id": "", column: "1" * SIZE + "x"} for column in HEADER]
+    source = write_csv(tmp_path / "e.csv", rows)
+    start = time.perf_counter()
+    code, out, err = run(capsys, "convert", str(source), "--context", str(CONTEXT), "-o", "-")
+    assert time.perf_counter() - start < 10 * BOUND
+    assert (code, len(out.splitlines())) == (1, 28)
+    assert err.splitlines()[-1] == f"{source}: 39 rows, 28 converted, 11 rejected"

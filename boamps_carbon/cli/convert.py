@@ -19,8 +19,10 @@ from ..writers import DEFAULT_FOLDER, STDOUT
 
 if TYPE_CHECKING:
     from ..conversion import Conversion, Rejected
+    from ..conversion_report import ConversionReportWriter
     from ..rejects import RejectsNotWritten, RejectsWriter
     from ..rows import RowRuns
+    from ..validation.problems import Problem
     from ..writers import ReportWriter
 
 HELP = "Convert CodeCarbon emissions CSVs to BoAmps reports."
@@ -80,6 +82,12 @@ def register(commands: Any) -> None:
         metavar="FILE",
         help="CSV of the rows not converted: file, row, reason, then the original columns",
     )
+    parser.add_argument(
+        "--report",
+        metavar="FILE",
+        help="JSON conversion report: every rejected or warned row as a problem (code, row, "
+        "line, column, value, message, hint), counts per code",
+    )
     parser.add_argument("--force", action="store_true", help="replace existing report files")
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="say which layout and encoding each input has"
@@ -93,9 +101,12 @@ def run(args: argparse.Namespace) -> int:
 
     if args.rejects:
         _check_rejects_path(args)
+    if args.report:
+        _check_report_path(args)
     # the output first: an existing file stops the run before any input is read
     writer = open_writer(args.output, force=args.force)
     rejects: Rejects | None = None
+    report: ConversionReportWriter | None = None
     try:
         conversions = [
             convert(
@@ -112,10 +123,16 @@ def run(args: argparse.Namespace) -> int:
             _warn_unknown_sources(args.fieldmap, conversions)
         _warn_mixed_encodings(conversions)
         rejects = Rejects(args.rejects, conversions, args.force) if args.rejects else None
+        if args.report:
+            from ..conversion_report import ConversionReportWriter
+
+            report = ConversionReportWriter(args.report)
         for conversion in conversions:
             # rejected rows stream to the file (or only the first ones are kept, for
             # stderr): millions of bad rows must not fill the memory
-            conversion.on_reject = functools.partial(_reject, rejects, conversion)
+            conversion.on_reject = functools.partial(_reject, rejects, report, conversion)
+            if report is not None:
+                conversion.on_warning = functools.partial(_warn, report, conversion)
         try:
             _write(conversions, writer, args.verbose)
         except BrokenPipeError:
@@ -133,9 +150,13 @@ def run(args: argparse.Namespace) -> int:
         writer.abort()
         if rejects:
             rejects.abort()
+        if report:
+            report.abort()
         raise
     if rejects:
         rejects.commit()
+    if report:
+        report.commit(conversions)
     _summary(conversions, args, writer.count, rejects is not None and rejects.failure is None)
     if rejects and rejects.failure:
         raise rejects.failure
@@ -190,9 +211,27 @@ def _write(conversions: list[Conversion], writer: ReportWriter, verbose: bool) -
         progress.done()
 
 
-def _reject(rejects: Rejects | None, conversion: Conversion, rejected: Rejected) -> None:
+def _reject(
+    rejects: Rejects | None,
+    report: ConversionReportWriter | None,
+    conversion: Conversion,
+    rejected: Rejected,
+) -> None:
     if rejects is not None:
         rejects.add(conversion, rejected)
+    if report is not None:
+        from ..conversion_report import rejected_entry
+
+        report.add(rejected_entry(conversion.path, rejected))
+
+
+def _warn(
+    report: ConversionReportWriter, conversion: Conversion, note: Problem, rows: RowRuns
+) -> None:
+    from ..conversion_report import warning_entry
+
+    for row in rows:
+        report.add(warning_entry(conversion.path, note, row))
 
 
 class Rejects:
@@ -236,6 +275,29 @@ class Rejects:
 
 def _print_rejected(label: str, row: int, reason: str) -> None:
     print(printable(f"rejected: {label} row {row}: {reason}"), file=sys.stderr)
+
+
+def _check_report_path(args: argparse.Namespace) -> None:
+    """--report is checked before any work, as --rejects is."""
+    report = Path(args.report)
+    if any(report.resolve() == Path(p).resolve() for p in [*args.inputs, args.rejects or ""]):
+        raise InputError(
+            "--report is an input or the rejects file",
+            "--report",
+            args.report,
+            "Give the report its own file.",
+        )
+    if report.is_dir():
+        raise InputError(
+            "--report is a folder", "--report", args.report, "Give a file name: report.json."
+        )
+    if report.exists() and not args.force:
+        raise InputError(
+            "Report file exists",
+            args.report,
+            "not overwritten",
+            "Use --force to replace it, or choose another --report.",
+        )
 
 
 def _check_rejects_path(args: argparse.Namespace) -> None:

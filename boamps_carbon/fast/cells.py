@@ -13,13 +13,21 @@ from operator import itemgetter
 import numpy as np
 
 COMMA, NEWLINE = ord(","), ord("\n")
+# stands, with its number, for a field that held a comma or a quote (chunks._unquoted)
+MARK = "\x01"
+
+
+def _unmarked(values: list[str], quoted: list[str]) -> list[str]:
+    return [quoted[int(v[1:])] if v[:1] == MARK else v for v in values]
 
 
 class SplitRows:
     """The piece as lists of fields: for text that is not ASCII."""
 
-    def __init__(self, lines: list[str]) -> None:
+    def __init__(self, lines: list[str], quoted: list[str] | None = None) -> None:
         self.rows = [line.split(",") for line in lines]
+        if quoted:
+            self.rows = [_unmarked(row, quoted) for row in self.rows]
         self.size = len(self.rows)
 
     def values(self, column: int) -> list[str]:
@@ -38,11 +46,16 @@ class SplitRows:
         return found
 
 
-class FieldTable:
+class PieceFields:
     """The piece as the positions of its fields, for ASCII text."""
 
-    def __init__(self, text: str, data: np.ndarray, ends: np.ndarray) -> None:
+    def __init__(
+        self, text: str, data: np.ndarray, ends: np.ndarray, quoted: list[str] | None = None
+    ) -> None:
         self.text, self.bytes, self.ends = text, data, ends
+        # fields with a comma or a quote, marked in the text; equal fields have equal marks,
+        # so that comparing bytes still tells which columns vary
+        self.quoted = quoted or []
         self.size = len(ends)
         self.starts = np.empty_like(ends)
         self.starts[:, 1:] = ends[:, :-1] + 1
@@ -51,7 +64,7 @@ class FieldTable:
             self.starts[1:, 0] = ends[:-1, -1] + 1
 
     @classmethod
-    def of(cls, text: str, width: int) -> FieldTable | None:
+    def of(cls, text: str, width: int, quoted: list[str] | None = None) -> PieceFields | None:
         """None unless the text is ASCII and every line has exactly `width` fields (so no
         line is blank either)."""
         if not text.isascii():
@@ -65,9 +78,15 @@ class FieldTable:
         ends = found.reshape(-1, width)
         if not newline[ends[:, -1]].all() or newline[ends[:, :-1]].any():
             return None
-        return cls(text, data, ends)
+        return cls(text, data, ends, quoted)
 
     def values(self, column: int) -> list[str]:
+        found = self._values(column)
+        if self.quoted and MARK in "".join(found):
+            return _unmarked(found, self.quoted)
+        return found
+
+    def _values(self, column: int) -> list[str]:
         """The column's fields: their bytes gathered with their delimiters, each delimiter
         made a newline, then one split."""
         starts = self.starts[:, column]
@@ -83,7 +102,10 @@ class FieldTable:
         return gathered.tobytes().decode("ascii").split("\n")[:-1]
 
     def row(self, index: int) -> list[str]:
-        return self.text[self.starts[index, 0] : self.ends[index, -1]].split(",")
+        line = self.text[self.starts[index, 0] : self.ends[index, -1]]
+        if self.quoted and MARK in line:
+            return _unmarked(line.split(","), self.quoted)
+        return line.split(",")
 
     @property
     def rows(self) -> list[list[str]]:

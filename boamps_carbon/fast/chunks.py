@@ -25,7 +25,7 @@ from ..sources.codecarbon_csv import (
     unreadable,
 )
 from ..sources.encodings import CODEC
-from .cells import FieldTable, SplitRows
+from .cells import MARK, PieceFields, SplitRows
 from .source_bytes import Bytes, FileBytes, MemoryBytes
 
 PIECE_BYTES = 2 << 20
@@ -140,10 +140,10 @@ class Body:
         return self.buffer.read(piece.start, piece.end).decode(self.encoding, self.errors)
 
     def plain_text(self, text: str) -> str | None:
-        """The piece with LF line ends, when splitting its lines at commas reads them
-        exactly as the csv module would: no quotes, no NUL, no lone carriage returns. (Blank
-        lines and lines of another width are found by the readers below.)"""
-        if '"' in text or "\x00" in text:
+        """The piece with LF line ends, when its lines are its rows: no line end inside a
+        quoted field, no NUL, no lone carriage return. (Blank lines and lines of another
+        width are found by the readers below.)"""
+        if "\x00" in text or MARK in text:
             return None
         if "\r" in text:
             if text.count("\r") != text.count("\r\n"):
@@ -151,12 +151,18 @@ class Body:
             text = text.replace("\r\n", "\n")
         return text
 
-    def fields(self, text: str) -> FieldTable | SplitRows | None:
-        """The piece's fields, when every line has as many as the header."""
+    def fields(self, text: str) -> PieceFields | SplitRows | None:
+        """The piece's fields, when every line is a row with as many as the header."""
         plain = self.plain_text(text)
         if plain is None:
             return None
-        table = FieldTable.of(plain, self.width)
+        quoted: list[str] = []
+        if '"' in plain:
+            found = _unquoted(plain)
+            if found is None:
+                return None
+            plain, quoted = found
+        table = PieceFields.of(plain, self.width, quoted)
         if table is not None or plain.isascii():
             return table
         lines = plain.split("\n")
@@ -165,7 +171,7 @@ class Body:
         commas = self.width - 1
         if not all(map(commas.__eq__, map(methodcaller("count", ","), lines))):
             return None
-        return SplitRows(lines)
+        return SplitRows(lines, quoted)
 
     def records(self, text: str, first_row: int, first_line: int) -> Iterator[Record]:
         """A piece read by the csv module, as the whole file would have been."""
@@ -206,8 +212,11 @@ class _Lines:
                 self._pending += self.buffer.read(self._next, end).decode("latin-1")
                 self._next = end
                 continue
-            whole = _LINE.findall(pending)
-            rest = pending[sum(map(len, whole)) :]
+            # whole lines only: findall on a long unfinished line would try it from each of
+            # its characters, quadratic in its length
+            end = max(pending.rfind("\n"), pending.rfind("\r")) + 1
+            whole = _LINE.findall(pending, 0, end)
+            rest = pending[end:]
             if rest and not more:  # the last line, without a line end
                 whole.append(rest)
                 rest = ""
@@ -218,6 +227,30 @@ class _Lines:
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)")
+
+
+def _unquoted(text: str) -> tuple[str, list[str]] | None:
+    """The text with each line holding quotes read by the csv module, as the whole file
+    would be, and written back without them: a field with a comma or a quote in it becomes
+    a mark, `\x01` and its number in the list returned (the same text, the same mark, so
+    that equal fields stay equal). None when a quoted field spans lines, or when the csv
+    module refuses a line: the piece is then read by the csv module, row by row."""
+    lines = text.split("\n")
+    where = [i for i, line in enumerate(lines) if '"' in line]
+    try:
+        rows = list(csv.reader([lines[i] for i in where], strict=True))
+    except csv.Error:
+        return None
+    if len(rows) != len(where):  # a line end inside quotes: its row spans lines
+        return None
+    numbers: dict[str, int] = {}
+    for i, row in zip(where, rows, strict=True):
+        for place, value in enumerate(row):
+            if "," in value or '"' in value:
+                number = numbers.setdefault(value, len(numbers))
+                row[place] = f"{MARK}{number}"
+        lines[i] = ",".join(row)
+    return "\n".join(lines), list(numbers)
 
 
 def line_ends(text: str | bytes) -> int:

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..fieldmap.transforms import REPORT_ID_NAMESPACE
 from ..sources.run_ids import UniqueRunIds, all_uuids, is_uuid, uuid_halves
-from .cells import FieldTable, SplitRows
+from .cells import PieceFields, SplitRows
 from .chunks import needs_strip
 from .moments import MICROS, Moments, in_range, quoted, read_moments, second_texts
 from .numbers import Numbers, float_texts, read_numbers, significant_texts
@@ -38,7 +38,7 @@ class SlotValues:
 class Columns:
     """The varying columns of one piece, each read once whatever reads it."""
 
-    def __init__(self, fields: FieldTable | SplitRows, first_row: int) -> None:
+    def __init__(self, fields: PieceFields | SplitRows, first_row: int) -> None:
         self.fields, self.size, self.first_row = fields, fields.size, first_row
         self._texts: dict[int, list[str]] = {}
         self._numbers: dict[int, Numbers] = {}

@@ -1,6 +1,8 @@
 """glibc's malloc hands big freed blocks back to the kernel at once, so each piece of a
 file page-faults its way through fresh memory again: that was half the time of a first pass
-(`benchmarks/convert_speed.py`). Blocks of a piece's size stay in the heap instead."""
+(`benchmarks/convert_speed.py`). Blocks of a piece's size stay in the heap instead: in
+worker processes only, which end with the conversion. The caller's process is a host
+(a notebook, a service) whose allocator is its own business."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ _done = False
 
 
 def keep_freed_memory() -> None:
-    """Once per process, on Linux with glibc; elsewhere nothing changes."""
+    """Once per worker process, on Linux with glibc; elsewhere nothing changes."""
     global _done
     if _done or not sys.platform.startswith("linux"):
         return

@@ -5,22 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
+from ..outcomes import Rejected, RowConverter
 from ..rows import RowRuns
 from ..sources.codecarbon_csv import Record
+from ..validation.problems import Problem
 from ..writers import report_json
-from .cells import FieldTable, SplitRows
+from .cells import PieceFields, SplitRows
 from .columns import Columns, SlotValues
 from .output import OutputTable
-from .plan import Plan
-from .prepass import Layout
+from .plan import Plan, make_plan
+from .prepass import PlacedPieces
 from .template import Template, make_template
-
-if TYPE_CHECKING:
-    from ..conversion import Conversion, Rejected
 
 CANDIDATES = 4  # rows tried, per kind of row and piece, to make a template from
 MAX_TEMPLATES = 4096
@@ -36,17 +35,27 @@ class PieceResult:
     converted: int = 0
     rejected: list[Rejected] = field(default_factory=list)
     warnings: dict[str, RowRuns] = field(default_factory=dict)  # ordered by first row
+    notes: dict[str, Problem] = field(default_factory=dict)  # each warning as a problem
     # each warning's first row and place among that row's warnings, while the piece is made
     first: dict[str, tuple[int, int]] = field(default_factory=dict)
     spill: str | None = None  # where `text` went, from a worker process
 
 
 class PieceConverter:
-    def __init__(self, conversion: Conversion, plan: Plan | None, layout: Layout) -> None:
+    def __init__(self, conversion: RowConverter, plan: Plan | None, layout: PlacedPieces) -> None:
         self.conversion, self.plan, self.layout = conversion, plan, layout
         self.templates: dict[Any, Template] = {}
         self.checked: dict[Any, int] = {}  # kind -> pieces its template was checked in
         self.run = conversion.run_context()
+
+    def __getstate__(self) -> dict[str, Any]:
+        # what a worker starts from; the plan holds compiled conditions: made there again
+        return {"conversion": self.conversion, "layout": self.layout}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        conversion = state["conversion"]
+        plan = make_plan(conversion.field_engine, conversion.project_column)
+        self.__init__(conversion, plan, state["layout"])  # type: ignore[misc]
 
     def __call__(self, index: int) -> PieceResult:
         placed = self.layout.pieces[index]
@@ -69,9 +78,10 @@ class PieceConverter:
 
     def _one(self, record: Record, result: PieceResult) -> str | None:
         outcome = self.conversion.outcome(record, self.run)
-        for place, message in enumerate(outcome.warnings):
+        for place, (message, note) in enumerate(zip(outcome.warnings, outcome.notes, strict=True)):
             result.warnings.setdefault(message, RowRuns()).append(record.row)
             result.first.setdefault(message, (record.row, place))
+            result.notes.setdefault(message, note)
         if outcome.rejected is not None:
             result.rejected.append(outcome.rejected)
             return None
@@ -79,7 +89,7 @@ class PieceConverter:
         result.converted += 1
         return report_json(outcome.report, None) + "\n"
 
-    def _fast(self, rows: FieldTable | SplitRows, first_row: int, first_line: int) -> PieceResult:
+    def _fast(self, rows: PieceFields | SplitRows, first_row: int, first_line: int) -> PieceResult:
         assert self.plan is not None
         columns = Columns(rows, first_row)
         values = [columns.slot(slot, self.run) for slot in self.plan.slots]
@@ -106,6 +116,9 @@ class PieceConverter:
                 self._check(template, index, cells, rows, first_row, first_line)
         result.converted += int(cells.done.sum())
         result.text = cells.text()
+        for template, _ in filled:
+            for message, note in zip(template.warnings, template.notes, strict=True):
+                result.notes.setdefault(message, note)
         found = [(t.warnings, members + first_row + 1) for t, members in filled]
         result.warnings = _ordered(result.warnings, result.first, found)
         result.first = {}
@@ -135,7 +148,7 @@ class PieceConverter:
         return sorted(set(ends)) if checked == 0 else [ends[checked % 2]]
 
     def _groups(
-        self, rows: FieldTable | SplitRows, bits: np.ndarray, odd: np.ndarray
+        self, rows: PieceFields | SplitRows, bits: np.ndarray, odd: np.ndarray
     ) -> Iterator[tuple[Any, np.ndarray]]:
         """Rows by key values and kind bits, each group in row order; odd rows in none."""
         size = rows.size
@@ -162,7 +175,7 @@ class PieceConverter:
         self,
         key: Any,
         members: np.ndarray,
-        rows: FieldTable | SplitRows,
+        rows: PieceFields | SplitRows,
         values: list[SlotValues],
         first_row: int,
         first_line: int,
@@ -189,7 +202,7 @@ class PieceConverter:
         template: Template,
         index: int,
         cells: OutputTable,
-        rows: FieldTable | SplitRows,
+        rows: PieceFields | SplitRows,
         first_row: int,
         first_line: int,
     ) -> None:

@@ -7,13 +7,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from ..sources.codecarbon_csv import Scan, UnreadableCsv
 from ..sources.encodings import CODEC
 from ..sources.run_ids import Halves, RepeatFinder, UniqueRunIds, uuid_halves
 from .chunks import HEADER_LINES, Body, Piece, line_ends, needs_strip
-from .memory import keep_freed_memory
 from .pool import ordered_map
 
 HASH = -1  # the task that hashes the file rather than count a piece
@@ -30,7 +30,7 @@ class PlacedPiece:
 
 
 @dataclass
-class Layout:
+class PlacedPieces:
     body: Body
     pieces: list[PlacedPiece]
     unique_run_ids: UniqueRunIds
@@ -48,14 +48,13 @@ class _Count:
     open_at_end: bool = False  # broken at its last line: maybe a cut inside a quoted field
 
 
-def prepass(body: Body, workers: int) -> Layout:
+def prepass(body: Body, workers: int) -> PlacedPieces:
     """Counts every piece, and settles the source's Scan (encoding and hash)."""
-    keep_freed_memory()
     pieces = body.pieces()
     column = body.header.index("run_id") if "run_id" in body.header else -1
     tasks = [HASH, *range(len(pieces))]
     workers = workers if len(pieces) > 1 else 1  # a small file is not worth a process
-    results = ordered_map(lambda i: _task(body, pieces, column, i), tasks, workers)
+    results = ordered_map(partial(_task, body, pieces, column), tasks, workers)
     digest = next(results)
     assert isinstance(digest, str)
     finder, utf8 = RepeatFinder(), True
@@ -76,7 +75,7 @@ def prepass(body: Body, workers: int) -> Layout:
             if not utf8:  # read as UTF-8 first, it is cp1252 after all: read it again
                 count = counts[index] = _count(body, pieces[index], column)
             finder.add(count.ids)
-    return Layout(body, _placed(pieces, counts), UniqueRunIds.from_finder(finder))
+    return PlacedPieces(body, _placed(pieces, counts), UniqueRunIds.from_finder(finder))
 
 
 def _mended(

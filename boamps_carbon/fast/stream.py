@@ -5,34 +5,25 @@ each piece comes back through a spill file, read at once."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from multiprocessing import reduction
 from pathlib import Path
+from typing import Any
 
 from ..io import write_all
+from ..outcomes import Output
 from .piece import PieceConverter, PieceResult
-from .pool import can_fork, ordered_map
-
-
-@dataclass
-class Output:
-    """Some converted reports as JSON Lines (UTF-8), or only their count when a worker
-    wrote them to the output already."""
-
-    reports: int
-    data: bytes = b""
-    written: bool = False
+from .pool import ordered_map, worker_context
 
 
 def piece_outputs(
     converter: PieceConverter, pieces: int, workers: int, fd: int | None = None
 ) -> Iterator[tuple[PieceResult, Output]]:
     """Each piece's result, in order, with its output; `fd`: where workers may write."""
-    if workers <= 1 or pieces <= 1 or not can_fork():
+    if workers <= 1 or pieces <= 1:
         for result in ordered_map(converter, range(pieces), 1):
             yield result, Output(result.converted, result.text.encode("utf-8"))
         return
@@ -41,16 +32,7 @@ def piece_outputs(
         return
     folder = tempfile.mkdtemp(prefix="boamps-pieces-")
     try:
-
-        def spilled(index: int) -> PieceResult:
-            result = converter(index)
-            path = os.path.join(folder, f"{index}.jsonl")
-            with open(path, "wb") as handle:
-                handle.write(result.text.encode("utf-8"))
-            result.text, result.spill = "", path
-            return result
-
-        for result in ordered_map(spilled, range(pieces), workers):
+        for result in ordered_map(Spilled(converter, folder), range(pieces), workers):
             # read back at once: an Output kept past the next one must still hold its text
             assert result.spill is not None
             data = Path(result.spill).read_bytes()
@@ -60,25 +42,62 @@ def piece_outputs(
         shutil.rmtree(folder, ignore_errors=True)
 
 
+class Spilled:
+    """A piece converted in a worker, its text left in a file of `folder`."""
+
+    def __init__(self, converter: PieceConverter, folder: str) -> None:
+        self.converter, self.folder = converter, folder
+
+    def __call__(self, index: int) -> PieceResult:
+        result = self.converter(index)
+        path = os.path.join(self.folder, f"{index}.jsonl")
+        with open(path, "wb") as handle:
+            handle.write(result.text.encode("utf-8"))
+        result.text, result.spill = "", path
+        return result
+
+
+class Descriptor:
+    """A file descriptor that a worker receives as its own copy (same open file, same
+    offset) when it starts."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return _received, (reduction.DupFd(self.fd),)
+
+
+def _received(duplicate: Any) -> Descriptor:
+    return Descriptor(duplicate.detach())
+
+
+class WrittenInTurn:
+    """A piece converted in a worker and written to the output by it, once the piece
+    before it is written (a shared counter)."""
+
+    def __init__(self, converter: PieceConverter, fd: int) -> None:
+        context = worker_context()
+        self.converter, self.output = converter, Descriptor(fd)
+        self.turn = context.Value("q", 0, lock=False)
+        self.changed = context.Condition()
+
+    def __call__(self, index: int) -> PieceResult:
+        result = self.converter(index)
+        data, result.text = result.text.encode("utf-8"), ""
+        with self.changed:
+            self.changed.wait_for(lambda: self.turn.value == index)
+        write_all(self.output.fd, data)
+        with self.changed:
+            self.turn.value = index + 1
+            self.changed.notify_all()
+        return result
+
+
 def _written(
     converter: PieceConverter, pieces: int, workers: int, fd: int
 ) -> Iterator[tuple[PieceResult, Output]]:
-    """Workers write their pieces to `fd` themselves, each waiting for the piece before it
-    (a shared counter): the parent only keeps the accounts."""
-    context = multiprocessing.get_context("fork")
-    turn = context.Value("q", 0, lock=False)
-    changed = context.Condition()
-
-    def convert_and_write(index: int) -> PieceResult:
-        result = converter(index)
-        data, result.text = result.text.encode("utf-8"), ""
-        with changed:
-            changed.wait_for(lambda: turn.value == index)
-        write_all(fd, data)
-        with changed:
-            turn.value = index + 1
-            changed.notify_all()
-        return result
-
-    for result in ordered_map(convert_and_write, range(pieces), workers):
+    """Workers write their pieces to `fd` themselves, each waiting for the piece before it:
+    the parent only keeps the accounts."""
+    for result in ordered_map(WrittenInTurn(converter, fd), range(pieces), workers):
         yield result, Output(result.converted, written=True)

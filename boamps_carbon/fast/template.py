@@ -6,17 +6,16 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..fieldmap.engine import CompiledField
 from ..fieldmap.transforms import RunContext
+from ..outcomes import RowConverter
 from ..sources.codecarbon_csv import Record
+from ..validation.problems import Problem
 from ..writers import report_json
 from .guards import Guard, Marker, make_guards
 from .plan import Plan
-
-if TYPE_CHECKING:
-    from ..conversion import Conversion
 
 _HOLE = re.compile(r'"\\u0000(\d+)\\u0000"')
 
@@ -27,6 +26,7 @@ class Template:
     order: tuple[int, ...]  # which slot goes after each part
     warnings: tuple[str, ...]
     guards: tuple[Guard, ...]
+    notes: tuple[Problem, ...] = ()  # the warnings as problems of the catalogue
 
     def fill(self, texts: list[str]) -> str:
         filled = [self.parts[0]]
@@ -36,7 +36,7 @@ class Template:
 
 
 def make_template(
-    conversion: Conversion, plan: Plan, record: Record, run: RunContext, texts: list[str]
+    conversion: RowConverter, plan: Plan, record: Record, run: RunContext, texts: list[str]
 ) -> Template | None:
     """The template of `record`'s kind of row, given its slot texts; None when the row's
     report is not valid or its shape cannot be kept by guards."""
@@ -63,7 +63,13 @@ def make_template(
     parts = _HOLE.split(text)
     order = tuple(int(i) for i in parts[1::2])
     guards = make_guards(marked, [s.kind for s in plan.slots], conversion.version)
-    template = Template(tuple(parts[0::2]), order, tuple(real.warnings), tuple(guards or ()))
+    template = Template(
+        tuple(parts[0::2]),
+        order,
+        tuple(real.warnings),
+        tuple(guards or ()),
+        tuple(real.warning_problems),
+    )
     if guards is None or template.fill(texts) != report_json(real.report, None):
         return None
     return template

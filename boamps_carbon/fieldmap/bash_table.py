@@ -11,7 +11,7 @@ import csv
 import json
 from collections.abc import Iterator
 
-from .table import FieldRow
+from .row import FieldRow
 
 # (Context, Category) -> where the field lives; "{}" stands for the list element's index
 PLACES = {

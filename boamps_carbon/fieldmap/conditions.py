@@ -13,7 +13,7 @@ from typing import Literal
 
 from ..errors import InputError
 from .parsing import compile_pattern, matched_part, parse_number
-from .table import FieldRow
+from .row import FieldRow
 from .transforms import RunContext
 
 Condition = Callable[[Sequence[str], RunContext], bool]

@@ -7,20 +7,41 @@ from __future__ import annotations
 import math
 import re
 from datetime import datetime, timedelta
+from typing import Any
 
 from ..errors import InputError
-from .table import FieldRow
+from .row import FieldRow
 
 BOAMPS_DATETIME = "%Y-%m-%d %H:%M:%S"
 
 
 class RowError(ValueError):
-    """An input value that the field table cannot turn into a BoAmps value."""
+    """An input value that the field table cannot turn into a BoAmps value: a problem of
+    the catalogue (`code`), with the CSV column and the value it is about."""
+
+    def __init__(self, code: str, column: str = "", value: str = "", **values: str) -> None:
+        from ..validation.problems import CATALOGUE
+
+        super().__init__(CATALOGUE[code].template.format(column=column, **values))
+        self.code, self.column, self.value = code, column, value
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # rebuilt from its parts when it crosses from a worker process
+        return _rebuilt, (self.code, self.column, self.value, str(self))
+
+
+def _rebuilt(code: str, column: str, value: str, message: str) -> RowError:
+    error = RowError.__new__(RowError)
+    ValueError.__init__(error, message)
+    error.code, error.column, error.value = code, column, value
+    return error
 
 
 # what a CSV number may look like: Python's float() also takes "1_0", "nan" and other scripts'
 # digits, which no CodeCarbon file holds
-NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+# (written so that a failed match backtracks once over a run of digits: `\d+\.?\d*` tried
+# every split of the run, quadratic on a cell of digits)
+NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 
 
 def parse_number(text: str, column: str) -> float | None:
@@ -32,16 +53,16 @@ def parse_number(text: str, column: str) -> float | None:
         value = None
     # float() also reads "1_0" and other scripts' digits: those are not CSV numbers
     if value is None or not text.isascii() or "_" in text:
-        raise RowError(f"expected a number in column {column}, got {text!r}")
+        raise RowError("bad-number", column, text, actual=repr(text))
     if not math.isfinite(value):
-        raise RowError(f"expected a number JSON can hold in column {column}, got {text!r}")
+        raise RowError("number-range", column, text, actual=repr(text))
     return value
 
 
-def finite(value: float, what: str) -> float:
+def finite(value: float, what: str, column: str = "") -> float:
     """A computed value, or a RowError when the arithmetic left the range JSON can hold."""
     if not math.isfinite(value):
-        raise RowError(f"{what} is out of range")
+        raise RowError("out-of-range", column, "", what=what)
     return value
 
 
@@ -66,7 +87,7 @@ def parse_timestamp(text: str, column: str) -> datetime | None:
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise RowError(f"expected a date and time in column {column}, got {text!r}") from None
+        raise RowError("bad-datetime", column, text, actual=repr(text)) from None
     return moment.replace(tzinfo=None)  # BoAmps datetimes carry no zone: keep the wall time
 
 
@@ -84,7 +105,7 @@ def to_second(moment: datetime, column: str) -> str:
     try:
         return (moment + timedelta(microseconds=500_000)).strftime(BOAMPS_DATETIME)
     except OverflowError:
-        raise RowError(f"the date in column {column} is out of range") from None
+        raise RowError("date-range", column) from None
 
 
 # a regular expression reads at most this many characters of a cell: a backtracking matcher

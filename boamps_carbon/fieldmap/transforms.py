@@ -30,7 +30,7 @@ from .parsing import (
     significant,
     to_second,
 )
-from .table import FieldRow
+from .row import FieldRow
 
 Values = list[str]  # the row's stripped source values, "" when empty or absent
 Apply = Callable[[Values, "RunContext"], Any]
@@ -94,9 +94,7 @@ def make_non_negative(what: str) -> Callable[[FieldRow], Apply]:
         def apply(values: Values, run: RunContext) -> float | None:
             value = parse_number(values[0], column)
             if value is not None and value < 0:
-                raise RowError(
-                    f"expected {what} of 0 or more in column {column}, got {values[0]!r}"
-                )
+                raise RowError("negative", column, values[0], what=what, actual=repr(values[0]))
             return value
 
         return apply
@@ -112,7 +110,7 @@ def make_integer(row: FieldRow) -> Apply:
         if value is None:
             return None
         if not value.is_integer():
-            raise RowError(f"expected a whole number in column {column}, got {values[0]!r}")
+            raise RowError("not-whole", column, values[0], actual=repr(values[0]))
         return int(value)
 
     return apply
@@ -125,7 +123,7 @@ def make_count(row: FieldRow) -> Apply:
     def apply(values: Values, run: RunContext) -> int | None:
         value = integer(values, run)
         if value is not None and value < 0:
-            raise RowError(f"expected a count of 0 or more in column {column}, got {values[0]!r}")
+            raise RowError("negative", column, values[0], what="a count", actual=repr(values[0]))
         return value
 
     return apply
@@ -138,7 +136,7 @@ def make_scale(row: FieldRow) -> Apply:
         value = parse_number(values[0], column)
         if value is None:
             return None
-        return significant(finite(value * factor, f"column {column} times {factor:g}"))
+        return significant(finite(value * factor, f"column {column} times {factor:g}", column))
 
     return apply
 
@@ -175,8 +173,10 @@ def make_ratio(row: FieldRow) -> Apply:
             return None
         for value, column in ((numerator, top), (denominator, bottom)):
             if value < 0:
-                raise RowError(f"expected a value of 0 or more in column {column}, got {value:g}")
-        return significant(finite(numerator / denominator * factor, f"{top} / {bottom}"))
+                raise RowError(
+                    "negative", column, f"{value:g}", what="a value", actual=f"{value:g}"
+                )
+        return significant(finite(numerator / denominator * factor, f"{top} / {bottom}", top))
 
     return apply
 
@@ -203,9 +203,7 @@ def make_start_time(row: FieldRow) -> Apply:
         try:
             start = end - timedelta(seconds=seconds)
         except OverflowError:
-            raise RowError(
-                f"the start of the run ({end_column} minus {length_column}) is before year 1"
-            ) from None
+            raise RowError("start-before-year-1", end_column, length=length_column) from None
         return to_second(start, end_column)
 
     return apply

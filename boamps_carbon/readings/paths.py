@@ -13,7 +13,7 @@ from typing import Any
 
 from ..context import MERGE_KEYS
 from ..errors import InputError
-from ..fieldmap.table import parse_path
+from ..fieldmap.row import parse_path
 
 NOT_STATED = "(not stated)"
 

@@ -103,6 +103,55 @@ CATALOGUE: dict[str, ProblemType] = {
             "got {actual}",
             "warning",
         ),
+        _t(
+            "quality-overclaimed",
+            "Quality better than the measuring methods allow",
+            "expected {expected} at best for {methods}, got {actual}",
+            "warning",
+        ),
+        # converting a CSV row (convert's rejects and warnings)
+        _t("bad-number", "Not a number", "expected a number in column {column}, got {actual}"),
+        _t(
+            "number-range",
+            "Number out of JSON's range",
+            "expected a number JSON can hold in column {column}, got {actual}",
+        ),
+        _t("out-of-range", "Result out of range", "{what} is out of range"),
+        _t(
+            "bad-datetime",
+            "Not a date and time",
+            "expected a date and time in column {column}, got {actual}",
+        ),
+        _t("date-range", "Date out of range", "the date in column {column} is out of range"),
+        _t(
+            "negative",
+            "Negative quantity",
+            "expected {what} of 0 or more in column {column}, got {actual}",
+        ),
+        _t(
+            "not-whole",
+            "Not a whole number",
+            "expected a whole number in column {column}, got {actual}",
+        ),
+        _t(
+            "start-before-year-1",
+            "Run starts before year 1",
+            "the start of the run ({column} minus {length}) is before year 1",
+        ),
+        _t(
+            "row-width",
+            "Row of another width",
+            "has {actual} fields where the header has {expected}; the row would be read "
+            "shifted (CodeCarbon up to 3.3.0 appends rows without their empty columns)",
+        ),
+        _t("invalid-report", "Report would be invalid", "the report would be invalid: {actual}"),
+        _t("bad-value", "Value not convertible", "{actual}"),
+        _t(
+            "assumed-default",
+            "Default assumed",
+            "assumed {actual}: the source does not say",
+            "warning",
+        ),
         # reading
         _t("not-utf8", "Not UTF-8", "expected UTF-8 text, got {actual}"),
         _t("not-json", "Not JSON", "expected JSON, got a syntax error: {actual}"),
