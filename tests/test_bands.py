@@ -12,7 +12,7 @@ from conftest import EXAMPLES, ROOT
 from test_enrich import CONTEXT, snap
 
 import boamps_carbon
-from boamps_carbon.assemble import quality_notes
+from boamps_carbon.assemble import quality_check
 from boamps_carbon.collect import build_report
 from boamps_carbon.trust.bands import method_table, quality_of, uncertainty
 
@@ -117,14 +117,23 @@ def test_part_energies_when_a_measure_gives_them() -> None:
 
 def test_assembly_warns_and_fills_when_asked() -> None:
     report = example()
-    assert quality_notes(report, derive=False) == [
+    notes, problems = quality_check(report, derive=False)
+    assert notes == [
         "quality: quality 'medium' claims better than the measuring methods allow: cpuLoad, "
         "ramHeuristic give low at best; set quality to 'low' or measure with a better method"
     ]
+    assert [(p.code, p.path, p.message, p.hint) for p in problems] == [
+        (
+            "quality-overclaimed",
+            "quality",
+            "expected low at best for cpuLoad, ramHeuristic, got medium",
+            "Set quality to 'low', or measure with a better method.",
+        )
+    ]
     del report["quality"]
     unchanged = copy.deepcopy(report)
-    assert quality_notes(report, derive=False) == [] and report == unchanged
-    assert quality_notes(report, derive=True) == [] and report["quality"] == "low"
+    assert quality_check(report, derive=False) == ([], []) and report == unchanged
+    assert quality_check(report, derive=True) == ([], []) and report["quality"] == "low"
 
 
 def test_a_live_tracker_on_this_machine() -> None:

@@ -142,7 +142,10 @@ def run(args: argparse.Namespace) -> int:
         except BoampsError as exc:
             # stdout streams: what went out cannot be taken back (a CSV changed under us is
             # only seen at its end), so the message says so rather than hold every report back
-            if args.output == STDOUT and writer.count:
+            from ..io import StdoutError
+
+            # (standard output itself failing took none of them)
+            if args.output == STDOUT and writer.count and not isinstance(exc, StdoutError):
                 exc.hint += STREAMED_NOTE
             raise
         writer.commit()
