@@ -6,8 +6,9 @@ import json
 import math
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from .errors import InputError
 from .validation.problems import Problem, problem
@@ -15,6 +16,12 @@ from .validation.problems import Problem, problem
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     """Write through a temporary file in the same folder, then rename over the target."""
+    atomic_write(path, lambda out: out.write(text))
+
+
+def atomic_write(path: str | os.PathLike[str], write: Callable[[TextIO], object]) -> None:
+    """`write(stream)` into a temporary file in the same folder, then rename over the target:
+    a streamed output is whole or absent, never partial."""
     target = Path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -24,7 +31,7 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     try:
         make_readable(Path(temp))
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
+            write(out)
         os.replace(temp, target)
     except BaseException as exc:
         Path(temp).unlink(missing_ok=True)

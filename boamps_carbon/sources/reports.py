@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+from .. import fastjson
 from ..errors import InputError
 from ..io import parse_json_bytes
 from ..validation.problems import Problem
@@ -58,41 +61,74 @@ def expand_paths(paths: Iterable[str]) -> list[str]:
     return found
 
 
-def _read_bytes(name: str) -> bytes:
-    if name == STDIN:
-        return sys.stdin.buffer.read()
+def _cannot_read(name: str, exc: OSError) -> InputError:
+    return InputError(
+        "Cannot read report file",
+        name,
+        exc.strerror or str(exc),
+        "Check the file's permissions.",
+    )
+
+
+def _open(name: str) -> BinaryIO:
     try:
-        return Path(name).read_bytes()
+        return open(name, "rb")
     except OSError as exc:
-        raise InputError(
-            "Cannot read report file",
-            name,
-            exc.strerror or str(exc),
-            "Check the file's permissions.",
-        ) from None
+        raise _cannot_read(name, exc) from None
 
 
 def read_documents(name: str) -> Iterator[ReportDocument]:
-    data = _read_bytes(name)
-    label = "<stdin>" if name == STDIN else name
-    if name.endswith(".jsonl"):
-        yield from _json_lines(label, data)
+    """The documents of one file (or stdin), one at a time: a JSON Lines file is read line by
+    line, so that memory stays flat with its length."""
+    if name == STDIN:
+        yield from _stdin()
         return
+    with _open(name) as handle:
+        try:
+            if name.endswith(".jsonl"):
+                yield from _json_lines(name, handle)
+                return
+            data = handle.read()
+        except OSError as exc:
+            raise _cannot_read(name, exc) from None
     value, problems = parse_json_bytes(data)
-    if name == STDIN and problems and "extra data" in problems[0].message:
-        # several JSON values, one per line, as `convert -o -` writes: JSON Lines
-        yield from _json_lines(label, data)
-        return
-    yield ReportDocument(label, None, value, problems)
+    yield ReportDocument(name, None, value, problems)
 
 
-def _json_lines(label: str, data: bytes) -> Iterator[ReportDocument]:
-    for number, raw in enumerate(data.split(b"\n"), start=1):
+def _stdin() -> Iterator[ReportDocument]:
+    """One JSON document, or JSON Lines as `convert -o -` writes them. Standard input is
+    spooled to a temporary file, not memory: when its first line is a whole JSON value and
+    more follows, it is JSON Lines, read line by line; otherwise it is one document (the
+    standard parser's "extra data" then says JSON Lines after all, as before)."""
+    label = "<stdin>"
+    with tempfile.TemporaryFile() as spool:
+        shutil.copyfileobj(sys.stdin.buffer, spool, 1 << 20)
+        spool.seek(0)
+        first = spool.readline()
+        rest = spool.read(1 << 16)
+        spool.seek(0)
+        if fastjson.parse(first)[1] == [] and rest.strip():
+            yield from _json_lines(label, spool)
+            return
+        data = spool.read()
+        value, problems = parse_json_bytes(data)
+        if problems and "extra data" in problems[0].message:
+            spool.seek(0)
+            del data
+            yield from _json_lines(label, spool)
+            return
+        yield ReportDocument(label, None, value, problems)
+
+
+def _json_lines(label: str, lines: Iterable[bytes]) -> Iterator[ReportDocument]:
+    for number, raw in enumerate(lines, start=1):
+        raw = raw.removesuffix(b"\n")
         if not raw.strip():
             continue
-        value, problems = parse_json_bytes(raw)
-        # the document is one line: its place is the file's line, and the column within it
-        problems = [replace(p, path=p.path.removeprefix("line 1, ")) for p in problems]
+        value, problems = fastjson.parse(raw)
+        if problems:
+            # the document is one line: its place is the file's line, and the column within it
+            problems = [replace(p, path=p.path.removeprefix("line 1, ")) for p in problems]
         yield ReportDocument(label, number, value, problems)
 
 
