@@ -8,14 +8,16 @@ orjson is stricter about, such as a lone surrogate escape)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 from .io import parse_json_bytes
 from .validation.problems import Problem
 
-_LONG_NUMBER = re.compile(rb"\d{19}")
+# every digit as 0: a run of 19 digits is then a plain substring search (a regex takes ten
+# times as long on lines full of numbers)
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_LONG_RUN = b"0" * 19
 
 _orjson_loads: Callable[[bytes], Any] | None
 try:
@@ -30,7 +32,7 @@ def parse(data: bytes) -> tuple[Any, list[Problem]]:
     if (
         _orjson_loads is not None
         and not data.startswith(b"\xef\xbb\xbf")
-        and _LONG_NUMBER.search(data) is None
+        and _LONG_RUN not in data.translate(_DIGITS_AS_ZERO)
     ):
         try:
             return _orjson_loads(data), []

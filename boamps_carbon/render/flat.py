@@ -208,9 +208,10 @@ def write_csv(
     schema order. Returns the number of rows."""
     from .spool import RowSpool
 
+    schema = load_schema(parse_version(version))  # a copy each time it is loaded: once
     with RowSpool() as spool:
         for report in reports:
-            spool.add(flatten(report, version))
+            spool.add(flatten_at(report, schema))
         spool.write_csv(out, lambda columns: column_order(columns, version))
         return spool.count
 
