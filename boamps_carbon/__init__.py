@@ -15,6 +15,7 @@ _EXPORTS = {
     "convert": ".conversion",
     "statement": ".render.statement",
     "to_dataframe": ".render.frames",
+    "summary": ".render.summary",
     "generate_report": ".collect",
     "track": ".tracking",
     "measure_idle": ".tracking",
@@ -58,6 +59,7 @@ __all__ = [
     "load_schema",
     "measure_idle",
     "statement",
+    "summary",
     "to_dataframe",
     "track",
     "validate",
@@ -72,6 +74,7 @@ if TYPE_CHECKING:
     from .model import Report
     from .render.frames import to_dataframe
     from .render.statement import statement
+    from .render.summary import summary
     from .schema import SchemaVersion, load_schema
     from .store import Store, StoreConflict, StoreError
     from .tracking import measure_idle, track

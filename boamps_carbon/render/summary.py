@@ -5,14 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..printable import printable
 from . import units
 from .figures import ReportFigures, Totals, figures
 from .flat import cell_text
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 GROUPS: dict[str, Callable[[ReportFigures], str]] = {
     "project": lambda f: f.project,
@@ -72,6 +76,31 @@ def with_total(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         "mean_power_w": timed / duration if duration > 0 else None,
     }
     return [*rows, total]
+
+
+def summary(source: Any, by: str = "project", *, total: bool = True) -> pd.DataFrame:
+    """The figures of `boamps summary` as a DataFrame: one row per group (column `group`), in
+    the order of each group's first report, then the "(total)" row unless `total` is False.
+    `source` is what `to_dataframe` takes; a `Store` adds up in the database, as `boamps
+    summary --db` does. Emissions are missing (NaN) for a group where some energy has no
+    carbon intensity."""
+    import pandas as pd
+
+    from ..sources.given import iter_reports
+
+    store = sys.modules.get("boamps_carbon.store.core")  # a Store's module is loaded already
+    if store is not None and isinstance(source, store.Store):
+        rows = source.summary(by)
+    else:
+        rows = summarise(iter_reports(source), by)
+    if total:
+        rows = with_total(rows)
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame["group"] = frame["group"].astype("string")
+    frame["runs"] = frame["runs"].astype("int64")
+    for name in COLUMNS[2:]:
+        frame[name] = frame[name].astype("float64")
+    return frame
 
 
 def as_text(rows: list[dict[str, Any]], by: str) -> str:
