@@ -33,13 +33,11 @@ class Reading:
 
 
 def started(reports: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """`reports` with the first one already read: a source without any valid report fails
-    here, before a command writes the first byte of its output."""
+    """`reports` with the first one already read: a `Reading` without any valid report
+    raises here, before a command writes the first byte of its output."""
     iterator = iter(reports)
-    first = next(iterator, None)
-    if first is None:
-        return iterator  # pragma: no cover - the Reading raised instead
-    return itertools.chain([first], iterator)
+    first = list(itertools.islice(iterator, 1))
+    return itertools.chain(first, iterator)
 
 
 def valid_reports(paths: list[str], version: str) -> Reading:
