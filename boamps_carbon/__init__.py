@@ -18,6 +18,7 @@ _EXPORTS = {
     "compare": ".readings.compare",
     "experiment": ".readings.experiment",
     "dashboard": ".readings.dashboard",
+    "summary": ".render.summary",
     "generate_report": ".collect",
     "track": ".tracking",
     "measure_idle": ".tracking",
@@ -71,6 +72,7 @@ __all__ = [
     "measure_idle",
     "rate",
     "statement",
+    "summary",
     "to_dataframe",
     "track",
     "uncertainty",
@@ -89,6 +91,7 @@ if TYPE_CHECKING:
     from .readings.experiment import experiment
     from .render.frames import to_dataframe
     from .render.statement import statement
+    from .render.summary import summary
     from .schema import SchemaVersion, load_schema
     from .store import Store, StoreConflict, StoreError
     from .tracking import measure_idle, track

@@ -11,9 +11,9 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TextIO
 
 from .errors import InputError
 from .validation.problems import Problem, problem
@@ -34,6 +34,15 @@ STAGING_MARK = ".boamps-staging-"
 def atomic_write_text(path: str | os.PathLike[str], text: str, *, replace: bool = True) -> None:
     """Write through a temporary file in the same folder, then move it onto the target; with
     `replace=False` an existing file (one that appeared meanwhile too) is never replaced."""
+    atomic_write(path, lambda out: out.write(text), replace=replace)
+
+
+def atomic_write(
+    path: str | os.PathLike[str], write: Callable[[TextIO], object], *, replace: bool = True
+) -> None:
+    """`write(stream)` into a temporary file in the same folder, then move it onto the target:
+    a streamed output is whole or absent, never partial; with `replace=False` an existing file
+    (one that appeared meanwhile too) is never replaced."""
     target = Path(path)
     if not replace:
         check_replaceable(target, False)
@@ -45,7 +54,7 @@ def atomic_write_text(path: str | os.PathLike[str], text: str, *, replace: bool 
     try:
         make_readable(Path(temp))
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
+            write(out)
         publish(Path(temp), target, replace=replace)
     except BaseException as exc:
         Path(temp).unlink(missing_ok=True)
@@ -194,10 +203,22 @@ def read_stream(
     """A pipe, a device or standard input, whole, stopping at a line longer than `max_line`
     (`/dev/zero` never ends a line): raises InputError naming the line."""
     chunks: list[bytes] = []
+    copy_stream(handle, chunks.append, label, kind, max_line)
+    return b"".join(chunks)
+
+
+def copy_stream(
+    handle: IO[bytes],
+    sink: Callable[[bytes], object],
+    label: str,
+    kind: str,
+    max_line: int = MAX_LINE_BYTES,
+) -> None:
+    """Every chunk of `handle` to `sink`, stopping at a line longer than `max_line`."""
     lines, since_end = 1, 0  # line number, and bytes since the last line end
     try:
         while chunk := handle.read(_MB):
-            chunks.append(chunk)
+            sink(chunk)
             ends = chunk.count(b"\n")
             if ends:
                 lines += ends
@@ -210,7 +231,6 @@ def read_stream(
         raise InputError(
             "Cannot read", label, exc.strerror or str(exc), "Check the input."
         ) from None
-    return b"".join(chunks)
 
 
 def line_too_long(label: str, line: int, kind: str, max_line: int) -> InputError:

@@ -8,7 +8,7 @@ of older versions such as ``unit`` or ``$hash``) are kept as they are, never dro
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -26,6 +26,10 @@ from pydantic.alias_generators import to_camel
 # Smart union: an integer stays an integer and a float stays a float, so JSON round-trips.
 Number = Annotated[int | float, Field(union_mode="smart")]
 Fraction = Annotated[int | float, Field(ge=0, le=1)]
+
+
+if TYPE_CHECKING:
+    from .render.figures import ReportFigures
 
 
 class BoampsModel(BaseModel):
@@ -188,6 +192,56 @@ class Report(BoampsModel):
     infrastructure: Infrastructure
     environment: Environment | None = None
     quality: str | None = None
+
+    def _figures(self) -> ReportFigures:
+        from .render.figures import figures
+
+        return figures(self.to_dict())
+
+    @property
+    def energy_kwh(self) -> float:
+        """Energy of every measure, in kWh, as `boamps summary` adds it up."""
+        return self._figures().energy_kwh
+
+    @property
+    def emissions_kg(self) -> float | None:
+        """Energy times the stated carbon intensity, in kg CO2e; None without an intensity."""
+        return self._figures().emissions_kg
+
+    @property
+    def duration_s(self) -> float | None:
+        """Seconds measured; None when a measure does not give its duration."""
+        return self._figures().duration_s
+
+    def _repr_html_(self) -> str:
+        """A small table for notebooks; every value escaped."""
+        from html import escape
+
+        from .render import units
+
+        found = self._figures()
+        emissions = found.emissions_kg
+        rows = [
+            ("Report", found.report_id or "(no id)"),
+            ("Date", found.date),
+            ("Project", found.project),
+            ("Task", f"{found.stage} / {found.family}"),
+            ("Model", found.model),
+            ("Energy", units.energy(found.energy_kwh)),
+            (
+                "Duration",
+                "not stated" if found.duration_s is None else units.duration(found.duration_s),
+            ),
+            ("Emissions", "unknown" if emissions is None else units.mass(emissions)),
+            ("Country", found.country),
+            ("Hardware", ", ".join(found.hardware)),
+        ]
+        body = "".join(
+            f'<tr><th style="text-align:left">{escape(name)}</th><td>{escape(value)}</td></tr>'
+            for name, value in rows
+            if value
+        )
+        return f"<table>{body}</table>"
 
     def to_json(self, indent: int | None = 2) -> str:
         import json

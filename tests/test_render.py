@@ -297,7 +297,7 @@ def test_cli_summary_and_statement(tmp_path: Path, capsys: pytest.CaptureFixture
     reports.write_text("".join(json.dumps(r) + "\n" for r in example_reports()), encoding="utf-8")
     code, out, _ = run(capsys, "summary", "--by", "month", "--format", "json", str(reports))
     assert code == 0
-    assert [(r["group"], r["runs"]) for r in json.loads(out)] == [("2026-11", 3)]
+    assert [(r["group"], r["runs"]) for r in json.loads(out)] == [("2026-11", 3), ("(total)", 3)]
     code, out, _ = run(capsys, "statement", "--format", "markdown", str(reports))
     assert code == 0 and out.startswith("**Energy and carbon footprint.**")
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ..errors import InputError
@@ -11,31 +12,65 @@ from ..printable import printable
 from ..sources.reports import ReportDocument
 
 
-def valid_reports(paths: list[str], version: str) -> tuple[list[dict[str, Any]], int]:
-    """The valid reports, in order; each invalid one is named on stderr and skipped."""
-    from ..sources.reports import iter_documents
-    from ..validation import validate
+class Reading:
+    """The valid reports of a command's sources, read one at a time as it iterates: each
+    invalid one is named on stderr and skipped (`skipped` counts them); none valid at all is
+    an InputError when the iteration ends. Iterate it once."""
 
-    good: list[dict[str, Any]] = []
-    skipped = 0
-    for document in iter_documents(paths):
-        problems = document.problems or validate(document.data, version).errors
-        if problems:
-            skipped += 1
-            print(
-                printable(f"skipped: {document.where}: invalid report: {problems[0]}"),
-                file=sys.stderr,
-            )
-        else:
-            good.append(document.data)
-    if not good:
-        raise InputError(
+    def __init__(
+        self, reports: Iterable[dict[str, Any]], empty: Callable[[int], InputError]
+    ) -> None:
+        self._reports = reports
+        self._empty = empty  # the error for no valid report, given the number skipped
+        self.skipped = 0
+        self.read = 0
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for report in self._reports:
+            self.read += 1
+            yield report
+        if not self.read:
+            raise self._empty(self.skipped)
+
+
+def started(reports: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """`reports` with the first one already read: a `Reading` without any valid report
+    raises here, before a command writes the first byte of its output."""
+    iterator = iter(reports)
+    first = list(itertools.islice(iterator, 1))
+    return itertools.chain(first, iterator)
+
+
+def valid_reports(paths: list[str], version: str) -> Reading:
+    """The valid reports, in order, streamed; each invalid one is named on stderr and skipped.
+    Validity is the schema's (what makes a report invalid; warnings do not)."""
+    from ..sources.reports import iter_documents
+    from ..validation import schema_errors
+
+    reading: Reading
+
+    def documents() -> Iterator[dict[str, Any]]:
+        for document in iter_documents(paths):
+            problems = document.problems or schema_errors(document.data, version)
+            if problems:
+                reading.skipped += 1
+                print(
+                    printable(f"skipped: {document.where}: invalid report: {problems[0]}"),
+                    file=sys.stderr,
+                )
+            else:
+                yield document.data
+
+    reading = Reading(
+        documents(),
+        lambda skipped: InputError(
             "No valid report",
             " ".join(paths),
             f"{skipped} invalid",
             "Run `boamps validate` on them to see every problem.",
-        )
-    return good, skipped
+        ),
+    )
+    return reading
 
 
 DB_HELP = "read the current reports of this store (see `boamps store`) instead of files"
@@ -65,8 +100,9 @@ def stored_reports(url: str) -> Iterator[dict[str, Any]]:
         yield document.data
 
 
-def reports_of(args: Any) -> tuple[list[dict[str, Any]], int]:
-    """The reports a command reads, from REPORT... or from --db: (valid reports, skipped)."""
+def reports_of(args: Any) -> Reading:
+    """The reports a command reads, from REPORT... or from --db, streamed: iterate the result,
+    then read its `skipped`."""
     if args.db is not None:
         if args.reports:
             raise InputError(
@@ -75,10 +111,10 @@ def reports_of(args: Any) -> tuple[list[dict[str, Any]], int]:
                 f"{args.db} and {' '.join(args.reports)}",
                 "Give REPORT files or --db, not both.",
             )
-        found = list(stored_reports(args.db))
-        if not found:
-            raise InputError("No reports", args.db, "the store is empty", "Import some first.")
-        return found, 0
+        return Reading(
+            stored_reports(args.db),
+            lambda _: InputError("No reports", args.db, "the store is empty", "Import some first."),
+        )
     if not args.reports:
         raise InputError(
             "No reports", "REPORT", "none given", "Give report files, folders or -, or --db URL."

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from ..errors import InputError
-from ..io import atomic_write_text, check_replaceable
+from ..io import atomic_write, check_replaceable
 from ..schema import DEFAULT_VERSION
-from .reading import add_report_sources, reports_of
+from .reading import add_report_sources, reports_of, started
 
 HELP = "Render BoAmps reports as CSV, related tables, text, Markdown or HTML."
 FORMATS = ("csv", "tables", "text", "markdown", "html")
@@ -63,34 +64,41 @@ def run(args: argparse.Namespace) -> int:
             check_replaceable(Path(args.output) / name, args.force)
     elif args.output:
         check_replaceable(Path(args.output), args.force)
-    reports, skipped = reports_of(args)
+    reading = reports_of(args)
+    reports = started(reading)  # no valid report: an error before any output
     if args.format == "tables":
         _write_tables(reports, Path(args.output), args.schema_version, args.force)
     else:
-        _emit(_text(reports, args), args.output, args.force)
-    return 1 if skipped else 0
+        _emit(lambda out: _write(reports, args, out), args.output, args.force)
+    return 1 if reading.skipped else 0
 
 
-def _text(reports: list[dict[str, Any]], args: argparse.Namespace) -> str:
+def _write(reports: Iterator[dict[str, Any]], args: argparse.Namespace, out: TextIO) -> None:
     if args.format == "csv":
-        from ..render.flat import to_csv_text
+        from ..render.flat import write_csv
 
-        return to_csv_text(reports, args.schema_version)
-    from ..render.pages import render_reports
+        write_csv(reports, out, args.schema_version)
+        return
+    from ..render.pages import write_reports
 
-    return render_reports(reports, args.format, args.template)
+    write_reports(reports, out, args.format, args.template)
 
 
-def _emit(text: str, output: str | None, force: bool) -> None:
+def _emit(write: Callable[[TextIO], None], output: str | None, force: bool) -> None:
     if output:
-        atomic_write_text(output, text, replace=force)
+        atomic_write(output, write, replace=force)
     else:
-        sys.stdout.write(text)
+        write(sys.stdout)
 
 
-def _write_tables(reports: list[dict[str, Any]], folder: Path, version: str, force: bool) -> None:
-    from ..render.tables import tables
+def _write_tables(
+    reports: Iterator[dict[str, Any]], folder: Path, version: str, force: bool
+) -> None:
+    from ..render.tables import write_tables
 
-    contents = tables(reports, version)  # all computed before the first file is written
-    for name, text in contents.items():
-        atomic_write_text(folder / name, text, replace=force)
+    # every table is spooled before the first file is written: no half set of files
+    write_tables(
+        reports,
+        lambda name, write: atomic_write(folder / name, write, replace=force),
+        version,
+    )

@@ -45,6 +45,6 @@ def _since(text: str) -> str:
 def run(args: argparse.Namespace) -> int:
     from ..render.statement import statement
 
-    reports, skipped = reports_of(args)
-    sys.stdout.write(statement(reports, fmt=args.format, project=args.project, since=args.since))
-    return 1 if skipped else 0
+    reading = reports_of(args)
+    sys.stdout.write(statement(reading, fmt=args.format, project=args.project, since=args.since))
+    return 1 if reading.skipped else 0

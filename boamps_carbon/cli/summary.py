@@ -33,8 +33,9 @@ def run(args: argparse.Namespace) -> int:
         with Store(args.db, create=False) as store:
             rows, skipped = store.summary(args.by), 0
     else:
-        reports, skipped = reports_of(args)
-        rows = summary.summarise(reports, args.by)
+        reading = reports_of(args)
+        rows, skipped = summary.summarise(reading, args.by), reading.skipped
+    rows = summary.with_total(rows)
     writers = {
         "text": lambda: summary.as_text(rows, args.by),
         "csv": lambda: summary.as_csv(rows),

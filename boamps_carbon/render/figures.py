@@ -5,6 +5,7 @@ an intensity has no emissions, and the totals say how much energy that leaves un
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -143,6 +144,10 @@ class Totals:
     methods: list[str] = field(default_factory=list)
     tracking: list[str] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)
+    _seen_hardware: set[str] = field(default_factory=set, repr=False, compare=False)
+    _seen_methods: set[str] = field(default_factory=set, repr=False, compare=False)
+    _seen_tracking: set[str] = field(default_factory=set, repr=False, compare=False)
+    _seen_countries: set[str] = field(default_factory=set, repr=False, compare=False)
 
     @property
     def intensity(self) -> float | None:
@@ -162,29 +167,33 @@ class Totals:
             return None
         return self.energy_with_duration_kwh * 3.6e6 / self.duration_s
 
+    def add(self, item: ReportFigures) -> None:
+        """Count one more report: totals are kept as reports stream by."""
+        self.runs += 1
+        self.energy_kwh += item.energy_kwh
+        if item.duration_s is None:
+            self.runs_without_duration += 1
+        else:
+            self.duration_s += item.duration_s
+            self.energy_with_duration_kwh += item.energy_kwh
+        if item.emissions_kg is not None:
+            self.emissions_kg += item.emissions_kg
+            self.energy_with_intensity_kwh += item.energy_kwh
+        for target, seen, values in (
+            (self.hardware, self._seen_hardware, item.hardware),
+            (self.methods, self._seen_methods, item.methods),
+            (self.tracking, self._seen_tracking, item.tracking),
+            (self.countries, self._seen_countries, [item.country] if item.country else []),
+        ):
+            for value in values:
+                folded = value.lower()  # "France" and "france" are one country
+                if folded not in seen:
+                    seen.add(folded)
+                    target.append(value)
 
-def totals(items: list[ReportFigures]) -> Totals:
+
+def totals(items: Iterable[ReportFigures]) -> Totals:
     result = Totals()
     for item in items:
-        result.runs += 1
-        result.energy_kwh += item.energy_kwh
-        if item.duration_s is None:
-            result.runs_without_duration += 1
-        else:
-            result.duration_s += item.duration_s
-            result.energy_with_duration_kwh += item.energy_kwh
-        if item.emissions_kg is not None:
-            result.emissions_kg += item.emissions_kg
-            result.energy_with_intensity_kwh += item.energy_kwh
-        for target, values in (
-            (result.hardware, item.hardware),
-            (result.methods, item.methods),
-            (result.tracking, item.tracking),
-            (result.countries, [item.country] if item.country else []),
-        ):
-            seen = {v.lower() for v in target}  # "France" and "france" are one country
-            for value in values:
-                if value.lower() not in seen:
-                    seen.add(value.lower())
-                    target.append(value)
+        result.add(item)
     return result

@@ -14,7 +14,8 @@ from __future__ import annotations
 import json
 import math
 import re
-from typing import Any
+from collections.abc import Iterable
+from typing import IO, Any
 
 from ..io import MAX_JSON_DEPTH, JsonTooDeep, loads
 from ..schema import DEFAULT_VERSION, SchemaVersion, load_schema, parse_version
@@ -207,21 +208,29 @@ def is_flat_header(columns: list[str]) -> bool:
     } & set(columns)
 
 
+def write_csv(
+    reports: Iterable[dict[str, Any]],
+    out: IO[str],
+    version: str | SchemaVersion = DEFAULT_VERSION,
+) -> int:
+    """One row per report, streamed through a spool on disk; the union of their columns in
+    schema order. Returns the number of rows."""
+    from .spool import RowSpool
+
+    schema = load_schema(parse_version(version))  # a copy each time it is loaded: once
+    with RowSpool() as spool:
+        for report in reports:
+            spool.add(flatten_at(report, schema))
+        spool.write_csv(out, lambda columns: column_order(columns, version))
+        return spool.count
+
+
 def to_csv_text(
-    reports: list[dict[str, Any]], version: str | SchemaVersion = DEFAULT_VERSION
+    reports: Iterable[dict[str, Any]], version: str | SchemaVersion = DEFAULT_VERSION
 ) -> str:
     """One row per report; the union of their columns in a stable order."""
-    import csv
     import io
 
-    rows = [flatten(report, version) for report in reports]
-    seen: dict[str, None] = {}
-    for row in rows:
-        seen.update(dict.fromkeys(row))
-    columns = column_order(list(seen), version)
     out = io.StringIO()
-    # CRLF, as RFC 4180 says: the csv module then quotes a lone CR inside a cell too
-    writer = csv.DictWriter(out, columns, lineterminator="\r\n", restval="")
-    writer.writeheader()
-    writer.writerows(rows)
+    write_csv(reports, out, version)
     return out.getvalue()

@@ -3,7 +3,7 @@ their unit in their name. pandas is imported here only, when a frame is asked fo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
@@ -142,27 +142,24 @@ LEVELS: dict[str, tuple[dict[str, str], Callable[[dict[str, Any]], list[dict[str
 }
 
 
-def to_dataframe(reports: Iterable[Any], level: str = "report") -> pd.DataFrame:
-    """A DataFrame of `reports` (dicts or `Report` models): one row per report, per measure or
-    per component (`level`), every row keyed by `report_id`. Energies are in kWh, durations in
-    seconds, emissions in kg CO2e (energy times the report's carbon intensity; missing, NaN,
-    when the report states none), times are datetimes (NaT when not a BoAmps datetime)."""
+def to_dataframe(source: Any, level: str = "report") -> pd.DataFrame:
+    """A DataFrame of the reports of `source`: one row per report, per measure or per
+    component (`level`), every row keyed by `report_id`. `source`: a path or a list of paths
+    (report files, JSON Lines, folders; an invalid report is an InputError), report dicts or
+    `Report` models, a `Conversion`, or a `Store` (read with `store.query()`, page by page).
+    Energies are in kWh, durations in seconds, emissions in kg CO2e (energy times the
+    report's carbon intensity; missing, NaN, when the report states none), times are
+    datetimes (NaT when not a BoAmps datetime)."""
     import pandas as pd
+
+    from ..sources.given import iter_reports
 
     if level not in LEVELS:
         raise InputError("Unknown level", "level", repr(level), f"Use one of: {', '.join(LEVELS)}.")
     columns, rows_of = LEVELS[level]
     rows = []
-    for index, report in enumerate(reports):
-        data = report.to_dict() if hasattr(report, "to_dict") else report
-        if not isinstance(data, dict):
-            raise InputError(
-                "Not a report",
-                f"reports[{index}]",
-                type(data).__name__,
-                "Pass report dicts or Report models.",
-            )
-        rows += rows_of(data)
+    for report in iter_reports(source):
+        rows += rows_of(report)
     frame = pd.DataFrame(rows, columns=list(columns))
     for name, kind in columns.items():
         if kind == "datetime":

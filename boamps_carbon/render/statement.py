@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
 from .. import __version__
 from ..errors import InputError
 from ..resources import templates_dir
-from .figures import figures, totals
+from .figures import ReportFigures, figures, totals
 from .templates import render
 
 STATEMENT_FORMATS = {
@@ -38,18 +39,17 @@ def parse_since(text: str) -> str:
 
 
 def select(
-    reports: list[dict[str, Any]], project: str | None = None, since: str | None = None
-) -> list[dict[str, Any]]:
-    """The reports of one project (publisher.projectName), dated on or after `since`."""
-    chosen = []
+    reports: Iterable[dict[str, Any]], project: str | None = None, since: str | None = None
+) -> Iterator[ReportFigures]:
+    """The figures of the reports of one project (publisher.projectName), dated on or after
+    `since`, one at a time."""
     for report in reports:
         found = figures(report)
         if project is not None and found.project != project:
             continue
         if since is not None and found.date[:10] < since:
             continue
-        chosen.append(report)
-    return chosen
+        yield found
 
 
 def bibliography() -> str:
@@ -60,7 +60,7 @@ def bibliography() -> str:
 
 
 def statement(
-    reports: list[dict[str, Any]],
+    reports: Iterable[dict[str, Any]],
     *,
     fmt: str = "text",
     project: str | None = None,
@@ -76,17 +76,24 @@ def statement(
         )
     if since is not None:
         parse_since(since)
-    chosen = select(reports, project, since)
-    if not chosen:
+    read = 0
+
+    def counted() -> Iterator[dict[str, Any]]:
+        nonlocal read
+        for report in reports:
+            read += 1
+            yield report
+
+    summed = totals(select(counted(), project, since))
+    if not summed.runs:
         wanted = [f"of project {project}" if project is not None else ""]
         wanted.append(f"dated on or after {since}" if since is not None else "")
         raise InputError(
             "No report to state",
             "the selection",
-            f"none of the {len(reports)} reports is {' and '.join(w for w in wanted if w)}",
+            f"none of the {read} reports is {' and '.join(w for w in wanted if w)}",
             "Check --project and --since against the reports.",
         )
-    summed = totals([figures(r) for r in chosen])
     bibtex = bibliography()
     return render(
         STATEMENT_FORMATS[fmt],

@@ -5,14 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
-from typing import Any
+import sys
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..printable import printable
 from . import units
-from .figures import ReportFigures, figures, totals
+from .figures import ReportFigures, Totals, figures
 from .flat import cell_text
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 GROUPS: dict[str, Callable[[ReportFigures], str]] = {
     "project": lambda f: f.project,
@@ -24,28 +28,79 @@ GROUPS: dict[str, Callable[[ReportFigures], str]] = {
 COLUMNS = ["group", "runs", "energy_kwh", "emissions_kg", "duration_s", "mean_power_w"]
 
 
-def summarise(reports: list[dict[str, Any]], by: str = "project") -> list[dict[str, Any]]:
+TOTAL = "(total)"  # the group of the total row, in brackets as "(not stated)" is
+
+
+def summarise(reports: Iterable[dict[str, Any]], by: str = "project") -> list[dict[str, Any]]:
+    """One row per group, in the order of each group's first report; reports are read one at
+    a time and only the running totals of each group are kept."""
     if by not in GROUPS:
         raise InputError("Unknown grouping", "--by", repr(by), f"Use one of: {', '.join(GROUPS)}.")
-    groups: dict[str, list[ReportFigures]] = {}
+    key = GROUPS[by]
+    groups: dict[str, Totals] = {}
     for report in reports:
         found = figures(report)
-        groups.setdefault(GROUPS[by](found) or "(not stated)", []).append(found)
-    rows = []
-    for name, members in groups.items():
-        summed = totals(members)
-        covered = summed.energy_without_intensity_kwh <= 0
-        rows.append(
-            {
-                "group": name,
-                "runs": summed.runs,
-                "energy_kwh": summed.energy_kwh,
-                "emissions_kg": summed.emissions_kg if covered else None,
-                "duration_s": summed.duration_s,
-                "mean_power_w": summed.mean_power_w,
-            }
-        )
-    return rows
+        name = key(found) or "(not stated)"
+        summed = groups.get(name)
+        if summed is None:
+            summed = groups[name] = Totals()
+        summed.add(found)
+    return [_row(name, summed) for name, summed in groups.items()]
+
+
+def _row(name: str, summed: Totals) -> dict[str, Any]:
+    covered = summed.energy_without_intensity_kwh <= 0
+    return {
+        "group": name,
+        "runs": summed.runs,
+        "energy_kwh": summed.energy_kwh,
+        "emissions_kg": summed.emissions_kg if covered else None,
+        "duration_s": summed.duration_s,
+        "mean_power_w": summed.mean_power_w,
+    }
+
+
+def with_total(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`rows` and a last row, group "(total)", that adds them up: emissions are unknown when
+    a group's are, and mean power weighs each group's by its duration. Made from the rows, so
+    that a store's sums and a file's get their total the same way."""
+    duration = sum(r["duration_s"] for r in rows)
+    timed = sum(r["mean_power_w"] * r["duration_s"] for r in rows if r["mean_power_w"] is not None)
+    emissions = [r["emissions_kg"] for r in rows]
+    total = {
+        "group": TOTAL,
+        "runs": sum(r["runs"] for r in rows),
+        "energy_kwh": sum(r["energy_kwh"] for r in rows),
+        "emissions_kg": None if None in emissions else sum(emissions),
+        "duration_s": duration,
+        "mean_power_w": timed / duration if duration > 0 else None,
+    }
+    return [*rows, total]
+
+
+def summary(source: Any, by: str = "project", *, total: bool = True) -> pd.DataFrame:
+    """The figures of `boamps summary` as a DataFrame: one row per group (column `group`), in
+    the order of each group's first report, then the "(total)" row unless `total` is False.
+    `source` is what `to_dataframe` takes; a `Store` adds up in the database, as `boamps
+    summary --db` does. Emissions are missing (NaN) for a group where some energy has no
+    carbon intensity."""
+    import pandas as pd
+
+    from ..sources.given import iter_reports
+
+    store = sys.modules.get("boamps_carbon.store.core")  # a Store's module is loaded already
+    if store is not None and isinstance(source, store.Store):
+        rows = source.summary(by)
+    else:
+        rows = summarise(iter_reports(source), by)
+    if total:
+        rows = with_total(rows)
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame["group"] = frame["group"].astype("string")
+    frame["runs"] = frame["runs"].astype("int64")
+    for name in COLUMNS[2:]:
+        frame[name] = frame[name].astype("float64")
+    return frame
 
 
 def as_text(rows: list[dict[str, Any]], by: str) -> str:

@@ -3,12 +3,13 @@ asked for a data lake or a spreadsheet with several sheets."""
 
 from __future__ import annotations
 
-import csv
 import io
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import IO, Any
 
 from ..schema import DEFAULT_VERSION, SchemaVersion, load_schema, parse_version
 from .flat import cell_text, flatten_at
+from .spool import RowSpool
 
 # table -> where its rows are in a report
 ENTITIES: dict[str, tuple[str, ...]] = {
@@ -49,15 +50,13 @@ def _without_entities(report: dict[str, Any]) -> dict[str, Any]:
     return trimmed
 
 
-def _csv(rows: list[dict[str, str]], first: list[str]) -> str:
-    columns = list(first)
-    for row in rows:
-        columns += [c for c in row if c not in columns]
-    out = io.StringIO()
-    writer = csv.DictWriter(out, columns, lineterminator="\r\n", restval="")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
+def _table_writer(spool: RowSpool, first: list[str]) -> Callable[[IO[str]], None]:
+    """Writes the table: the `first` columns, then the others as they first appeared."""
+
+    def write(out: IO[str]) -> None:
+        spool.write_csv(out, lambda columns: first + [c for c in columns if c not in first])
+
+    return write
 
 
 def report_cells(report: dict[str, Any], schema: dict[str, Any]) -> dict[str, str]:
@@ -66,22 +65,50 @@ def report_cells(report: dict[str, Any], schema: dict[str, Any]) -> dict[str, st
     return {KEY: cells.pop("header_reportId", ""), **cells}
 
 
+def write_tables(
+    reports: Iterable[dict[str, Any]],
+    write: Callable[[str, Callable[[IO[str]], None]], None],
+    version: str | SchemaVersion = DEFAULT_VERSION,
+) -> None:
+    """reports.csv, then one file per entity, each keyed by reportId: rows are spooled to disk
+    as reports stream by, then `write(file name, writer)` is called once per file with a
+    function that writes its CSV to a text stream."""
+    schema = load_schema(parse_version(version))
+    item_schemas = {name: _item_schema(schema, place) for name, place in ENTITIES.items()}
+    spools = {name: RowSpool() for name in ["reports", *ENTITIES]}
+    try:
+        for report in reports:
+            spools["reports"].add(report_cells(report, schema))
+            report_id = cell_text((report.get("header") or {}).get("reportId", ""))
+            for name, place in ENTITIES.items():
+                for index, item in enumerate(_items(report, place)):
+                    if isinstance(item, dict):
+                        spools[name].add(
+                            {
+                                KEY: report_id,
+                                "index": str(index),
+                                **flatten_at(item, item_schemas[name]),
+                            }
+                        )
+        for name, spool in spools.items():
+            write(
+                f"{name}.csv", _table_writer(spool, [KEY] if name == "reports" else [KEY, "index"])
+            )
+    finally:
+        for spool in spools.values():
+            spool.close()
+
+
 def tables(
-    reports: list[dict[str, Any]], version: str | SchemaVersion = DEFAULT_VERSION
+    reports: Iterable[dict[str, Any]], version: str | SchemaVersion = DEFAULT_VERSION
 ) -> dict[str, str]:
     """File name -> CSV text: reports.csv, then one file per entity, each keyed by reportId."""
-    schema = load_schema(parse_version(version))
-    rows = [report_cells(report, schema) for report in reports]
-    result = {"reports.csv": _csv(rows, [KEY])}
-    for name, place in ENTITIES.items():
-        item_schema = _item_schema(schema, place)
-        rows = []
-        for report in reports:
-            report_id = cell_text((report.get("header") or {}).get("reportId", ""))
-            for index, item in enumerate(_items(report, place)):
-                if isinstance(item, dict):
-                    rows.append(
-                        {KEY: report_id, "index": str(index), **flatten_at(item, item_schema)}
-                    )
-        result[f"{name}.csv"] = _csv(rows, [KEY, "index"])
+    result: dict[str, str] = {}
+
+    def keep(name: str, writer: Callable[[IO[str]], None]) -> None:
+        out = io.StringIO()
+        writer(out)
+        result[name] = out.getvalue()
+
+    write_tables(reports, keep, version)
     return result

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from ..errors import InputError
 from ..printable import printable
@@ -82,9 +82,12 @@ def render(
     *,
     markup: str = "text",
     user_template: bool = False,
+    out: TextIO | None = None,
 ) -> str:
     """Render `template` (a name in templates/, or a user's file) with `variables`; `markup`
-    (text, markdown or html) says how printed values are escaped."""
+    (text, markdown or html) says how printed values are escaped. With `out`, the text is
+    written there piece by piece as the template runs (its loops may then read generators),
+    and "" is returned."""
     import jinja2
     from jinja2.exceptions import SecurityError
 
@@ -93,7 +96,14 @@ def render(
     path = Path(template)
     folder, name = (path.parent, path.name) if user_template else (templates_dir(), str(template))
     try:
-        return str(environment(folder, markup).get_template(name).render(**variables))
+        compiled = environment(folder, markup).get_template(name)
+        if out is None:
+            return str(compiled.render(**variables))
+        for piece in compiled.generate(**variables):
+            out.write(piece)
+        return ""
+    except InputError:  # a report source failed while the template read it: its own error
+        raise
     except jinja2.TemplateNotFound as exc:
         raise InputError(
             "Template not found",

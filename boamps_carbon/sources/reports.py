@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+from .. import fastjson
 from ..errors import InputError
-from ..io import STAGING_MARK, parse_json_bytes, read_stream, stdin_binary
+from ..io import STAGING_MARK, copy_stream, parse_json_bytes, stdin_binary
 from ..validation.problems import Problem
 
 STDIN = "-"
@@ -63,25 +65,38 @@ def expand_paths(paths: Iterable[str]) -> list[str]:
     return found
 
 
-def _read_bytes(name: str) -> bytes:
-    if name == STDIN:
-        return read_stream(stdin_binary(), "<stdin>", "JSON or JSON Lines")
+def _cannot_read(name: str, exc: OSError) -> InputError:
+    return InputError(
+        "Cannot read report file",
+        name,
+        exc.strerror or str(exc),
+        "Check the file's permissions.",
+    )
+
+
+def _open(name: str) -> BinaryIO:
     try:
-        return Path(name).read_bytes()
+        return open(name, "rb")
     except OSError as exc:
-        raise InputError(
-            "Cannot read report file",
-            name,
-            exc.strerror or str(exc),
-            "Check the file's permissions.",
-        ) from None
+        raise _cannot_read(name, exc) from None
 
 
 def read_documents(name: str) -> Iterator[ReportDocument]:
-    data = _read_bytes(name)
-    label = "<stdin>" if name == STDIN else name
-    lines = True if name.endswith(".jsonl") else (None if name == STDIN else False)
-    yield from documents_from_bytes(label, data, json_lines=lines)
+    """The documents of one file (or stdin), one at a time: a JSON Lines file is read line by
+    line, so that memory stays flat with its length."""
+    if name == STDIN:
+        yield from _stdin()
+        return
+    with _open(name) as handle:
+        try:
+            if name.endswith(".jsonl"):
+                yield from _json_lines(name, handle)
+                return
+            data = handle.read()
+        except OSError as exc:
+            raise _cannot_read(name, exc) from None
+    value, problems = parse_json_bytes(data)
+    yield ReportDocument(name, None, value, problems, data)
 
 
 def documents_from_bytes(
@@ -90,22 +105,51 @@ def documents_from_bytes(
     """The reports in `data`: one JSON document, or JSON Lines (`json_lines=True`); with None,
     JSON Lines when it holds several JSON values, one per line (as `convert -o -` writes)."""
     if json_lines:
-        yield from _json_lines(label, data)
+        yield from _json_lines(label, data.split(b"\n"))
         return
     value, problems = parse_json_bytes(data)
     if json_lines is None and problems and "extra data" in problems[0].message:
-        yield from _json_lines(label, data)
+        yield from _json_lines(label, data.split(b"\n"))
         return
     yield ReportDocument(label, None, value, problems, data)
 
 
-def _json_lines(label: str, data: bytes) -> Iterator[ReportDocument]:
-    for number, raw in enumerate(data.split(b"\n"), start=1):
+def _stdin() -> Iterator[ReportDocument]:
+    """One JSON document, or JSON Lines as `convert -o -` writes them. Standard input is
+    spooled to a temporary file, not memory: when its first line is a whole JSON value and
+    more follows, it is JSON Lines, read line by line; otherwise it is one document (the
+    standard parser's "extra data" then says JSON Lines after all, as before)."""
+    label = "<stdin>"
+    source = stdin_binary()
+    with tempfile.TemporaryFile() as spool:
+        # a line without end (`< /dev/zero`) stops the copy: the spool's size is bounded
+        copy_stream(source, spool.write, label, "JSON or JSON Lines")
+        spool.seek(0)
+        first = spool.readline()
+        rest = spool.read(1 << 16)
+        spool.seek(0)
+        if fastjson.parse(first)[1] == [] and rest.strip():
+            yield from _json_lines(label, spool)
+            return
+        data = spool.read()
+        value, problems = parse_json_bytes(data)
+        if problems and "extra data" in problems[0].message:
+            spool.seek(0)
+            del data
+            yield from _json_lines(label, spool)
+            return
+        yield ReportDocument(label, None, value, problems, data)
+
+
+def _json_lines(label: str, lines: Iterable[bytes]) -> Iterator[ReportDocument]:
+    for number, raw in enumerate(lines, start=1):
+        raw = raw.removesuffix(b"\n")
         if not raw.strip():
             continue
-        value, problems = parse_json_bytes(raw)
-        # the document is one line: its place is the file's line, and the column within it
-        problems = [replace(p, path=p.path.removeprefix("line 1, ")) for p in problems]
+        value, problems = fastjson.parse(raw)
+        if problems:
+            # the document is one line: its place is the file's line, and the column within it
+            problems = [replace(p, path=p.path.removeprefix("line 1, ")) for p in problems]
         yield ReportDocument(label, number, value, problems, raw)
 
 

@@ -17,6 +17,7 @@ __all__ = [
     "ProblemType",
     "ValidationResult",
     "better_version",
+    "schema_errors",
     "validate",
 ]
 
@@ -41,6 +42,16 @@ def validate(
     for item in found:
         (result.errors if item.severity == "error" else result.warnings).append(item)
     return result
+
+
+def schema_errors(obj: Any, version: str | SchemaVersion = DEFAULT_VERSION) -> list[Problem]:
+    """The errors of `validate(obj, version)`, without its warnings: only the schema makes a
+    report invalid, so the commands that skip invalid reports need no semantic rule."""
+    if not isinstance(obj, dict):
+        return [problem("not-object", "", actual=describe(obj))]
+    found: list[Problem] = []
+    _checker(parse_version(version))(obj, (), found)
+    return [item for item in found if item.severity == "error"]
 
 
 def better_version(obj: Any, result: ValidationResult) -> SchemaVersion | None:
