@@ -92,18 +92,6 @@ def _safe(text: object) -> str:
     return cleaned or "x"
 
 
-def open_writer(target: str, *, force: bool = False) -> Any:
-    """The writer for `-o`: a store for a database URL (`sqlite:///x.db`, `postgresql://...`),
-    else a `ReportWriter`."""
-    from .store.location import is_url
-
-    if is_url(target):
-        from .store.writer import StoreWriter
-
-        return StoreWriter(target, force=force)
-    return ReportWriter(target, force=force)
-
-
 def check_output(target: str, *, force: bool, one_report: bool) -> str:
     """Raise now what writing to `target` later would: before a long run, not after it.
     Returns the output's kind (see output_kind)."""

@@ -114,7 +114,7 @@ def test_bad_hardware_options(
         main(["init-context", option, value])
     assert caught.value.code == 2
     assert capsys.readouterr().err.splitlines()[-1] == (
-        f"boamps init-context: error: argument {option}: {message}"
+        f"Error: Invalid value at {option}: {message}."
     )
 
 

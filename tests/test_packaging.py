@@ -68,7 +68,7 @@ def test_what_is_imported_is_declared_and_what_is_declared_is_imported() -> None
 def test_the_version_is_written_once() -> None:
     assert "version" not in PYPROJECT["project"]
     assert PYPROJECT["project"]["dynamic"] == ["version"]
-    assert PYPROJECT["tool"]["hatch"]["version"]["path"] == "boamps_carbon/__init__.py"
+    assert PYPROJECT["tool"]["hatch"]["version"]["path"] == "boamps_carbon/version.py"
     done = subprocess.run(
         [sys.executable, "-m", "boamps_carbon", "--version"],
         cwd=ROOT,

@@ -225,7 +225,7 @@ def test_statement_since_must_be_a_date(
         main(["statement", "--since", since, str(ROOT / "examples" / "report.json")])
     assert caught.value.code == 2
     assert capsys.readouterr().err.splitlines()[-1] == (
-        f"boamps statement: error: argument --since: not a date: {message}"
+        f"Error: Invalid value at --since: not a date: {message}"
     )
     with pytest.raises(InputError) as raised:
         statement(example_reports(), since=since)

@@ -120,6 +120,7 @@ def test_only_schema_problems_make_a_report_invalid() -> None:
         found.code for report in three_reports() for rule in RULES for found in rule(report)
     }
     assert all(CATALOGUE[code].severity == "warning" for code in semantic_codes)
+    # the reading problems and convert's row problems are errors too, never a rule's
     assert [c for c, t in CATALOGUE.items() if t.severity == "error"] == [
         "type",
         "required",
@@ -127,8 +128,20 @@ def test_only_schema_problems_make_a_report_invalid() -> None:
         "minimum",
         "maximum",
         "min-items",
+        "bad-number",
+        "number-range",
+        "out-of-range",
+        "bad-datetime",
+        "date-range",
+        "negative",
+        "not-whole",
+        "start-before-year-1",
+        "row-width",
+        "invalid-report",
+        "bad-value",
         "not-utf8",
         "not-json",
+        "too-deep",
         "not-object",
     ]
 

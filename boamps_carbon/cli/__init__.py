@@ -13,10 +13,10 @@ import threading
 from collections.abc import Sequence
 from typing import Any, NoReturn, TextIO
 
-from .. import __version__
 from ..errors import BoampsError
 from ..io import StdoutError, stdout_error
 from ..printable import printable
+from ..version import __version__
 from . import anonymise as anonymise_command
 from . import compare as compare_command
 from . import convert as convert_command
@@ -31,6 +31,7 @@ from . import statement as statement_command
 from . import store as store_command
 from . import summary as summary_command
 from . import validate as validate_command
+from .signals import Terminated
 
 COMMANDS = (
     convert_command,
@@ -162,11 +163,6 @@ def _drop_pending(stream: TextIO | None) -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, stream.fileno())
         os.close(devnull)
-
-
-class Terminated(BaseException):
-    """SIGTERM, raised where the work is, so that staged outputs are removed on the way out
-    (a BaseException: no `except Exception` may swallow it)."""
 
 
 def _on_sigterm() -> Any:

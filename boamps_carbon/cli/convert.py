@@ -97,7 +97,7 @@ def register(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..conversion import convert
-    from ..writers import cannot_write, open_writer
+    from ..writers import cannot_write
 
     if args.rejects:
         _check_rejects_path(args)
@@ -402,3 +402,17 @@ def _summary(
             + (f", rejects to {args.rejects}" if rejects_written else ""),
             file=sys.stderr,
         )
+
+
+def open_writer(target: str, *, force: bool = False) -> Any:
+    """The writer for `-o`: a store for a database URL (`sqlite:///x.db`, `postgresql://...`),
+    else a `ReportWriter`."""
+    from ..store.location import is_url
+
+    if is_url(target):
+        from ..store.writer import StoreWriter
+
+        return StoreWriter(target, force=force)
+    from ..writers import ReportWriter
+
+    return ReportWriter(target, force=force)

@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
         flush=True,
     )
-    from . import Terminated
+    from .signals import Terminated
 
     # on Ctrl-C or SIGTERM uvicorn finishes the requests under way and stops: the normal end
     with contextlib.suppress(KeyboardInterrupt, Terminated):

@@ -7,9 +7,9 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from .. import __version__
 from ..errors import InputError
 from ..resources import templates_dir
+from ..version import __version__
 from .figures import ReportFigures, figures, totals
 from .templates import render
 

@@ -22,13 +22,13 @@ from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .. import __version__
 from ..errors import BoampsError
 from ..schema import DEFAULT_VERSION, parse_version
 from ..store import Store, StoreConflict, StoreError
 from ..store.filters import GROUPS
 from ..validation import validate
 from ..validation.problems import problem
+from ..version import __version__
 from . import access
 from .limits import MB, BodyLimit
 from .problems import ApiProblem, from_error, on_bad_request, on_http_error, on_unexpected

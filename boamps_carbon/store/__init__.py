@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 _EXPORTS = {
     "AddResult": ".core",
     "Store": ".core",
-    "StoredReport": ".core",
+    "StoredReport": ".records",
     "StoreConflict": ".errors",
     "StoreError": ".errors",
     "TokenInfo": ".tokens",
@@ -39,9 +39,10 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .core import AddResult, Store, StoredReport
+    from .core import AddResult, Store
     from .errors import StoreConflict, StoreError
     from .location import data_folder, is_url, resolve_url
+    from .records import StoredReport
     from .tokens import TokenInfo
 
 

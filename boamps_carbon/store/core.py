@@ -22,6 +22,7 @@ from .engine import open_engine, shown, sqlite_file, transaction
 from .errors import StoreConflict, StoreError
 from .location import data_folder, resolve_url
 from .migrations import CURRENT_VERSION, migrate, now_text, version_of
+from .records import StoredReport
 from .rows import component_rows, content_sha256, measure_rows, report_row
 from .tables import components, measures, reports
 
@@ -45,33 +46,6 @@ class AddResult:
     def stored(self) -> int:
         """How many reports this add wrote."""
         return len(self.added) + len(self.superseded) + len(self.replaced)
-
-
-@dataclass
-class StoredReport:
-    """A report as the store holds it: its exact text, its columns, and its place (`cursor`)."""
-
-    report_id: str
-    text: str
-    columns: dict[str, Any]
-    cursor: str
-
-    @property
-    def report(self) -> dict[str, Any]:
-        """The report, parsed."""
-        value: dict[str, Any] = json.loads(self.text)
-        return value
-
-    @property
-    def line(self) -> str:
-        """The report on one line, for JSON Lines: its text, unless it was stored
-        pretty-printed over several lines."""
-        text = self.text.strip()
-        if "\n" in text or "\r" in text:
-            from ..writers import report_json
-
-            return report_json(self.report, indent=None)
-        return text
 
 
 def _no_constant(name: str) -> Any:

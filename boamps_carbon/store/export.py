@@ -17,7 +17,8 @@ from ..errors import InputError
 from ..io import cannot_write, make_readable
 
 if TYPE_CHECKING:
-    from .core import Store, StoredReport
+    from .records import Queryable as Store
+    from .records import StoredReport
 
 ROW_GROUP = 10_000
 
