@@ -92,8 +92,8 @@ class Aggregates:
     spelling: dict[str, str] = field(default_factory=dict)  # a casefolded country as first seen
 
     def add(self, report: dict[str, Any]) -> None:
-        if (self.project is not None or self.since is not None) and not select(
-            [report], self.project, self.since
+        if (self.project is not None or self.since is not None) and (
+            next(select([report], self.project, self.since), None) is None
         ):
             return
         found = figures(report)
