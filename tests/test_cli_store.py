@@ -473,3 +473,25 @@ def test_import_stops_whole_on_an_unreadable_input(
         f"Error: Cannot read reports at {missing}: no such file or folder. Check the path.\n",
     )
     assert run(capsys, "store", "query", "--db", str(db))[1] == ""
+
+
+def test_query_csv_and_table_neutralise_hostile_fields(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "r.db"
+    source = jsonl(
+        tmp_path / "h.jsonl",
+        report(1, project='=HYPERLINK("http://x")'),
+        report(2, project="\x1b]0;pwn\x07\x1b[31mRED"),
+        report(3, project="\u202eevil\x9b"),
+    )
+    assert run(capsys, "store", "import", str(source), "--db", str(db))[0] == 0
+    code, out, _ = run(capsys, "store", "query", "--db", str(db), "--format", "csv")
+    lines = out.split("\r\n")
+    assert code == 0
+    assert lines[1].split(",")[1] == '"\'=HYPERLINK(""http://x"")"'
+    code, out, _ = run(capsys, "store", "query", "--db", str(db), "--format", "table")
+    assert code == 0
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out and "\x9b" not in out
+    assert out.splitlines()[2].split()[1] == "\\x1b]0;pwn\\x07\\…"
+    assert out.splitlines()[3].split()[1] == "\\u202eevil\\x9b"
