@@ -14,8 +14,19 @@ from .validation.problems import Problem, problem
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
-    """Write through a temporary file in the same folder, then rename over the target."""
+    """Write through a temporary file in the same folder, then rename over the target; a
+    target that is not a regular file (`/dev/stdout`, a pipe, a device) is written into,
+    never replaced."""
     target = Path(path)
+    if target.exists() and not target.is_file():
+        if target.is_dir():
+            raise cannot_write(target, IsADirectoryError(21, "it is a folder"))
+        try:
+            with open(target, "w", encoding="utf-8", newline="\n") as out:
+                out.write(text)
+        except OSError as exc:
+            raise cannot_write(target, exc) from None
+        return
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")

@@ -21,6 +21,7 @@ from . import render as render_command
 from . import run as run_command
 from . import serve as serve_command
 from . import statement as statement_command
+from . import stdout
 from . import store as store_command
 from . import summary as summary_command
 from . import validate as validate_command
@@ -57,8 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     terminated = _on_sigterm()
+    real_stdout = stdout.guard()
     try:
         code: int = args.run(args)
+        sys.stdout.flush()  # a full disk shows here, while we can still say so
         return code
     except BoampsError as exc:
         print(f"Error: {printable(exc.message)}", file=sys.stderr)
@@ -83,6 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return EXIT_INTERNAL
     finally:
+        sys.stdout = real_stdout
         if terminated is not None:
             signal.signal(signal.SIGTERM, terminated)
 

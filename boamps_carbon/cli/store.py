@@ -256,7 +256,13 @@ def run_stats(args: argparse.Namespace) -> int:
 def run_token_create(args: argparse.Namespace) -> int:
     with _open(args) as store:
         secret = store.create_token(args.name, read_only=args.read_only)
-    print(secret)
+        try:
+            print(secret, flush=True)
+        except BaseException:
+            # nobody will ever see this secret: a token no one holds must not stay usable
+            store.revoke_token(args.name)
+            print(f"token {args.name!r} revoked: its secret could not be shown.", file=sys.stderr)
+            raise
     print(
         f"token {args.name!r} created ({'read-only' if args.read_only else 'read and write'}); "
         "it is shown only this once.",
