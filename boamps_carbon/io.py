@@ -18,9 +18,7 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     target that is not a regular file (`/dev/stdout`, a pipe, a device) is written into,
     never replaced."""
     target = Path(path)
-    if target.exists() and not target.is_file():
-        if target.is_dir():
-            raise cannot_write(target, IsADirectoryError(21, "it is a folder"))
+    if target.exists() and not target.is_file() and not target.is_dir():
         try:
             with open(target, "w", encoding="utf-8", newline="\n") as out:
                 out.write(text)
