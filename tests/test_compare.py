@@ -329,3 +329,14 @@ def test_text_never_sends_control_characters_to_the_terminal() -> None:
         "int8\\x9b2J used 45% less energy than \\x1b[31mred\\u202e (95% CI 35-55%, 3 runs each),"
         " accuracy 0.9 vs 0.9."
     )
+
+
+def test_values_near_the_float_limit_are_compared_not_crashed() -> None:
+    big = [1.5e308, 1.6e308, 1.7e308]
+    assert stats.average(big) == pytest.approx(1.6e308)
+    assert stats.spread(big).sd == pytest.approx(1e307)
+    reports = [run("fp32", e, 0.9, i) for i, e in enumerate(big)]
+    reports += [run("int8", e / 2, 0.9, 10 + i) for i, e in enumerate(big)]
+    frame = compare(reports, BY, baseline="fp32", metrics=["energy"])
+    assert frame.iloc[1]["relative_difference"] == pytest.approx(-0.5)
+    assert frame.iloc[1]["sentence"].startswith("int8 used 50% less energy than fp32")

@@ -291,8 +291,7 @@ def sentence(
         text += f" ({counts})"
     accuracy = baseline_values["accuracy"]
     if metric.name != "accuracy" and variant["accuracy"] and accuracy:
-        mine = math.fsum(variant["accuracy"]) / len(variant["accuracy"])
-        theirs = math.fsum(accuracy) / len(accuracy)
+        mine, theirs = stats.average(variant["accuracy"]), stats.average(accuracy)
         text += f", accuracy {mine:.3g} vs {theirs:.3g}"
     return text + "."
 
