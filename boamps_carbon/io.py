@@ -42,8 +42,16 @@ def atomic_write(
 ) -> None:
     """`write(stream)` into a temporary file in the same folder, then move it onto the target:
     a streamed output is whole or absent, never partial; with `replace=False` an existing file
-    (one that appeared meanwhile too) is never replaced."""
+    (one that appeared meanwhile too) is never replaced. A target that is not a regular file
+    (`/dev/stdout`, a pipe, a device) is written into, never replaced."""
     target = Path(path)
+    if target.exists() and not target.is_file() and not target.is_dir():
+        try:
+            with open(target, "w", encoding="utf-8", newline="\n") as out:
+                write(out)
+        except OSError as exc:
+            raise cannot_write(target, exc) from None
+        return
     if not replace:
         check_replaceable(target, False)
     try:
@@ -68,6 +76,8 @@ def check_replaceable(
 ) -> None:
     """The one overwrite rule of every command: an existing file, or a symbolic link even
     dangling, is replaced only with --force; a folder is never replaced by a file."""
+    if path.exists() and not path.is_file() and not path.is_dir():
+        return  # a device or a pipe (`/dev/stdout`) is written into, never replaced
     if path.is_dir() and not path.is_symlink():
         raise InputError(
             "Output is a folder", str(path), "not a file", f"Give a file name to {option}."

@@ -474,3 +474,66 @@ def test_import_stops_whole_on_an_unreadable_input(
         f"Error: Cannot read reports at {missing}: no such file or folder. Check the path.\n",
     )
     assert run(capsys, "store", "query", "--db", str(db))[1] == ""
+
+
+def test_query_csv_and_table_neutralise_hostile_fields(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "r.db"
+    source = jsonl(
+        tmp_path / "h.jsonl",
+        report(1, project='=HYPERLINK("http://x")'),
+        report(2, project="\x1b]0;pwn\x07\x1b[31mRED"),
+        report(3, project="\u202eevil\x9b"),
+    )
+    assert run(capsys, "store", "import", str(source), "--db", str(db))[0] == 0
+    code, out, _ = run(capsys, "store", "query", "--db", str(db), "--format", "csv")
+    lines = out.split("\r\n")
+    assert code == 0
+    assert lines[1].split(",")[1] == '"\'=HYPERLINK(""http://x"")"'
+    code, out, _ = run(capsys, "store", "query", "--db", str(db), "--format", "table")
+    assert code == 0
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out and "\x9b" not in out
+    assert out.splitlines()[2].split()[1] == "\\x1b]0;pwn\\x07\\…"
+    assert out.splitlines()[3].split()[1] == "\\u202eevil\\x9b"
+
+
+def _cli(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "boamps_carbon", *args],
+        cwd=ROOT,
+        text=True,
+        check=False,
+        **{"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, **kwargs},  # type: ignore[arg-type]
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
+def test_full_or_closed_stdout_is_a_user_error_and_revokes_an_unseen_token(tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    jsonl(tmp_path / "a.jsonl", report(1))
+    assert _cli("store", "import", str(tmp_path / "a.jsonl"), "--db", str(db)).returncode == 0
+    full = "Error: Cannot write at standard output: No space left on device. Free some space, or send the output somewhere that can take it.\n"
+    closed = "Error: Cannot write at standard output: it is closed. Free some space, or send the output somewhere that can take it.\n"
+    for args in (["store", "query"], ["store", "stats"], ["store", "token", "list"]):
+        with open("/dev/full", "w") as sink:
+            done = _cli(*args, "--db", str(db), stdout=sink)
+        assert (done.returncode, done.stderr) == (2, full)
+        done = subprocess.run(
+            f"{sys.executable} -m boamps_carbon {' '.join(args)} --db {db} >&-",
+            shell=True,
+            cwd=ROOT,
+            capture_output=False,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+        assert (done.returncode, done.stderr) == (2, closed)
+    with open("/dev/full", "w") as sink:
+        done = _cli("store", "token", "create", "--name", "lost", "--db", str(db), stdout=sink)
+    assert (done.returncode, done.stderr) == (
+        2,
+        "token 'lost' revoked: its secret could not be shown.\n" + full,
+    )
+    listed = _cli("store", "token", "list", "--db", str(db)).stdout.splitlines()
+    assert listed[1].split()[1] == "lost" and listed[1].split()[-1] != "-"

@@ -315,3 +315,28 @@ def test_a_group_name_stays_on_its_table_line() -> None:
         == "| fp\\|32 x | 3 | 10.0 Wh | 0 Wh | 10.0 Wh to 10.0 Wh | +100% | +100% to +100% | - |"
     )
     assert as_text(frame).splitlines()[3].startswith("fp|32 x")
+
+
+def test_text_never_sends_control_characters_to_the_terminal() -> None:
+    reports = [run("\x1b[31mred\u202e", 0.01 + i / 1000, 0.9, i) for i in range(3)]
+    reports += [run("int8\x9b2J", 0.005 + i / 1000, 0.9, 10 + i) for i in range(3)]
+    text = as_text(compare(reports, BY, baseline="\x1b[31mred\u202e", metrics=["energy"]))
+    assert not any(c in text for c in "\x1b\x9b\u202e")
+    lines = text.splitlines()
+    assert "  vs \\x1b[31mred\\u202e  " in lines[1]
+    assert lines[3].startswith("int8\\x9b2J ")
+    assert lines[-1] == (
+        "int8\\x9b2J used 45% less energy than \\x1b[31mred\\u202e (95% CI 35-55%, 3 runs each),"
+        " accuracy 0.9 vs 0.9."
+    )
+
+
+def test_values_near_the_float_limit_are_compared_not_crashed() -> None:
+    big = [1.5e308, 1.6e308, 1.7e308]
+    assert stats.average(big) == pytest.approx(1.6e308)
+    assert stats.spread(big).sd == pytest.approx(1e307)
+    reports = [run("fp32", e, 0.9, i) for i, e in enumerate(big)]
+    reports += [run("int8", e / 2, 0.9, 10 + i) for i, e in enumerate(big)]
+    frame = compare(reports, BY, baseline="fp32", metrics=["energy"])
+    assert frame.iloc[1]["relative_difference"] == pytest.approx(-0.5)
+    assert frame.iloc[1]["sentence"].startswith("int8 used 50% less energy than fp32")

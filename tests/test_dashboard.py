@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+import stat
 import struct
 import zlib
 from pathlib import Path
@@ -258,3 +260,22 @@ def test_reading_memory_does_not_grow_with_the_reports() -> None:
         few, many = peak(function, 200), peak(function, 1200)
         # a report is read, added and dropped: 1,000 more reports, hardly more memory
         assert many - few < 200_000, (few, many)  # compare keeps 16 bytes a run
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="mknod needs root")
+def test_a_device_given_as_output_is_written_into_never_replaced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "r.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in many_reports(2)), encoding="utf-8")
+    full, null = tmp_path / "full", tmp_path / "null"
+    os.mknod(full, stat.S_IFCHR | 0o666, os.makedev(1, 7))
+    os.mknod(null, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    assert main(["dashboard", str(source), "-o", str(full)]) == 2
+    assert capsys.readouterr().err == (
+        f"Error: Cannot write at {full}: No space left on device. "
+        "Check that the path names a file in a folder you can write to.\n"
+    )
+    assert main(["dashboard", str(source), "-o", str(null)]) == 0
+    assert stat.S_ISCHR(full.stat().st_mode) and stat.S_ISCHR(null.stat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["full", "null", "r.jsonl"]

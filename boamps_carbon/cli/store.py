@@ -190,6 +190,21 @@ def _cell(value: Any) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
+def _csv_cell(value: Any) -> str:
+    """A cell a spreadsheet opens as text, never as a formula (report fields are input)."""
+    from ..render.flat import spreadsheet_safe
+
+    text = _cell(value)
+    return text if isinstance(value, (int, float)) else spreadsheet_safe(text)
+
+
+def _table_cell(value: Any) -> str:
+    """A cell on one line of the terminal: control characters shown as escapes, not run."""
+    from ..printable import printable
+
+    return printable(_cell(value)).replace("\n", "\\n").replace("\t", "\\t")
+
+
 def run_query(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 0:
         raise InputError("Negative limit", "--limit", args.limit, "Give 0 or more.")
@@ -204,7 +219,7 @@ def run_query(args: argparse.Namespace) -> int:
             writer = csv.writer(out, lineterminator="\r\n")
             writer.writerow([*QUERY_COLUMNS, "cursor"])
             for item in found:
-                writer.writerow([_cell(item.columns[c]) for c in QUERY_COLUMNS] + [item.cursor])
+                writer.writerow([_csv_cell(item.columns[c]) for c in QUERY_COLUMNS] + [item.cursor])
         else:
             header = [n.rjust(w) if n in NUMBERS else n.ljust(w) for n, w in TABLE_COLUMNS]
             out.write("  ".join(header).rstrip() + "\n")
@@ -212,7 +227,7 @@ def run_query(args: argparse.Namespace) -> int:
                 cells = []
                 for name, width in TABLE_COLUMNS:
                     value = item.columns[name]
-                    text = f"{value:.6g}" if isinstance(value, float) else _cell(value)
+                    text = f"{value:.6g}" if isinstance(value, float) else _table_cell(value)
                     text = text if len(text) <= width else text[: width - 1] + "…"
                     cells.append(
                         text.rjust(width) if isinstance(value, float) else text.ljust(width)
@@ -241,7 +256,13 @@ def run_stats(args: argparse.Namespace) -> int:
 def run_token_create(args: argparse.Namespace) -> int:
     with _open(args) as store:
         secret = store.create_token(args.name, read_only=args.read_only)
-    print(secret)
+        try:
+            print(secret, flush=True)
+        except BaseException:
+            # nobody will ever see this secret: a token no one holds must not stay usable
+            store.revoke_token(args.name)
+            print(f"token {args.name!r} revoked: its secret could not be shown.", file=sys.stderr)
+            raise
     print(
         f"token {args.name!r} created ({'read-only' if args.read_only else 'read and write'}); "
         "it is shown only this once.",

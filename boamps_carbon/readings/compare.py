@@ -291,8 +291,7 @@ def sentence(
         text += f" ({counts})"
     accuracy = baseline_values["accuracy"]
     if metric.name != "accuracy" and variant["accuracy"] and accuracy:
-        mine = math.fsum(variant["accuracy"]) / len(variant["accuracy"])
-        theirs = math.fsum(accuracy) / len(accuracy)
+        mine, theirs = stats.average(variant["accuracy"]), stats.average(accuracy)
         text += f", accuracy {mine:.3g} vs {theirs:.3g}"
     return text + "."
 
@@ -307,7 +306,8 @@ def as_text(frame: Any, markdown: bool = False) -> str:
     blocks, sentences = [], []
     for metric_name, part in frame.groupby("metric", sort=False):
         metric = METRICS[str(metric_name)]
-        header = ["group", "runs", "mean", "sd", "95% CI", f"vs {baseline}", "95% CI", "p"]
+        vs = f"vs {_one_line(baseline)}"
+        header = ["group", "runs", "mean", "sd", "95% CI", vs, "95% CI", "p"]
         body = []
         for row in part.to_dict("records"):
             relative = row["relative_difference"]
@@ -326,8 +326,8 @@ def as_text(frame: Any, markdown: bool = False) -> str:
                 ]
             )
             if row["sentence"]:
-                sentences.append(row["sentence"])
-        title = f"{metric.name} by {by}"
+                sentences.append(_one_line(row["sentence"]))
+        title = f"{metric.name} by {_one_line(by)}"
         blocks.append(_markdown(title, header, body) if markdown else _text(title, header, body))
     return "\n".join(blocks) + "\n" + "\n".join(sentences) + "\n"
 
@@ -349,8 +349,11 @@ def _signed(fraction: float) -> str:
 
 
 def _one_line(text: str) -> str:
-    """A group's name on one line of a table: line ends and other controls become spaces."""
-    return "".join(" " if ord(c) < 32 or ord(c) == 127 else c for c in str(text))
+    """A group's name on one line of a table: line ends and tabs become spaces, other
+    control characters show as escapes (`printable`) instead of reaching the terminal."""
+    from ..printable import printable
+
+    return printable(str(text)).replace("\n", " ").replace("\t", " ")
 
 
 def _text(title: str, header: list[str], body: list[list[str]]) -> str:

@@ -41,12 +41,30 @@ def spread(values: Sequence[float]) -> Spread:
     if min(values) == max(values):  # exactly: rounding must not invent a spread
         mean, sd = float(values[0]), (0.0 if n > 1 else math.nan)
     else:
-        mean = math.fsum(values) / n
-        sd = math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (n - 1)) if n > 1 else math.nan
+        mean = average(values)
+        sd = _sd(values, mean) if n > 1 else math.nan
     if n < MIN_RUNS:
         return Spread(n, mean, sd, math.nan, math.nan)
     half = t_quantile((1 + LEVEL) / 2, n - 1) * sd / math.sqrt(n)
     return Spread(n, mean, sd, mean - half, mean + half)
+
+
+def average(values: Sequence[float]) -> float:
+    """The exact mean; values near the float limit (1e308) are divided first, so that their
+    sum cannot overflow."""
+    try:
+        return math.fsum(values) / len(values)
+    except OverflowError:
+        return math.fsum(v / len(values) for v in values)
+
+
+def _sd(values: Sequence[float], mean: float) -> float:
+    try:
+        return math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (len(values) - 1))
+    except OverflowError:  # squares past the float limit: the same sum, scaled down
+        scale = max(abs(v - mean) for v in values)
+        squares = math.fsum(((v - mean) / scale) ** 2 for v in values)
+        return scale * math.sqrt(squares / (len(values) - 1))
 
 
 def welch_p(a: Sequence[float], b: Sequence[float]) -> float:
@@ -55,11 +73,11 @@ def welch_p(a: Sequence[float], b: Sequence[float]) -> float:
     if len(a) < MIN_RUNS or len(b) < MIN_RUNS:
         return math.nan
     sa, sb = spread(a), spread(b)
-    va, vb = sa.sd**2 / sa.runs, sb.sd**2 / sb.runs
+    va, vb = sa.sd * sa.sd / sa.runs, sb.sd * sb.sd / sb.runs  # * gives inf, ** raises
     if va + vb == 0:
         return math.nan
     statistic = (sa.mean - sb.mean) / math.sqrt(va + vb)
-    df = (va + vb) ** 2 / (va**2 / (sa.runs - 1) + vb**2 / (sb.runs - 1))
+    df = (va + vb) * (va + vb) / (va * va / (sa.runs - 1) + vb * vb / (sb.runs - 1))
     from scipy.stats import t
 
     return float(2 * t.sf(abs(statistic), df))
@@ -67,10 +85,10 @@ def welch_p(a: Sequence[float], b: Sequence[float]) -> float:
 
 def relative_difference(variant: Sequence[float], baseline: Sequence[float]) -> float:
     """mean(variant) / mean(baseline) - 1: -0.38 is 38% less than the baseline."""
-    base = math.fsum(baseline) / len(baseline) if baseline else math.nan
+    base = average(baseline) if baseline else math.nan
     if not variant or not base:
         return math.nan
-    return (math.fsum(variant) / len(variant)) / base - 1
+    return average(variant) / base - 1
 
 
 def effective_resamples(resamples: int, runs: int) -> int:
@@ -99,9 +117,10 @@ def bootstrap_interval(
     ratios = []
     for start in range(0, resamples, block):
         size = min(block, resamples - start)
-        mean_a = a[rng.integers(0, len(a), size=(size, len(a)), dtype=np.int32)].mean(axis=1)
-        mean_b = b[rng.integers(0, len(b), size=(size, len(b)), dtype=np.int32)].mean(axis=1)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        # sums past the float limit give inf (then no interval), not a warning
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            mean_a = a[rng.integers(0, len(a), size=(size, len(a)), dtype=np.int32)].mean(axis=1)
+            mean_b = b[rng.integers(0, len(b), size=(size, len(b)), dtype=np.int32)].mean(axis=1)
             ratios.append(mean_a / mean_b - 1)
     found = np.concatenate(ratios)
     if not np.all(np.isfinite(found)):
