@@ -513,8 +513,8 @@ def test_full_or_closed_stdout_is_a_user_error_and_revokes_an_unseen_token(tmp_p
     db = tmp_path / "r.db"
     jsonl(tmp_path / "a.jsonl", report(1))
     assert _cli("store", "import", str(tmp_path / "a.jsonl"), "--db", str(db)).returncode == 0
-    full = "Error: Cannot write at standard output: No space left on device. Free some space, or send the output somewhere that can take it.\n"
-    closed = "Error: Cannot write at standard output: it is closed. Free some space, or send the output somewhere that can take it.\n"
+    full = "Error: Cannot write at standard output: No space left on device. Redirect it to a file you can write to, or give -o FILE where the command has it.\n"
+    closed = "Error: Cannot write at standard output: it is closed. Redirect it to a file you can write to, or give -o FILE where the command has it.\n"
     for args in (["store", "query"], ["store", "stats"], ["store", "token", "list"]):
         with open("/dev/full", "w") as sink:
             done = _cli(*args, "--db", str(db), stdout=sink)
