@@ -33,4 +33,7 @@ def convert(
     converter = FrameConverter(context, fieldmap, measures=measures, schema_version=schema_version)
     converter.check(list(ddf.columns))
     meta = pd.DataFrame({name: pd.Series(dtype=object) for name in COLUMNS})
-    return ddf.map_partitions(converter.results_frame, meta=meta)
+    results: dd.DataFrame = ddf.map_partitions(  # type: ignore[no-untyped-call]
+        converter.results_frame, meta=meta
+    )
+    return results

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class BoampsError(Exception):
     """Base of every error the library raises on purpose.
@@ -47,7 +49,7 @@ class ReportLoadError(BoampsError):
         where: str = "",
         value: object = None,
         hint: str = "",
-        problems: list | None = None,
+        problems: list[Any] | None = None,
     ) -> None:
         self.problems = problems or []
         super().__init__(what, where, value, hint)

@@ -60,7 +60,7 @@ def check_country(options: dict[str, Any]) -> None:
     try:
         from codecarbon.input import DataSource
 
-        known = set(DataSource().get_global_energy_mix_data())
+        known = set(DataSource().get_global_energy_mix_data())  # type: ignore[no-untyped-call]
     except Exception:  # CodeCarbon's data moved: let CodeCarbon judge
         return
     if country not in known:

@@ -18,8 +18,9 @@ from ..schema import DEFAULT_VERSION, SchemaVersion
 from ..writers import DEFAULT_FOLDER, STDOUT
 
 if TYPE_CHECKING:
-    from ..conversion import Conversion, Rejected
+    from ..conversion import Conversion
     from ..conversion_report import ConversionReportWriter
+    from ..outcomes import Rejected
     from ..rejects import RejectsNotWritten, RejectsWriter
     from ..rows import RowRuns
     from ..validation.problems import Problem

@@ -94,12 +94,14 @@ class PieceFields:
         if (lengths == lengths[0]).all():  # times, ids: one width, one simpler gather
             gathered = self.bytes[starts[:, None] + np.arange(lengths[0])]
             gathered[:, -1] = NEWLINE
-            return gathered.tobytes().decode("ascii").split("\n")[:-1]
+            texts: list[str] = gathered.tobytes().decode("ascii").split("\n")[:-1]
+            return texts
         stops = np.cumsum(lengths)
         where = np.arange(stops[-1]) + np.repeat(starts - (stops - lengths), lengths)
         gathered = self.bytes[where]
         gathered[stops - 1] = NEWLINE
-        return gathered.tobytes().decode("ascii").split("\n")[:-1]
+        cells: list[str] = gathered.tobytes().decode("ascii").split("\n")[:-1]
+        return cells
 
     def row(self, index: int) -> list[str]:
         line = self.text[self.starts[index, 0] : self.ends[index, -1]]

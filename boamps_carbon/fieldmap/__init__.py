@@ -6,6 +6,7 @@ and `transforms` holds the small set of named conversions it may use.
 
 from .engine import FieldEngine
 from .parsing import RowError
-from .table import FieldRow, FieldTable, load_field_table
+from .row import FieldRow
+from .table import FieldTable, load_field_table
 
 __all__ = ["FieldEngine", "FieldRow", "FieldTable", "RowError", "load_field_table"]

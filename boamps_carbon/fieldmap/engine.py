@@ -17,7 +17,8 @@ from typing import Any
 
 from ..errors import InputError
 from .conditions import Condition, Conditions, when_columns
-from .table import FieldRow, FieldTable
+from .row import FieldRow
+from .table import FieldTable
 from .transforms import TRANSFORMS, Apply, RunContext
 
 Steps = tuple[tuple[str, str | None], ...]

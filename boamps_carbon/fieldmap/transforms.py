@@ -121,7 +121,7 @@ def make_count(row: FieldRow) -> Apply:
     integer, column = make_integer(row), _column(row)
 
     def apply(values: Values, run: RunContext) -> int | None:
-        value = integer(values, run)
+        value: int | None = integer(values, run)
         if value is not None and value < 0:
             raise RowError("negative", column, values[0], what="a count", actual=repr(values[0]))
         return value

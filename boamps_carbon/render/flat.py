@@ -137,7 +137,8 @@ def unflatten(
                 f"column {name} holds JSON nested more than {MAX_JSON_DEPTH} levels deep"
             ) from None
         _put(report, keys, value)
-    return _lists(report)
+    rebuilt: dict[str, Any] = _lists(report)
+    return rebuilt
 
 
 def _schema_at(schema: dict[str, Any], path: list[str | int]) -> dict[str, Any]:

@@ -99,7 +99,8 @@ class UniqueRunIds:
             return np.ones(len(keys), bool)
         where = np.searchsorted(self._repeated, keys)
         found = self._repeated[np.minimum(where, len(self._repeated) - 1)]
-        return (where == len(self._repeated)) | (found != keys)
+        fresh: np.ndarray = (where == len(self._repeated)) | (found != keys)
+        return fresh
 
 
 BATCH = 100_000

@@ -21,10 +21,10 @@ from . import filters, tokens
 from .engine import open_engine, shown, sqlite_file, transaction
 from .errors import StoreConflict, StoreError
 from .location import data_folder, resolve_url
-from .migrations import CURRENT_VERSION, migrate, now_text, version_of
+from .migrations import migrate, now_text, version_of
 from .records import StoredReport
 from .rows import component_rows, content_sha256, measure_rows, report_row
-from .tables import components, measures, reports
+from .tables import CURRENT_VERSION, components, measures, reports
 
 # reports handled per round trip within an add's one transaction
 BATCH = 2000

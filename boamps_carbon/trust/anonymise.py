@@ -124,7 +124,7 @@ def anonymise(report: dict[str, Any], key: bytes, level: str = "share") -> Anony
 
 
 def _walk(
-    value: Any, keys: tuple[str, ...], path: str, key: bytes, level: str, changes: Counter
+    value: Any, keys: tuple[str, ...], path: str, key: bytes, level: str, changes: Counter[tuple[str, str]]
 ) -> Any:
     if isinstance(value, dict):
         out = {}
@@ -144,7 +144,7 @@ _DROP = object()
 
 
 def _field(
-    value: Any, keys: tuple[str, ...], where: str, key: bytes, level: str, changes: Counter
+    value: Any, keys: tuple[str, ...], where: str, key: bytes, level: str, changes: Counter[tuple[str, str]]
 ) -> Any:
     if keys in DROPPED or (level == "strict" and (keys in COORDINATES or keys in FREE_TEXT)):
         changes[(where, "dropped")] += 1
