@@ -123,8 +123,12 @@ def anonymise(report: dict[str, Any], key: bytes, level: str = "share") -> Anony
     return done
 
 
+# (field path, what was done) -> how many times
+Changes = Counter[tuple[str, str]]
+
+
 def _walk(
-    value: Any, keys: tuple[str, ...], path: str, key: bytes, level: str, changes: Counter[tuple[str, str]]
+    value: Any, keys: tuple[str, ...], path: str, key: bytes, level: str, changes: Changes
 ) -> Any:
     if isinstance(value, dict):
         out = {}
@@ -144,7 +148,7 @@ _DROP = object()
 
 
 def _field(
-    value: Any, keys: tuple[str, ...], where: str, key: bytes, level: str, changes: Counter[tuple[str, str]]
+    value: Any, keys: tuple[str, ...], where: str, key: bytes, level: str, changes: Changes
 ) -> Any:
     if keys in DROPPED or (level == "strict" and (keys in COORDINATES or keys in FREE_TEXT)):
         changes[(where, "dropped")] += 1
