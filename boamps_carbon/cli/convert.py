@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 HELP = "Convert CodeCarbon emissions CSVs to BoAmps reports."
 SHOWN_PER_KIND = 20
+# the values of --source (sources/registry.py), written here to keep it off the start-up path
+SOURCE_NAMES = ("codecarbon", "eco2ai")
 REJECTS_ON_STDERR = "Free some space or choose another --rejects; the rejected rows are above."
 STREAMED_NOTE = (
     " Standard output already holds the reports written before this error: discard them."
@@ -46,6 +48,11 @@ def register(commands: Any) -> None:
         metavar="FILE",
         help="field table extending or overriding the built-in one (ours or a "
         "BoAmps bash tool mapping table)",
+    )
+    parser.add_argument(
+        "--source",
+        choices=SOURCE_NAMES,
+        help="the tool that wrote the inputs (default: recognised from each file's content)",
     )
     parser.add_argument(
         "--measures",
@@ -100,6 +107,7 @@ def run(args: argparse.Namespace) -> int:
                 measures=args.measures,
                 schema_version=args.schema_version,
                 group_by=args.group_by,
+                source_kind=args.source,
             )
             for path in args.inputs
         ]
@@ -170,8 +178,7 @@ def _warn_mixed_encodings(conversions: list[Conversion]) -> None:
 def _write(conversions: list[Conversion], writer: ReportWriter, verbose: bool) -> None:
     for conversion in conversions:
         if verbose:
-            layout = conversion.layout.describe() if conversion.layout else ""
-            line = f"{conversion.path}: {layout}, {conversion.encoding}"
+            line = f"{conversion.path}: {conversion.describe()}, {conversion.encoding}"
             print(printable(line), file=sys.stderr)  # the layout names the CSV's columns
         progress = Progress(str(conversion.path))
         if writer.takes_lines:
