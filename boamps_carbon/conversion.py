@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .assemble import Assembled, assemble
-from .context import Context, load_context
+from .context import Context, load_context, merge
 from .errors import InputError
 from .fast.chunks import Body
 from .fast.piece import PieceConverter, PieceResult
@@ -18,7 +18,7 @@ from .fast.pool import default_workers
 from .fast.prepass import Layout, prepass
 from .fast.stream import Output, piece_outputs
 from .fieldmap import FieldEngine, FieldTable, load_field_table
-from .fieldmap.engine import Mark
+from .fieldmap.engine import Mark, to_plain
 from .fieldmap.transforms import REPORT_ID_NAMESPACE, RunContext
 from .grouping import by_task, group_report_id, split_warning, task_label
 from .preflight import missing_hint, structural_gaps
@@ -321,13 +321,20 @@ class Conversion:
     ) -> Assembled:
         """The report of one row; raises ValueError (a RowError) for values it cannot take."""
         run.line = record.row
+        notes: list[str] = []
+        builder = self.kind.builder if self.kind is not None else None
         if self.layout is not None and self.layout.layout is FLAT:
             built = unflatten(dict(zip(self.header, record.values, strict=True)), self.version)
+        elif builder is not None:  # a file of reports: the table only adds to them
+            built, notes = builder(record.values)
+            merge(built, to_plain(engine.build(record.values, run, mark)))
         else:
             built = engine.build(record.values, run, mark)
         column = self._project_column
         project = record.values[column].strip() if column >= 0 else None
-        return assemble(built, self.context, project, engine, run, self.version)
+        done = assemble(built, self.context, project, engine, run, self.version)
+        done.warnings[:0] = notes
+        return done
 
     def outcome(self, record: Record, run: RunContext) -> Outcome:
         """One record through the ordinary path, leaving the accounts alone."""

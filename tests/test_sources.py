@@ -106,3 +106,98 @@ def test_source_named_on_the_command_line(capsys: pytest.CaptureFixture[str]) ->
     assert err.splitlines()[0] == f"{source}: an eco2AI emission.csv, utf-8"
     with pytest.raises(SystemExit):
         main(["convert", "--source", "nope", source])
+
+
+CODECARBON = DATA / "codecarbon"
+RUN_1 = "4b9e93ef-9a46-4f8c-b48f-ac7d2de588f8"
+RUN_2 = "06602f68-ffbd-4504-912b-cad143deaba9"
+
+
+def test_codecarbon_boamps_reports_are_fixed_with_warnings() -> None:
+    conversion = convert(CODECARBON / f"boamps_report_{RUN_1}.json", CONTEXT)
+    (report,) = [c.report for c in conversion]
+    assert conversion.describe() == "a BoAmps report written by CodeCarbon's exporter"
+    assert report["header"]["reportId"] == RUN_1
+    assert report["header"]["formatVersion"] == "1.1"
+    assert report["measures"] == [
+        {
+            "measurementMethod": "codecarbon",
+            "version": "3.3.2",
+            "powerConsumption": 2.335339533688478e-05,
+            "measurementDuration": 3.254988100000446,
+            "measurementDateTime": "2026-11-29 07:07:23",
+        }
+    ]
+    assert report["system"] == {"os": "linux"}
+    assert report["infrastructure"]["components"][0] == {
+        "componentName": "AMD EPYC",
+        "componentType": "cpu",
+        "nbComponent": 1,
+    }
+    assert report["environment"] == {"country": "France"}
+    assert [w.message for w in conversion.warnings] == [
+        "header.formatVersion: '0.1' (CodeCarbon's exporter) is no BoAmps version: the "
+        "version written replaces it",
+        "measures[0].measurementDateTime: CodeCarbon's exporter wrote the end of the run "
+        "(2026-11-29 07:07:26); the start (2026-11-29 07:07:23, measurementDuration earlier) "
+        "is written",
+        "system.os: the platform string 'Linux-6.18.44-fc-v595-x86_64-with-glibc2.36' is "
+        "read as 'linux'",
+        "infrastructure.components[0].nbComponent: CodeCarbon's exporter writes half the "
+        "logical CPU count (1 here), wrong on machines without SMT; the report does not hold "
+        "the true count: check it",
+    ]
+    officially_valid([report])
+
+
+def test_codecarbon_boamps_report_that_is_not_json_is_rejected(tmp_path: Path) -> None:
+    target = tmp_path / "boamps_report_x.json"
+    target.write_text('{"header": ', encoding="utf-8")
+    conversion = convert(target, CONTEXT, source_kind="codecarbon-boamps")
+    assert list(conversion) == []
+    (rejected,) = conversion.rejected
+    assert rejected.reason == ("the file is not JSON: Expecting value: line 1 column 12 (char 11)")
+
+
+def test_codecarbon_logger_records_field_by_field() -> None:
+    conversion = convert(CODECARBON / "codecarbon_records.jsonl", CONTEXT)
+    found = [c.report for c in conversion]
+    assert conversion.describe() == "CodeCarbon's logger output (JSON Lines)"
+    assert [r["header"]["reportId"] for r in found] == [RUN_1, RUN_2]
+    assert [r["measures"][0]["powerConsumption"] for r in found] == [
+        2.335339533688478e-05,
+        2.3383087926625514e-05,
+    ]
+    assert [r["measures"][0]["measurementDuration"] for r in found] == [
+        3.254988100000446,
+        3.0078131689997463,
+    ]
+    # the logger's timestamp is the end, as in the CSV: the start is written
+    assert [r["measures"][0]["measurementDateTime"] for r in found] == [
+        "2026-11-29 07:07:23",
+        "2026-11-29 07:07:26",
+    ]
+    assert found[0]["infrastructure"]["components"][0] == {
+        "componentName": "AMD EPYC",
+        "componentType": "cpu",
+        "nbComponent": 2,
+        "manufacturer": "amd",
+        "family": "epyc",
+    }
+    assert found[0]["environment"] == {"country": "France", "powerSourceCarbonIntensity": 56.039}
+    officially_valid(found)
+
+
+def test_codecarbon_logger_line_that_is_not_a_record_is_rejected(tmp_path: Path) -> None:
+    lines = (CODECARBON / "codecarbon_records.jsonl").read_text(encoding="utf-8").splitlines()
+    target = tmp_path / "app.log"
+    prefixed = ["INFO 2026-11-29 " + lines[0], "INFO tracker stopped", lines[1]]
+    target.write_text("\n".join(prefixed) + "\n", encoding="utf-8")
+    conversion = convert(target, CONTEXT)
+    assert len(list(conversion)) == 2
+    (rejected,) = conversion.rejected
+    assert (rejected.row, rejected.line, rejected.reason) == (
+        2,
+        2,
+        "line 2 holds no JSON object",
+    )

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 HELP = "Convert CodeCarbon emissions CSVs to BoAmps reports."
 SHOWN_PER_KIND = 20
 # the values of --source (sources/registry.py), written here to keep it off the start-up path
-SOURCE_NAMES = ("codecarbon", "eco2ai")
+SOURCE_NAMES = ("codecarbon", "eco2ai", "codecarbon-boamps", "codecarbon-logs")
 REJECTS_ON_STDERR = "Free some space or choose another --rejects; the rejected rows are above."
 STREAMED_NOTE = (
     " Standard output already holds the reports written before this error: discard them."

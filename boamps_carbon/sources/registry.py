@@ -10,13 +10,14 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 from ..errors import InputError
 from .codecarbon_csv import Record
 
 HEAD = 4096  # bytes of a file read to recognise its tool
 
+Builder = Callable[[list[str]], tuple[dict[str, Any], list[str]]]
 Reader = Callable[[IO[str], str], tuple[list[str], Iterator[Record]]]
 
 
@@ -26,10 +27,17 @@ class Source:
     title: str  # what `convert -v` says it recognised
     module: str  # boamps_carbon.sources.<module> has `looks_like(name, head)` and `read`
     id_column: str = ""  # a column whose unique values are report ids
+    table_name: str = ""  # the field table, when not <name>.csv
 
     @property
     def table(self) -> str:
-        return f"{self.name}.csv"
+        return self.table_name or f"{self.name}.csv"
+
+    @property
+    def builder(self) -> Builder | None:
+        """For files that hold reports already: values -> (report, warnings)."""
+        found: Builder | None = getattr(self._module(), "build", None)
+        return found
 
     def looks_like(self, name: str, head: str) -> bool:
         found: bool = self._module().looks_like(name, head)
@@ -47,6 +55,19 @@ CODECARBON = "codecarbon"  # CodeCarbon's CSV (and flat BoAmps CSVs): the built-
 
 SOURCES: tuple[Source, ...] = (
     Source("eco2ai", "an eco2AI emission.csv", "eco2ai", id_column="id"),
+    Source(
+        "codecarbon-boamps",
+        "a BoAmps report written by CodeCarbon's exporter",
+        "codecarbon_boamps",
+        table_name="codecarbon_boamps.csv",
+    ),
+    Source(
+        "codecarbon-logs",
+        "CodeCarbon's logger output (JSON Lines)",
+        "codecarbon_logs",
+        id_column="run_id",
+        table_name="codecarbon.csv",
+    ),
 )
 
 
