@@ -3,6 +3,7 @@ how), converted to reports field by field."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from official import official_validator
 
 from boamps_carbon.cli import main
 from boamps_carbon.conversion import convert
+from boamps_carbon.errors import InputError
 from boamps_carbon.schema import SchemaVersion
 
 DATA = ROOT / "tests" / "data" / "sources"
@@ -201,3 +203,94 @@ def test_codecarbon_logger_line_that_is_not_a_record_is_rejected(tmp_path: Path)
         2,
         "line 2 holds no JSON object",
     )
+
+
+CARBONTRACKER = DATA / "carbontracker"
+CT_RUN = "4547.143521_2026-11-29T071102Z"
+CONTEXT_FRA = DATA / "context-fra.json"
+
+
+@pytest.mark.parametrize("suffix", ["_carbontracker_output.log", "_carbontracker.log"])
+def test_carbontracker_actual_consumption_field_by_field(suffix: str) -> None:
+    conversion = convert(CARBONTRACKER / f"{CT_RUN}{suffix}", CONTEXT_FRA)
+    (report,) = [c.report for c in conversion]
+    assert conversion.describe() == "CarbonTracker's logs of a run"
+    # the actual block (0.000105338607 kWh), not the predicted one (0.000105338230 kWh)
+    assert report["measures"] == [
+        {
+            "measurementMethod": "carbontracker",
+            "version": "2.4.7",
+            "powerConsumption": 0.000105338607,
+            "measurementDuration": 4.0,
+            "measurementDateTime": "2026-11-29 07:11:04",
+            "energyIncludesPue": True,
+            "pue": 1.58,
+        }
+    ]
+    assert report["header"]["reportDatetime"] == "2026-11-29 07:11:08"
+    assert report["infrastructure"]["components"] == [
+        {
+            "componentName": "AMD EPYC",
+            "componentType": "cpu",
+            "nbComponent": 1,
+            "manufacturer": "amd",
+            "family": "epyc",
+        }
+    ]
+    assert report["environment"] == {"country": "FRA", "powerSourceCarbonIntensity": 445}
+    officially_valid([report])
+
+
+def test_carbontracker_epochs_and_component_power_are_columns(tmp_path: Path) -> None:
+    conversion = convert(CARBONTRACKER / f"{CT_RUN}_carbontracker_output.log", CONTEXT_FRA)
+    header = conversion.header
+    _, records = conversion._read(
+        (CARBONTRACKER / f"{CT_RUN}_carbontracker_output.log").open(encoding="utf-8")
+    )
+    (record,) = list(records)
+    values = dict(zip(header, record.values, strict=True))
+    assert values["epochs"] == "2"
+    assert values["epoch_durations_s"] == "2 2"
+    assert values["cpu_power_w"] == "60.0 60.0"
+    assert values["gpu_power_w"] == ""
+
+
+def test_carbontracker_main_log_without_its_output_log(tmp_path: Path) -> None:
+    main_log = tmp_path / f"{CT_RUN}_carbontracker.log"
+    main_log.write_bytes((CARBONTRACKER / main_log.name).read_bytes())
+    with pytest.raises(InputError) as caught:
+        convert(main_log, CONTEXT_FRA)
+    assert str(caught.value) == (
+        f"CarbonTracker's output log is missing at {main_log}: "
+        f"{tmp_path}/{CT_RUN}_carbontracker_output.log: No such file or directory. "
+        "Its actual consumption is there: keep the run's files together."
+    )
+
+
+def test_a_mixed_folder_converts_in_one_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "runs"
+    for source in DATA.rglob("*"):
+        if source.is_file():
+            target = folder / source.relative_to(DATA)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(source.read_bytes())
+    out = tmp_path / "reports.jsonl"
+    code = main(["convert", "--context", str(CONTEXT_FRA), str(folder), "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 0
+    found = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["measures"][0]["measurementMethod"] for r in found] == [
+        "carbontracker",
+        "codecarbon",
+        "codecarbon",
+        "codecarbon",
+        "codecarbon",
+        "eco2AI",
+        "eco2AI",
+    ]
+    assert err.splitlines()[0].startswith("skipped (no known tool's output): ")
+    assert f"{CT_RUN}_carbontracker_err.log" in err.splitlines()[0]
+    assert err.splitlines()[-1] == f"wrote 7 reports to {out}"
+    officially_valid(found)

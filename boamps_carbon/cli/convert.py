@@ -25,7 +25,13 @@ if TYPE_CHECKING:
 HELP = "Convert CodeCarbon emissions CSVs to BoAmps reports."
 SHOWN_PER_KIND = 20
 # the values of --source (sources/registry.py), written here to keep it off the start-up path
-SOURCE_NAMES = ("codecarbon", "eco2ai", "codecarbon-boamps", "codecarbon-logs")
+SOURCE_NAMES = (
+    "codecarbon",
+    "eco2ai",
+    "carbontracker",
+    "codecarbon-boamps",
+    "codecarbon-logs",
+)
 REJECTS_ON_STDERR = "Free some space or choose another --rejects; the rejected rows are above."
 STREAMED_NOTE = (
     " Standard output already holds the reports written before this error: discard them."
@@ -35,7 +41,11 @@ STREAMED_NOTE = (
 def register(commands: Any) -> None:
     parser = commands.add_parser("convert", help=HELP, description=HELP)
     parser.add_argument(
-        "inputs", nargs="+", metavar="INPUT", help="CodeCarbon emissions CSV, or a flat BoAmps CSV"
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="CodeCarbon emissions CSV, flat BoAmps CSV, another tool's output (see --source), "
+        "or a folder of them",
     )
     parser.add_argument(
         "--context",
@@ -91,6 +101,7 @@ def register(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..conversion import convert
+    from ..sources.registry import expand
     from ..writers import cannot_write, open_writer
 
     if args.rejects:
@@ -98,6 +109,12 @@ def run(args: argparse.Namespace) -> int:
     # the output first: an existing file stops the run before any input is read
     writer = open_writer(args.output, force=args.force)
     rejects: Rejects | None = None
+    inputs = expand(args.inputs)
+    if inputs.skipped:
+        shown = ", ".join(inputs.skipped[:SHOWN_PER_KIND])
+        more = len(inputs.skipped) - SHOWN_PER_KIND
+        shown += f" and {more} more" if more > 0 else ""
+        print(printable(f"skipped (no known tool's output): {shown}"), file=sys.stderr)
     try:
         conversions = [
             convert(
@@ -109,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
                 group_by=args.group_by,
                 source_kind=args.source,
             )
-            for path in args.inputs
+            for path in inputs.files
         ]
         if args.fieldmap:
             _warn_unknown_sources(args.fieldmap, conversions)

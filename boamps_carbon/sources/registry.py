@@ -55,6 +55,7 @@ CODECARBON = "codecarbon"  # CodeCarbon's CSV (and flat BoAmps CSVs): the built-
 
 SOURCES: tuple[Source, ...] = (
     Source("eco2ai", "an eco2AI emission.csv", "eco2ai", id_column="id"),
+    Source("carbontracker", "CarbonTracker's logs of a run", "carbontracker"),
     Source(
         "codecarbon-boamps",
         "a BoAmps report written by CodeCarbon's exporter",
@@ -95,3 +96,43 @@ def recognise(name: str, head: bytes) -> Source | None:
         if source.looks_like(name, text):
             return source
     return None
+
+
+@dataclass
+class Inputs:
+    files: list[str]
+    skipped: list[str]  # files below a folder that no source recognised
+
+
+def expand(paths: list[str]) -> Inputs:
+    """The files to convert: those named, and below each folder named every file a source
+    recognises or that ends in .csv (CodeCarbon's); a CarbonTracker run's main log is read
+    with its output log, so it is left out when that is an input too."""
+    from pathlib import Path
+
+    from .carbontracker import MAIN_SUFFIX, OUTPUT_SUFFIX, run_of
+
+    files: list[str] = []
+    skipped: list[str] = []
+    for name in paths:
+        folder = Path(name)
+        if name == "-" or not folder.is_dir():
+            files.append(name)
+            continue
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            if path.suffix.lower() == ".csv" or _recognised(path):
+                files.append(str(path))
+            else:
+                skipped.append(str(path))
+    outputs = {run_of(f) for f in files if f.endswith(OUTPUT_SUFFIX)}
+    kept = [f for f in files if not (f.endswith(MAIN_SUFFIX) and run_of(f) in outputs)]
+    return Inputs(kept, skipped)
+
+
+def _recognised(path: object) -> bool:
+    try:
+        with open(str(path), "rb") as handle:
+            head = handle.read(HEAD)
+    except OSError:
+        return True  # named as an input, it says why it cannot be read
+    return recognise(str(path), head) is not None
