@@ -282,6 +282,9 @@ def test_a_mixed_folder_converts_in_one_command(
     assert code == 0
     found = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["measures"][0]["measurementMethod"] for r in found] == [
+        "carbon-ops",
+        "carbon-ops",
+        "carbon-ops",
         "carbontracker",
         "codecarbon",
         "codecarbon",
@@ -292,5 +295,108 @@ def test_a_mixed_folder_converts_in_one_command(
     ]
     assert err.splitlines()[0].startswith("skipped (no known tool's output): ")
     assert f"{CT_RUN}_carbontracker_err.log" in err.splitlines()[0]
-    assert err.splitlines()[-1] == f"wrote 7 reports to {out}"
+    assert err.splitlines()[-1] == f"wrote 10 reports to {out}"
     officially_valid(found)
+
+
+LEDGER = DATA / "carbon-ops" / "ledger.ndjson"
+
+
+def ledger_context() -> dict[str, Any]:
+    context = json.loads(CONTEXT_FRA.read_text(encoding="utf-8"))
+    del context["environment"]  # the ledger's regions tell the country
+    return context
+
+
+def test_carbon_ops_ledger_field_by_field() -> None:
+    conversion = convert(LEDGER, ledger_context())
+    found = [c.report for c in conversion]
+    assert conversion.describe() == "a carbon-ops ledger (NDJSON, hash chain checked)"
+    assert conversion.rejected == []
+    assert [r["measures"] for r in found] == [
+        [
+            {
+                "measurementMethod": "carbon-ops",
+                "powerConsumption": 0.02,
+                "measurementDuration": 600.0,
+                "measurementDateTime": "2026-11-29 07:00:00",
+                "energyIncludesPue": False,
+                "pue": 1.2,
+                "energyWithPue": 0.024,
+            }
+        ],
+        [
+            {
+                "measurementMethod": "carbon-ops",
+                "powerConsumption": 0.02,
+                "measurementDuration": 330.0,
+                "measurementDateTime": "2026-11-29 07:10:00",
+                "energyIncludesPue": False,
+                "pue": 1.2,
+                "energyWithPue": 0.024,
+            }
+        ],
+        [
+            {
+                "measurementMethod": "carbon-ops",
+                "powerConsumption": 0.01,
+                "measurementDuration": 60.0,
+                "measurementDateTime": "2026-11-29 07:20:00",
+                "energyIncludesPue": False,
+                "pue": 1.2,
+                "energyWithPue": 0.012,
+            }
+        ],
+    ]
+    assert [r["environment"] for r in found] == [
+        {
+            "country": "FRA",
+            "location": "FR",
+            "powerSourceCarbonIntensity": 50,
+            "intensityQuality": "fallback",
+        },
+        {
+            "country": "DEU",
+            "location": "DE",
+            "powerSourceCarbonIntensity": 400,
+            "intensityQuality": "estimated",
+            "intensityUncertaintyPct": 12.5,
+        },
+        {
+            "country": "FRA",
+            "location": "FR",
+            "powerSourceCarbonIntensity": 50,
+            "intensityQuality": "measured",
+        },
+    ]
+    # the ledger has no hardware: the context's project layer gives it
+    assert [r["infrastructure"]["components"] for r in found] == [
+        [{"componentType": "cpu", "nbComponent": 1}]
+    ] * 3
+    officially_valid(found)
+
+
+def test_carbon_ops_edited_record_breaks_the_chain(tmp_path: Path) -> None:
+    lines = LEDGER.read_text(encoding="utf-8").splitlines()
+    lines[0] = lines[0].replace('"grams": 1.2', '"grams": 0.2')
+    edited = tmp_path / "ledger.ndjson"
+    edited.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    conversion = convert(edited, ledger_context())
+    assert len(list(conversion)) == 2
+    (rejected,) = conversion.rejected
+    assert rejected.row == 2
+    assert rejected.reason == (
+        "prev_hash 92cff0f29d4a3914... is not the hash of the record of line 1 "
+        "(bc892a632565c902...): a record was edited, inserted or removed"
+    )
+
+
+def test_carbon_ops_removed_record_breaks_the_chain(tmp_path: Path) -> None:
+    lines = LEDGER.read_text(encoding="utf-8").splitlines()
+    cut = tmp_path / "ledger.ndjson"
+    cut.write_text("\n".join([lines[0], lines[2]]) + "\n", encoding="utf-8")
+    conversion = convert(cut, ledger_context())
+    assert len(list(conversion)) == 1
+    (rejected,) = conversion.rejected
+    assert (rejected.row, rejected.line) == (2, 2)
+    assert "a record was edited, inserted or removed" in rejected.reason

@@ -29,6 +29,7 @@ SOURCE_NAMES = (
     "codecarbon",
     "eco2ai",
     "carbontracker",
+    "carbon-ops",
     "codecarbon-boamps",
     "codecarbon-logs",
 )

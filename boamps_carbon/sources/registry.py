@@ -56,6 +56,7 @@ CODECARBON = "codecarbon"  # CodeCarbon's CSV (and flat BoAmps CSVs): the built-
 SOURCES: tuple[Source, ...] = (
     Source("eco2ai", "an eco2AI emission.csv", "eco2ai", id_column="id"),
     Source("carbontracker", "CarbonTracker's logs of a run", "carbontracker"),
+    Source("carbon-ops", "a carbon-ops ledger (NDJSON, hash chain checked)", "carbon_ops"),
     Source(
         "codecarbon-boamps",
         "a BoAmps report written by CodeCarbon's exporter",
