@@ -292,10 +292,12 @@ def test_a_mixed_folder_converts_in_one_command(
         "codecarbon",
         "eco2AI",
         "eco2AI",
+        "codecarbon",
+        "codecarbon",
     ]
     assert err.splitlines()[0].startswith("skipped (no known tool's output): ")
     assert f"{CT_RUN}_carbontracker_err.log" in err.splitlines()[0]
-    assert err.splitlines()[-1] == f"wrote 10 reports to {out}"
+    assert err.splitlines()[-1] == f"wrote 12 reports to {out}"
     officially_valid(found)
 
 
@@ -400,3 +402,69 @@ def test_carbon_ops_removed_record_breaks_the_chain(tmp_path: Path) -> None:
     (rejected,) = conversion.rejected
     assert (rejected.row, rejected.line) == (2, 2)
     assert "a record was edited, inserted or removed" in rejected.reason
+
+
+LAMARR = DATA / "lamarr" / "emissions.csv"
+
+
+def test_lamarr_central_file_field_by_field() -> None:
+    conversion = convert(LAMARR, CONTEXT)
+    found = [c.report for c in conversion]
+    assert conversion.describe() == (
+        "Lamarr Energy Tracker's emissions.csv (user and host names left out)"
+    )
+    assert [r["header"]["publisher"]["projectName"] for r in found] == [
+        "boamps-sources",
+        "second-project",
+    ]
+    assert [r["measures"] for r in found] == [
+        [
+            {
+                "measurementMethod": "codecarbon",
+                "version": "3.2.3",
+                "powerConsumption": 2.321055414221519e-05,
+                "measurementDuration": 4.5140812049994565,
+                "measurementDateTime": "2026-11-29 07:17:03",
+            }
+        ],
+        [
+            {
+                "measurementMethod": "codecarbon",
+                "version": "3.2.3",
+                "powerConsumption": 2.3070588493330633e-05,
+                "measurementDuration": 4.514943445999961,
+                "measurementDateTime": "2026-11-29 07:17:08",
+            }
+        ],
+    ]
+    assert found[0]["infrastructure"]["components"][0] == {
+        "componentName": "AMD EPYC",
+        "componentType": "cpu",
+        "nbComponent": 2,
+        "manufacturer": "amd",
+        "family": "epyc",
+    }
+    assert found[0]["environment"]["country"] == "Germany"
+    officially_valid(found)
+
+
+def test_lamarr_user_and_host_reach_no_output_byte(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    user, host = "jdoe-7f3a", "gpu-node-42.lab"
+    lines = LAMARR.read_text(encoding="utf-8").splitlines()
+    renamed = [line.replace("___root___vm", f"___{user}___{host}") for line in lines]
+    # a third row cut short, as CodeCarbon's appends leave them: rejected, scrubbed all the same
+    renamed.append(",".join(renamed[1].split(",")[:-3]))
+    source = tmp_path / "emissions.csv"
+    source.write_text("\n".join(renamed) + "\n", encoding="utf-8")
+    out, rejects = tmp_path / "reports.jsonl", tmp_path / "rejects.csv"
+    options = ["-v", "--context", str(CONTEXT), "-o", str(out), "--rejects", str(rejects)]
+    code = main(["convert", *options, str(source)])
+    err = capsys.readouterr().err
+    assert code == 1
+    written = out.read_bytes() + rejects.read_bytes() + err.encode("utf-8")
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 2
+    assert "boamps-sources" in rejects.read_text(encoding="utf-8")
+    for secret in (user, host):
+        assert secret.encode("utf-8") not in written

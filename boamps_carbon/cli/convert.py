@@ -28,6 +28,7 @@ SHOWN_PER_KIND = 20
 SOURCE_NAMES = (
     "codecarbon",
     "eco2ai",
+    "lamarr",
     "carbontracker",
     "carbon-ops",
     "codecarbon-boamps",

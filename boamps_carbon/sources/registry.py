@@ -55,6 +55,13 @@ CODECARBON = "codecarbon"  # CodeCarbon's CSV (and flat BoAmps CSVs): the built-
 
 SOURCES: tuple[Source, ...] = (
     Source("eco2ai", "an eco2AI emission.csv", "eco2ai", id_column="id"),
+    Source(
+        "lamarr",
+        "Lamarr Energy Tracker's emissions.csv (user and host names left out)",
+        "lamarr",
+        id_column="run_id",
+        table_name="codecarbon.csv",
+    ),
     Source("carbontracker", "CarbonTracker's logs of a run", "carbontracker"),
     Source("carbon-ops", "a carbon-ops ledger (NDJSON, hash chain checked)", "carbon_ops"),
     Source(
