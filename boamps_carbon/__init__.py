@@ -13,6 +13,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "validate": ".validation",
     "convert": ".conversion",
+    "from_zeus": ".sources.zeus",
     "statement": ".render.statement",
     "to_dataframe": ".render.frames",
     "generate_report": ".collect",
@@ -53,6 +54,7 @@ __all__ = [
     "ValidationResult",
     "__version__",
     "convert",
+    "from_zeus",
     "generate_report",
     "load_report",
     "load_schema",
@@ -73,6 +75,7 @@ if TYPE_CHECKING:
     from .render.frames import to_dataframe
     from .render.statement import statement
     from .schema import SchemaVersion, load_schema
+    from .sources.zeus import from_zeus
     from .store import Store, StoreConflict, StoreError
     from .tracking import measure_idle, track
     from .validation import CATALOGUE, Problem, ValidationResult, validate

@@ -4,6 +4,7 @@ how), converted to reports field by field."""
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 from conftest import ROOT
 from official import official_validator
 
+import boamps_carbon
 from boamps_carbon.cli import main
 from boamps_carbon.conversion import convert
 from boamps_carbon.errors import InputError
@@ -294,10 +296,12 @@ def test_a_mixed_folder_converts_in_one_command(
         "eco2AI",
         "codecarbon",
         "codecarbon",
+        "zeus",
+        "zeus",
     ]
     assert err.splitlines()[0].startswith("skipped (no known tool's output): ")
     assert f"{CT_RUN}_carbontracker_err.log" in err.splitlines()[0]
-    assert err.splitlines()[-1] == f"wrote 12 reports to {out}"
+    assert err.splitlines()[-1] == f"wrote 14 reports to {out}"
     officially_valid(found)
 
 
@@ -468,3 +472,97 @@ def test_lamarr_user_and_host_reach_no_output_byte(
     assert "boamps-sources" in rejects.read_text(encoding="utf-8")
     for secret in (user, host):
         assert secret.encode("utf-8") not in written
+
+
+ZEUS_LOG = DATA / "zeus" / "zeus_log.csv"
+
+
+def test_zeus_log_one_measure_per_gpu_in_kwh() -> None:
+    conversion = convert(ZEUS_LOG, CONTEXT_FRA)
+    found = [c.report for c in conversion]
+    assert conversion.describe() == "a Zeus window log (CSV)"
+
+    def gpu_measure(energy: float, seconds: float, start: str) -> dict[str, Any]:
+        return {
+            "measurementMethod": "zeus",
+            "gpuTrackingMode": "nvml",
+            "powerConsumption": energy,
+            "measurementDuration": seconds,
+            "measurementDateTime": start,
+        }
+
+    # 3600 J = 0.001 kWh; start_time 1795935600.25 s since 1970 is 07:00:00.25 UTC
+    assert [r["measures"] for r in found] == [
+        [
+            gpu_measure(0.001, 12.75, "2026-11-29 07:00:00"),
+            gpu_measure(0.002, 12.75, "2026-11-29 07:00:00"),
+        ],
+        [
+            gpu_measure(0.000250138888889, 3.2, "2026-11-29 07:00:14"),
+            gpu_measure(0.000277847222222, 3.2, "2026-11-29 07:00:14"),
+        ],
+    ]
+    assert [r["infrastructure"]["components"] for r in found] == [
+        [{"componentType": "gpu", "nbComponent": 2}]
+    ] * 2
+    officially_valid(found)
+
+
+def test_zeus_log_with_a_bad_start_time_rejects_the_row(tmp_path: Path) -> None:
+    lines = ZEUS_LOG.read_text(encoding="utf-8").splitlines()
+    lines[2] = "soon" + lines[2][lines[2].index(",") :]
+    target = tmp_path / "zeus.csv"
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    conversion = convert(target, CONTEXT_FRA)
+    assert len(list(conversion)) == 1
+    (rejected,) = conversion.rejected
+    assert (rejected.row, rejected.reason) == (
+        2,
+        "expected seconds since 1970 in column start_time, got 'soon'",
+    )
+
+
+def test_from_zeus_measurement_object() -> None:
+    energy = pytest.importorskip("zeus.monitor.energy", reason="zeus-ml (the [test] extra)")
+    measurement = energy.Measurement(
+        time=12.75, gpu_energy={0: 3600.0, 1: 7200.0}, cpu_energy={0: 1800.0, 1: 1800.0}
+    )
+    start = datetime(2026, 11, 29, 7, 0, 0, tzinfo=timezone.utc)
+    report = boamps_carbon.from_zeus(
+        measurement, start, CONTEXT_FRA, project_name="boamps-sources", gpu_model="NVIDIA A100"
+    )
+    assert report["measures"] == [
+        {
+            "measurementMethod": "zeus",
+            "gpuTrackingMode": "nvml",
+            "powerConsumption": 0.001,
+            "measurementDuration": 12.75,
+            "measurementDateTime": "2026-11-29 07:00:00",
+        },
+        {
+            "measurementMethod": "zeus",
+            "gpuTrackingMode": "nvml",
+            "powerConsumption": 0.002,
+            "measurementDuration": 12.75,
+            "measurementDateTime": "2026-11-29 07:00:00",
+        },
+        {
+            "measurementMethod": "zeus",
+            "cpuTrackingMode": "rapl",
+            "powerConsumption": 0.001,
+            "measurementDuration": 12.75,
+            "measurementDateTime": "2026-11-29 07:00:00",
+        },
+    ]
+    assert report["infrastructure"]["components"] == [
+        {
+            "componentName": "NVIDIA A100",
+            "componentType": "gpu",
+            "nbComponent": 2,
+            "manufacturer": "nvidia",
+            "family": "ampere",
+            "series": "a100",
+        }
+    ]
+    assert report["header"]["publisher"]["projectName"] == "boamps-sources"
+    officially_valid([report])

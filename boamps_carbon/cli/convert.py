@@ -31,6 +31,7 @@ SOURCE_NAMES = (
     "lamarr",
     "carbontracker",
     "carbon-ops",
+    "zeus",
     "codecarbon-boamps",
     "codecarbon-logs",
 )

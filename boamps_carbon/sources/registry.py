@@ -63,6 +63,7 @@ SOURCES: tuple[Source, ...] = (
         table_name="codecarbon.csv",
     ),
     Source("carbontracker", "CarbonTracker's logs of a run", "carbontracker"),
+    Source("zeus", "a Zeus window log (CSV)", "zeus"),
     Source("carbon-ops", "a carbon-ops ledger (NDJSON, hash chain checked)", "carbon_ops"),
     Source(
         "codecarbon-boamps",
