@@ -566,3 +566,28 @@ def test_from_zeus_measurement_object() -> None:
     ]
     assert report["header"]["publisher"]["projectName"] == "boamps-sources"
     officially_valid([report])
+
+
+def test_every_source_is_an_option_and_in_the_readme() -> None:
+    from boamps_carbon.cli.convert import SOURCE_NAMES
+    from boamps_carbon.sources.registry import source_names
+
+    assert sorted(SOURCE_NAMES) == sorted(source_names())
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in source_names():
+        assert f"| `{name}` |" in readme
+
+
+def test_carbontracker_blocks_of_a_long_log_keep_their_lines(tmp_path: Path) -> None:
+    output = (CARBONTRACKER / f"{CT_RUN}_carbontracker_output.log").read_text(encoding="utf-8")
+    block = output[output.index("2026-11-29 07:11:08 - CarbonTracker: \nActual") :]
+    target = tmp_path / f"{CT_RUN}_carbontracker_output.log"
+    target.write_text(output + block * 2, encoding="utf-8")
+    main_log = f"{CT_RUN}_carbontracker.log"
+    (tmp_path / main_log).write_bytes((CARBONTRACKER / main_log).read_bytes())
+    conversion = convert(target, CONTEXT_FRA)
+    assert len(list(conversion)) == 3
+    first = output.count("\n", 0, output.index("2026-11-29 07:11:08 - CarbonTracker: \nActual"))
+    step = block.count("\n")
+    _, records = conversion._read(target.open(encoding="utf-8"))
+    assert [r.line for r in records] == [first + 1, first + 1 + step, first + 1 + 2 * step]

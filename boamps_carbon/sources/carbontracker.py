@@ -104,8 +104,10 @@ def _number(text: str) -> str:
 
 def _records(output: str, main: str) -> Iterator[Record]:
     facts = _main_facts(main)
+    line, counted = 1, 0
     for row, match in enumerate(_ACTUAL.finditer(output), start=1):
-        line = output.count("\n", 0, match.start()) + 1
+        line += output.count("\n", counted, match.start())  # from the last block on: linear
+        counted = match.start()
         duration = _seconds(match[3], match[4], match[5])
         values = {
             **facts,
