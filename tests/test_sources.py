@@ -523,7 +523,8 @@ def test_zeus_log_with_a_bad_start_time_rejects_the_row(tmp_path: Path) -> None:
 
 
 def test_from_zeus_measurement_object() -> None:
-    energy = pytest.importorskip("zeus.monitor.energy", reason="zeus-ml (the [test] extra)")
+    # zeus-ml is no dependency (its amdsmi prints on import): its class where installed
+    energy = pytest.importorskip("zeus.monitor.energy", reason="zeus-ml is not installed")
     measurement = energy.Measurement(
         time=12.75, gpu_energy={0: 3600.0, 1: 7200.0}, cpu_energy={0: 1800.0, 1: 1800.0}
     )
