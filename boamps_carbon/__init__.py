@@ -13,6 +13,7 @@ from .version import __version__
 _EXPORTS = {
     "validate": ".validation",
     "convert": ".conversion",
+    "from_zeus": ".sources.zeus",
     "statement": ".render.statement",
     "to_dataframe": ".render.frames",
     "compare": ".readings.compare",
@@ -66,6 +67,7 @@ __all__ = [
     "convert",
     "dashboard",
     "experiment",
+    "from_zeus",
     "generate_report",
     "load_report",
     "load_schema",
@@ -93,6 +95,7 @@ if TYPE_CHECKING:
     from .render.statement import statement
     from .render.summary import summary
     from .schema import SchemaVersion, load_schema
+    from .sources.zeus import from_zeus
     from .store import Store, StoreConflict, StoreError
     from .tracking import measure_idle, track
     from .trust.bands import Uncertainty, uncertainty

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .assemble import Assembled, assemble
-from .context import Context, load_context
+from .context import Context, load_context, merge
 from .errors import InputError
 from .fast.chunks import Body
 from .fast.piece import PieceConverter, PieceResult
@@ -18,7 +18,7 @@ from .fast.pool import default_workers
 from .fast.prepass import PlacedPieces, prepass
 from .fast.stream import piece_outputs
 from .fieldmap import FieldEngine, FieldTable, load_field_table
-from .fieldmap.engine import Mark
+from .fieldmap.engine import Mark, to_plain
 from .fieldmap.parsing import RowError
 from .fieldmap.transforms import REPORT_ID_NAMESPACE, RunContext
 from .grouping import by_task, group_report_id, split_warning, task_label
@@ -30,6 +30,7 @@ from .schema import DEFAULT_VERSION, SchemaVersion, parse_version
 from .sources.codecarbon_csv import CsvSource, Record, Scan, check_header, read_records
 from .sources.layouts import FLAT, Detected, detect
 from .sources.parquet import open_source
+from .sources.registry import HEAD, Source, named, recognise
 from .sources.run_ids import UniqueRunIds
 from .validation import Problem
 from .writers import report_json
@@ -86,6 +87,8 @@ class Conversion:
     on_warning: Callable[[Problem, RowRuns], None] | None = None
     # processes for big files (JSON Lines output); None: as many as useful, up to 2
     workers: int | None = None
+    # another tool's output (eco2AI, CarbonTracker...): read row by row by its reader
+    kind: Source | None = None
 
     def __post_init__(self) -> None:
         if self.measures not in MEASURE_MODES:
@@ -113,7 +116,7 @@ class Conversion:
                 "Give 1 or more (None: up to 2, as the machine allows).",
             )
         self._pieces: PlacedPieces | None = None
-        body = Body.open(self.source)
+        body = Body.open(self.source) if self.kind is None else None
         if body is not None:  # the header is the plain first line: the pieces' way
             self.header = body.header
             check_header(self.header, self.path)
@@ -123,10 +126,11 @@ class Conversion:
             self._unique_ids = self._pieces.unique_run_ids
         else:
             with self.source.open() as text:
-                self.header, records = read_records(text, self.source.label)
-                self.layout = detect(self.header)
+                self.header, records = self._read(text)
+                self.layout = detect(self.header) if self.kind is None else Detected(None)
                 self._check_layout()
-                self._unique_ids = _unique_run_ids(self.header, records)
+                id_column = self.kind.id_column if self.kind else "run_id"
+                self._unique_ids = _unique_run_ids(self.header, records, id_column)
         if self.group_by is not None and self.group_by not in self.header:
             raise InputError(
                 "No such column to group by",
@@ -171,9 +175,20 @@ class Conversion:
     def encoding(self) -> str:
         return self._scan.encoding
 
+    def _read(self, text: Any) -> tuple[list[str], Iterator[Record]]:
+        if self.kind is None:
+            return read_records(text, self.source.label)
+        return self.kind.reader()(text, self.source.label)
+
+    def describe(self) -> str:
+        """What the input was recognised as, for `convert -v`."""
+        if self.kind is not None:
+            return self.kind.title
+        return self.layout.describe() if self.layout else ""
+
     def _check_layout(self) -> None:
         assert self.layout is not None
-        if self.layout.layout is not FLAT and self.layout.missing_essential:
+        if self.kind is None and self.layout.layout is not FLAT and self.layout.missing_essential:
             raise InputError(
                 "Not a CodeCarbon emissions CSV",
                 str(self.path),
@@ -315,7 +330,7 @@ class Conversion:
         engine = self._field_engine
         run = self.run_context()
         with self.source.open() as text:
-            _, records = read_records(text, self.path)
+            _, records = self._read(text)
             for record in records:
                 if record.reason:
                     continue
@@ -330,7 +345,7 @@ class Conversion:
         self.source.check_unchanged()
         run = self.run_context()
         with self.source.open() as text:
-            _, records = read_records(text, self.path)
+            _, records = self._read(text)
             for record in records:
                 outcome = self.outcome(record, run)
                 for message, note in zip(outcome.warnings, outcome.notes, strict=True):
@@ -353,13 +368,20 @@ class Conversion:
     ) -> Assembled:
         """The report of one row; raises ValueError (a RowError) for values it cannot take."""
         run.line = record.row
+        notes: list[str] = []
+        builder = self.kind.builder if self.kind is not None else None
         if self.layout is not None and self.layout.layout is FLAT:
             built = unflatten(dict(zip(self.header, record.values, strict=True)), self.version)
+        elif builder is not None:  # a file of reports: the table only adds to them
+            built, notes = builder(record.values)
+            merge(built, to_plain(engine.build(record.values, run, mark)))
         else:
             built = engine.build(record.values, run, mark)
         column = self.project_column
         project = record.values[column].strip() if column >= 0 else None
-        return assemble(built, self.context, project, engine, run, self.version)
+        done = assemble(built, self.context, project, engine, run, self.version)
+        done.warnings[:0] = notes
+        return done
 
     def outcome(self, record: Record, run: RunContext) -> Outcome:
         """One record through the ordinary path, leaving the accounts alone."""
@@ -420,18 +442,21 @@ def _index(header: list[str], name: str) -> int:
     return header.index(name) if name in header else -1
 
 
-def _unique_run_ids(header: list[str], records: Iterator[Record]) -> UniqueRunIds:
+def _unique_run_ids(
+    header: list[str], records: Iterator[Record], id_column: str = "run_id"
+) -> UniqueRunIds:
     """Reads every record even without a run_id column: this first pass is also where a
     broken quote stops the file, before any report is written."""
-    column = _index(header, "run_id")
+    column = _index(header, id_column)
     return UniqueRunIds(
         record.values[column].strip() for record in records if column >= 0 and not record.reason
     )
 
 
-def field_table(fieldmap: str | Path | None = None) -> FieldTable:
-    """The built-in field table, extended or replaced by a user's."""
-    table = load_field_table()
+def field_table(fieldmap: str | Path | None = None, base: Path | None = None) -> FieldTable:
+    """The built-in field table (CodeCarbon's, or `base`: another tool's), extended or
+    replaced by a user's."""
+    table = load_field_table(base)
     if fieldmap is not None:
         user = load_field_table(fieldmap)
         # a bash tool table is a whole mapping of its own; ours extend the built-in one
@@ -448,18 +473,42 @@ def convert(
     schema_version: str | SchemaVersion = DEFAULT_VERSION,
     group_by: str | None = None,
     workers: int | None = None,
+    source_kind: str | None = None,
 ) -> Conversion:
     """A Conversion of a CodeCarbon CSV (a path, file object, bytes or pandas DataFrame) or
     Parquet file (a path, or its bytes); iterate it for reports, or call `.json_lines()`
     for their JSON text (the fast way, in `workers` processes on Linux: default up to 2),
     then read `.rejected` for the rows it could not convert."""
     version = parse_version(schema_version)
+    csv_source = open_source(source)
+    kind = named(source_kind) if source_kind is not None else recognise_source(csv_source)
     return Conversion(
-        open_source(source),
+        csv_source,
         load_context(context, version),
-        field_table(fieldmap),
+        field_table(fieldmap, None if kind is None else builtin_table(kind.table)),
         measures,
         version,
         group_by,
         workers=workers,
+        kind=kind,
     )
+
+
+def builtin_table(name: str) -> Path:
+    from .resources import schemas_dir
+
+    return schemas_dir() / "fieldmaps" / name
+
+
+def recognise_source(source: CsvSource) -> Source | None:
+    """The tool that wrote a file, from its name and first bytes (None: CodeCarbon's CSV)."""
+    if source.data is not None:
+        head = source.data[:HEAD]
+    else:
+        assert source.path is not None
+        try:
+            with open(source.path, "rb") as handle:
+                head = handle.read(HEAD)
+        except OSError:
+            return None  # the CSV path says why it cannot be read
+    return recognise(source.label, head)

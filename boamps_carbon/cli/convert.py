@@ -28,6 +28,17 @@ if TYPE_CHECKING:
 
 HELP = "Convert CodeCarbon emissions CSVs to BoAmps reports."
 SHOWN_PER_KIND = 20
+# the values of --source (sources/registry.py), written here to keep it off the start-up path
+SOURCE_NAMES = (
+    "codecarbon",
+    "eco2ai",
+    "lamarr",
+    "carbontracker",
+    "carbon-ops",
+    "zeus",
+    "codecarbon-boamps",
+    "codecarbon-logs",
+)
 REJECTS_ON_STDERR = "Free some space or choose another --rejects; the rejected rows are above."
 STREAMED_NOTE = (
     " Standard output already holds the reports written before this error: discard them."
@@ -40,7 +51,8 @@ def register(commands: Any) -> None:
         "inputs",
         nargs="+",
         metavar="INPUT",
-        help="CodeCarbon emissions CSV or Parquet file, or a flat BoAmps CSV",
+        help="CodeCarbon emissions CSV or Parquet file, flat BoAmps CSV, another tool's output "
+        "(see --source), or a folder of them",
     )
     parser.add_argument(
         "--context",
@@ -53,6 +65,11 @@ def register(commands: Any) -> None:
         metavar="FILE",
         help="field table extending or overriding the built-in one (ours or a "
         "BoAmps bash tool mapping table)",
+    )
+    parser.add_argument(
+        "--source",
+        choices=SOURCE_NAMES,
+        help="the tool that wrote the inputs (default: recognised from each file's content)",
     )
     parser.add_argument(
         "--measures",
@@ -98,6 +115,7 @@ def register(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..conversion import convert
+    from ..sources.registry import expand
     from ..writers import cannot_write
 
     if args.rejects:
@@ -108,6 +126,12 @@ def run(args: argparse.Namespace) -> int:
     writer = open_writer(args.output, force=args.force)
     rejects: Rejects | None = None
     report: ConversionReportWriter | None = None
+    inputs = expand(args.inputs)
+    if inputs.skipped:
+        shown = ", ".join(inputs.skipped[:SHOWN_PER_KIND])
+        more = len(inputs.skipped) - SHOWN_PER_KIND
+        shown += f" and {more} more" if more > 0 else ""
+        print(printable(f"skipped (no known tool's output): {shown}"), file=sys.stderr)
     try:
         conversions = [
             convert(
@@ -117,8 +141,9 @@ def run(args: argparse.Namespace) -> int:
                 measures=args.measures,
                 schema_version=args.schema_version,
                 group_by=args.group_by,
+                source_kind=args.source,
             )
-            for path in args.inputs
+            for path in inputs.files
         ]
         if args.fieldmap:
             _warn_unknown_sources(args.fieldmap, conversions)
@@ -200,8 +225,7 @@ def _warn_mixed_encodings(conversions: list[Conversion]) -> None:
 def _write(conversions: list[Conversion], writer: ReportWriter, verbose: bool) -> None:
     for conversion in conversions:
         if verbose:
-            layout = conversion.layout.describe() if conversion.layout else ""
-            line = f"{conversion.path}: {layout}, {conversion.encoding}"
+            line = f"{conversion.path}: {conversion.describe()}, {conversion.encoding}"
             print(printable(line), file=sys.stderr)  # the layout names the CSV's columns
         progress = Progress(str(conversion.path))
         if writer.takes_lines:
