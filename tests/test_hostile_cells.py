@@ -96,7 +96,7 @@ def test_the_regexes_are_all_found() -> None:
     regexes = every_regex()
     assert r"(?<!\d)(\d+(?:\.\d+)?)\s*GB\b" in regexes
     assert r"^\s*[1-9]\d*\s*x\s" in regexes
-    assert set(pattern_tables()) == {"cpu-vendors", "hardware-patterns", "os-patterns"}
+    assert set(pattern_tables()) == {"countries", "cpu-vendors", "hardware-patterns", "os-patterns"}
     assert len(regexes) == 4 + sum(len(rows) for rows in pattern_tables().values())
 
 
