@@ -33,6 +33,7 @@ from .sources.parquet import open_source
 from .sources.registry import HEAD, Source, named, recognise
 from .sources.run_ids import UniqueRunIds
 from .validation import Problem
+from .validation.problems import problem
 from .writers import report_json
 
 MEASURE_MODES = ("total", "components")
@@ -381,6 +382,8 @@ class Conversion:
         project = record.values[column].strip() if column >= 0 else None
         done = assemble(built, self.context, project, engine, run, self.version)
         done.warnings[:0] = notes
+        # what a tool's reader fixed or named, as problems of the catalogue too
+        done.warning_problems[:0] = [problem("source-note", "", actual=note) for note in notes]
         return done
 
     def outcome(self, record: Record, run: RunContext) -> Outcome:

@@ -40,9 +40,11 @@ def build(values: list[str]) -> tuple[dict[str, Any], list[str]]:
     try:
         report = json.loads(values[0])
     except ValueError as exc:
-        raise RowError(f"the file is not JSON: {exc}") from None
+        raise RowError("bad-value", actual=f"the file is not JSON: {exc}") from None
     if not isinstance(report, dict):
-        raise RowError(f"the file holds a JSON {type(report).__name__}, not a report")
+        raise RowError(
+            "bad-value", actual=f"the file holds a JSON {type(report).__name__}, not a report"
+        )
     notes: list[str] = []
     header = report.get("header")
     version = header.pop("formatVersion", None) if isinstance(header, dict) else None

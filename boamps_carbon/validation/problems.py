@@ -146,6 +146,7 @@ CATALOGUE: dict[str, ProblemType] = {
         ),
         _t("invalid-report", "Report would be invalid", "the report would be invalid: {actual}"),
         _t("bad-value", "Value not convertible", "{actual}"),
+        _t("source-note", "Fixed or named by the tool's reader", "{actual}", "warning"),
         _t(
             "assumed-default",
             "Default assumed",
