@@ -43,10 +43,14 @@ def test_workers_work_while_another_thread_runs(
 
 def test_a_pool_broken_between_two_submissions_is_a_lost_worker() -> None:
     results = pool.ordered_map(dies_at_1, range(pool.AHEAD + 10), 2)
-    assert next(results) == 0
-    time.sleep(2)  # the worker given item 1 is dead: the next submission finds the pool broken
+    seen = []
     with pytest.raises(pool.WorkerLost) as caught:
-        list(results)
+        for value in results:
+            seen.append(value)
+            # the worker given item 1 dies meanwhile: a later submission finds the pool broken
+            time.sleep(2)
+    # the first submissions may already meet the broken pool when item 1's worker is quick
+    assert seen in ([], [0])
     assert caught.value.message == (
         "A worker process stopped: killed, or out of memory. Run again with more memory free, "
         "or with one process (workers=1)."
