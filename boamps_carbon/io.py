@@ -27,7 +27,8 @@ MAX_FILE_BYTES = 16 * 1024 * 1024
 # is not a CodeCarbon row (`convert /dev/zero`)
 MAX_LINE_BYTES = 16 * 1024 * 1024
 _MB = 1024 * 1024
-# the hidden sibling a folder output is staged in: `.DIR.boamps-staging-XXXX`
+# the hidden sibling a folder output is staged in: `.DIR.boamps-staging-` and mkdtemp's
+# random suffix
 STAGING_MARK = ".boamps-staging-"
 
 
