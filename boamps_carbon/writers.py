@@ -292,8 +292,8 @@ class ReportWriter:
 
 def _staging_folder(target: Path) -> Path:
     """A hidden sibling of the target folder (`.NAME.boamps-staging-` and a random suffix),
-    never inside it: after a crash, `validate DIR` sees no half-written report there. Beside it, the final
-    move is a rename on the same disk."""
+    never inside it: after a crash, `validate DIR` sees no half-written report there.
+    Beside it, the final move is a rename on the same disk."""
     resolved = target.resolve()
     parent = resolved.parent
     parent.mkdir(parents=True, exist_ok=True)
