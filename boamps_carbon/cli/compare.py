@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from ..schema import DEFAULT_VERSION
+from .reading import add_report_sources, report_source
 
 HELP = "Compare groups of runs (by any report field) against a baseline."
 METRIC_NAMES = ("energy", "emissions", "duration", "energy-per-request", "accuracy")
@@ -14,7 +15,7 @@ METRIC_NAMES = ("energy", "emissions", "duration", "energy-per-request", "accura
 
 def register(commands: Any) -> None:
     parser = commands.add_parser("compare", help=HELP, description=HELP)
-    parser.add_argument("reports", nargs="+", metavar="REPORT")
+    add_report_sources(parser)
     parser.add_argument(
         "--by",
         required=True,
@@ -44,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"skipped: {where}: invalid report: {problem}", file=sys.stderr)
 
     frame = compare.compare(
-        args.reports,
+        report_source(args),
         args.by,
         baseline=args.baseline,
         metrics=args.metric,

@@ -7,13 +7,14 @@ import sys
 from typing import Any
 
 from ..schema import DEFAULT_VERSION
+from .reading import add_report_sources, report_source
 
 HELP = "Write a one-file HTML dashboard (inline SVG charts, no script) of many reports."
 
 
 def register(commands: Any) -> None:
     parser = commands.add_parser("dashboard", help=HELP, description=HELP)
-    parser.add_argument("reports", nargs="+", metavar="REPORT")
+    add_report_sources(parser)
     parser.add_argument(
         "-o",
         "--output",
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
 
     to_stdout = args.output == "-"
     html = dashboard(
-        args.reports,
+        report_source(args),
         None if to_stdout else args.output,
         project=args.project,
         since=args.since,

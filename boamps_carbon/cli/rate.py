@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from ..printable import printable
+from .reading import DB_HELP, source_documents
 
 HELP = "Rate reports: five pedigree indicators, gold/silver/bronze, and what would raise it."
 
@@ -16,7 +17,7 @@ def register(commands: Any) -> None:
     parser = commands.add_parser("rate", help=HELP, description=HELP)
     parser.add_argument(
         "paths",
-        nargs="+",
+        nargs="*",
         metavar="REPORT",
         help="a report file, a .jsonl file, a folder (every *.json below it) or - for stdin",
     )
@@ -26,15 +27,15 @@ def register(commands: Any) -> None:
         default="text",
         help="text for people, json (one JSON object per line) for programs",
     )
+    parser.add_argument("--db", metavar="URL", help=DB_HELP)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..sources.reports import iter_documents
     from ..trust.rating import rate
 
     unreadable = 0
-    for document in iter_documents(args.paths):
+    for document in source_documents(args.paths, args.db):
         where = printable(document.where)
         if document.problems or not isinstance(document.data, dict):
             unreadable += 1

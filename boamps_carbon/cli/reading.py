@@ -100,23 +100,44 @@ def stored_reports(url: str) -> Iterator[dict[str, Any]]:
         yield document.data
 
 
+def _one_place(paths: list[str], db: str | None) -> None:
+    """REPORT... or --db: exactly one of them."""
+    if db is not None and paths:
+        raise InputError(
+            "Reports from two places",
+            "--db",
+            f"{db} and {' '.join(paths)}",
+            "Give REPORT files or --db, not both.",
+        )
+    if db is None and not paths:
+        raise InputError(
+            "No reports", "REPORT", "none given", "Give report files, folders or -, or --db URL."
+        )
+
+
+def source_documents(paths: list[str], db: str | None) -> Iterator[ReportDocument]:
+    """The documents of REPORT... or of the store at --db, streamed; the store's are named
+    `STORE[reportId]`. For the commands that read documents rather than valid reports."""
+    from ..sources.reports import iter_documents
+
+    _one_place(paths, db)
+    return stored_documents(db) if db is not None else iter_documents(paths)
+
+
+def report_source(args: Any) -> list[str] | Iterator[ReportDocument]:
+    """What a library reading (`dashboard`, `compare`) takes as its source: the REPORT paths,
+    or the store's documents (which it validates as it validates files)."""
+    _one_place(args.reports, args.db)
+    return args.reports if args.db is None else stored_documents(args.db)
+
+
 def reports_of(args: Any) -> Reading:
     """The reports a command reads, from REPORT... or from --db, streamed: iterate the result,
     then read its `skipped`."""
+    _one_place(args.reports, args.db)
     if args.db is not None:
-        if args.reports:
-            raise InputError(
-                "Reports from two places",
-                "--db",
-                f"{args.db} and {' '.join(args.reports)}",
-                "Give REPORT files or --db, not both.",
-            )
         return Reading(
             stored_reports(args.db),
             lambda _: InputError("No reports", args.db, "the store is empty", "Import some first."),
-        )
-    if not args.reports:
-        raise InputError(
-            "No reports", "REPORT", "none given", "Give report files, folders or -, or --db URL."
         )
     return valid_reports(args.reports, args.schema_version)

@@ -41,7 +41,8 @@ def _documents_of_file(name: str) -> Iterator[ReportDocument]:
 
 
 def documents(source: Source) -> Iterator[ReportDocument]:
-    """Documents from a path, a report (dict), or an iterable of paths and reports."""
+    """Documents from a path, a report (dict), or an iterable of paths, reports and documents
+    already read (`ReportDocument`)."""
     if isinstance(source, (str, Path)):
         for name in expand_paths([str(source)]):
             yield from _documents_of_file(name)
@@ -49,7 +50,9 @@ def documents(source: Source) -> Iterator[ReportDocument]:
         yield ReportDocument("report", None, source)
     else:
         for number, item in enumerate(source, start=1):
-            if isinstance(item, dict):
+            if isinstance(item, ReportDocument):  # read elsewhere (a store): keeps its name
+                yield item
+            elif isinstance(item, dict):
                 yield ReportDocument(f"report {number}", None, item)
             elif hasattr(item, "to_dict") and callable(item.to_dict):  # a Report model
                 yield ReportDocument(f"report {number}", None, item.to_dict())
