@@ -92,7 +92,15 @@ def test_openapi_docs_list_every_endpoint(service: Service) -> None:
     with service.client() as client:
         assert client.get("/docs").status_code == 200
         paths = client.get("/openapi.json").json()["paths"]
-    assert sorted(paths) == ["/convert", "/health", "/reports", "/reports/{report_id}", "/summary"]
+    assert sorted(paths) == [
+        "/compare",
+        "/convert",
+        "/dashboard",
+        "/health",
+        "/reports",
+        "/reports/{report_id}",
+        "/summary",
+    ]
 
 
 def test_unknown_route_and_method(service: Service) -> None:
@@ -655,6 +663,97 @@ def test_summary_by_something_else(service: Service) -> None:
             "hint": "Use one of: project, model, hardware, country, month.",
         },
     )
+
+
+# -- GET /dashboard, /compare ----------------------------------------------------------------
+
+
+def _cli(tmp_path: Path, reports: list[dict[str, Any]], *args: str) -> bytes:
+    """What `boamps ARGS FILE` prints for `reports` written to a .jsonl file."""
+    source = tmp_path / "selected.jsonl"
+    source.write_bytes(lines(*reports))
+    done = subprocess.run(
+        [sys.executable, "-m", "boamps_carbon", *args, str(source)],
+        capture_output=True,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_dashboard_is_the_clis_page_of_the_selected_reports(
+    service: Service, queried: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    with service.client() as client:
+        answer = client.get("/dashboard", params={"project": "query-a"})
+        where = client.get("/dashboard", params={"where": "header.publisher.projectName=query-a"})
+        none = client.get("/dashboard", params={"project": "nobody"})
+        misspelt = client.get("/dashboard", params={"projcet": "query-a"})
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "text/html; charset=utf-8"
+    assert "boamps-skipped" not in answer.headers
+    assert answer.content == _cli(tmp_path, queried[:2], "dashboard", "-o", "-")
+    assert where.text == answer.text
+    assert (none.status_code, none.json()["code"]) == (400, "bad-request")
+    assert none.json()["message"].startswith("No report to show at ")
+    assert (misspelt.status_code, misspelt.json()["message"]) == (
+        400,
+        "Unknown query parameter: 'projcet'.",
+    )
+
+
+@pytest.mark.parametrize("fmt", ["json", "text", "markdown", "csv"])
+def test_compare_is_the_clis_comparison_of_the_selected_reports(
+    service: Service, queried: list[dict[str, Any]], tmp_path: Path, fmt: str
+) -> None:
+    options = ["--by", "task.taskStage", "--metric", "energy", "--metric", "emissions"]
+    params = [
+        ("by", "task.taskStage"),
+        ("metric", "energy"),
+        ("metric", "emissions"),
+        ("project", "query-a"),
+        ("format", fmt),
+    ]
+    with service.client() as client:
+        answer = client.get("/compare", params=params)
+    assert answer.status_code == 200, answer.text
+    expected = _cli(tmp_path, queried[:2], "compare", *options, "--format", fmt)
+    assert answer.content == expected
+    media = {"json": "application/json", "text": "text/plain", "markdown": "text/markdown"}
+    assert answer.headers["content-type"].startswith(media.get(fmt, "text/csv"))
+    if fmt == "json":
+        assert [(row["group"], row["metric"], row["runs"]) for row in answer.json()] == [
+            ("inference", "energy", 1),
+            ("training", "energy", 1),
+            ("inference", "emissions", 1),
+            ("training", "emissions", 1),
+        ]
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"project": "query-a"}, "Bad request at query.by."),
+        ({"by": "task.taskStage", "format": "yaml"}, "Unknown format at format: 'yaml'."),
+        (
+            {"by": "task.taskStage", "baseline": "testing", "project": "query-a"},
+            "Unknown baseline at --baseline: 'testing'.",
+        ),
+        (
+            {"by": "task.taskStage", "metric": "speed"},
+            "Unknown metric at --metric: 'speed'.",
+        ),
+        ({"by": "task.taskStage", "since": "yesterday"}, "Not a date at --since: 'yesterday'."),
+        ({"by": "task.taskStage", "baseline_": "x"}, "Unknown query parameter: 'baseline_'."),
+    ],
+)
+def test_bad_comparisons(
+    service: Service, queried: list[dict[str, Any]], params: dict[str, str], message: str
+) -> None:
+    with service.client() as client:
+        answer = client.get("/compare", params=params)
+    assert (answer.status_code, answer.json()["code"]) == (400, "bad-request")
+    assert answer.json()["message"] == message
 
 
 # -- POST /convert ---------------------------------------------------------------------------

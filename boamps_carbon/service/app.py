@@ -32,6 +32,7 @@ from ..version import __version__
 from . import access
 from .limits import MB, BodyLimit
 from .problems import ApiProblem, from_error, on_bad_request, on_http_error, on_unexpected
+from .readings import COMPARE_FORMATS, Skipped, comparison, dashboard_page
 
 DEFAULT_MAX_BODY = 50 * MB
 STORE_THREADS = 8
@@ -272,6 +273,73 @@ def create_app(
             )
         given = _filters(request, where)
         return await in_thread(_summary, store, by, given)
+
+    @app.get("/dashboard")
+    async def get_dashboard(
+        request: Request,
+        project: str | None = None,
+        stage: str | None = None,
+        family: str | None = None,
+        algorithm: str | None = None,
+        quantization: str | None = None,
+        hardware: str | None = None,
+        country: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        where: Where = [],  # noqa: B006 (FastAPI gives each request its own)
+        authorization: Auth = None,
+    ) -> Response:
+        """The page of `boamps dashboard --db` (one self-contained HTML file, inline SVG, no
+        script) over the current reports matching the filters of GET /reports."""
+        _known(request, {*FILTERS, "where"})
+        await allow(authorization, write=False)
+        given = _filters(request, where)
+        await in_thread(_checked_filters, store, given)
+        skipped = Skipped()
+        page = await in_thread(dashboard_page, store, given, skipped)
+        return Response(page, media_type="text/html; charset=utf-8", headers=skipped.headers())
+
+    @app.get("/compare")
+    async def get_compare(
+        request: Request,
+        by: Annotated[str, Query(description="the field naming each run's group")],
+        baseline: str | None = None,
+        metric: Annotated[
+            list[str] | None,
+            Query(description="energy | emissions | duration | energy-per-request | accuracy"),
+        ] = None,
+        format: Annotated[str, Query(description=" | ".join(COMPARE_FORMATS))] = "json",
+        seed: int = 0,
+        project: str | None = None,
+        stage: str | None = None,
+        family: str | None = None,
+        algorithm: str | None = None,
+        quantization: str | None = None,
+        hardware: str | None = None,
+        country: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        where: Where = [],  # noqa: B006 (FastAPI gives each request its own)
+        authorization: Auth = None,
+    ) -> Response:
+        """The output of `boamps compare --db` (json by default, or text, markdown, csv) over
+        the current reports matching the filters of GET /reports."""
+        _known(request, {*FILTERS, "where", "by", "baseline", "metric", "format", "seed"})
+        await allow(authorization, write=False)
+        if format not in COMPARE_FORMATS:
+            raise ApiProblem(
+                400,
+                "bad-request",
+                f"Unknown format at format: {format[:80]!r}.",
+                f"Use one of: {', '.join(COMPARE_FORMATS)}.",
+            )
+        given = _filters(request, where)
+        await in_thread(_checked_filters, store, given)
+        skipped = Skipped()
+        body = await in_thread(
+            comparison, store, given, by, baseline, metric, format, seed, skipped
+        )
+        return Response(body, media_type=COMPARE_FORMATS[format], headers=skipped.headers())
 
     return app
 

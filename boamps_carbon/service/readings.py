@@ -1,0 +1,97 @@
+"""The service's readings of stored reports: the dashboard page and comparisons, made as the
+CLI makes them (`boamps dashboard --db`, `boamps compare --db`) from the reports the filters
+of GET /reports select, streamed from the store.
+
+A stored report the schema refuses (one stored as BoAmps 1.0, say) is left out of a reading
+as `--db` leaves it out on the CLI, and never silently: the response's `Boamps-Skipped`
+header counts them and names the first."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ..errors import InputError
+from ..printable import printable
+from ..sources.reports import ReportDocument
+from ..store import Store, StoreError
+from .problems import from_error
+
+COMPARE_FORMATS = {
+    "json": "application/json",
+    "text": "text/plain; charset=utf-8",
+    "markdown": "text/markdown; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def _selected(store: Store, given: dict[str, Any]) -> Iterator[ReportDocument]:
+    for item in store.query(**given):
+        yield ReportDocument(f"{store.where}[{item.report_id}]", None, item.report)
+
+
+class Skipped:
+    """The reports a reading left out, as a response header."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.first = ""
+
+    def __call__(self, where: str, problem: str) -> None:
+        self.count += 1
+        if not self.first:
+            self.first = printable(f"{where}: {problem}")[:200]
+
+    def headers(self) -> dict[str, str]:
+        if not self.count:
+            return {}
+        # a header is latin-1: anything else in a name is escaped
+        text = f"{self.count}; first: {self.first}".encode("ascii", "backslashreplace")
+        return {"Boamps-Skipped": text.decode("ascii")}
+
+
+def dashboard_page(store: Store, given: dict[str, Any], skipped: Skipped) -> bytes:
+    """The dashboard of the selected reports: 400 when none is selected."""
+    from ..readings.dashboard import dashboard
+
+    try:
+        return dashboard(_selected(store, given), on_invalid=skipped).encode("utf-8")
+    except InputError as error:
+        raise from_error(400, "bad-request", error) from None
+    except StoreError as error:
+        raise from_error(503, "store-unavailable", error) from None
+
+
+def comparison(
+    store: Store,
+    given: dict[str, Any],
+    by: str,
+    baseline: str | None,
+    metrics: list[str] | None,
+    fmt: str,
+    seed: int,
+    skipped: Skipped,
+) -> bytes:
+    """The comparison of the selected reports in `fmt`, the bytes `boamps compare` prints."""
+    from ..readings import compare
+
+    try:
+        frame = compare.compare(
+            _selected(store, given),
+            by,
+            baseline=baseline,
+            metrics=metrics,
+            seed=seed,
+            on_invalid=skipped,
+        )
+    except InputError as error:
+        raise from_error(400, "bad-request", error) from None
+    except StoreError as error:
+        raise from_error(503, "store-unavailable", error) from None
+    writers = {
+        "text": lambda: compare.as_text(frame),
+        "markdown": lambda: compare.as_text(frame, markdown=True),
+        "json": lambda: compare.as_json(frame),
+        "csv": lambda: compare.as_csv(frame),
+    }
+    return writers[fmt]().encode("utf-8")
