@@ -45,32 +45,56 @@ def valid_reports(paths: list[str], version: str) -> Reading:
     """The valid reports, in order, streamed; each invalid one is named on stderr and skipped.
     Validity is the schema's (what makes a report invalid; warnings do not)."""
     from ..sources.reports import iter_documents
-    from ..validation import schema_errors
+    from ..validation import SectionMemo
 
     reading: Reading
 
     def documents() -> Iterator[dict[str, Any]]:
+        memo = SectionMemo(version)
         for document in iter_documents(paths):
-            problems = document.problems or schema_errors(document.data, version)
+            problems = document.problems or memo.errors(document.data)
             if problems:
                 reading.skipped += 1
-                print(
-                    printable(f"skipped: {document.where}: invalid report: {problems[0]}"),
-                    file=sys.stderr,
-                )
+                say_skipped(document.where, str(problems[0]))
             else:
                 yield document.data
 
-    reading = Reading(
-        documents(),
-        lambda skipped: InputError(
-            "No valid report",
-            " ".join(paths),
-            f"{skipped} invalid",
-            "Run `boamps validate` on them to see every problem.",
-        ),
-    )
+    reading = Reading(documents(), lambda skipped: no_valid_report(paths, skipped))
     return reading
+
+
+def say_skipped(where: str, problem: str) -> None:
+    print(printable(f"skipped: {where}: invalid report: {problem}"), file=sys.stderr)
+
+
+def no_valid_report(paths: list[str], skipped: int) -> InputError:
+    return InputError(
+        "No valid report",
+        " ".join(paths),
+        f"{skipped} invalid",
+        "Run `boamps validate` on them to see every problem.",
+    )
+
+
+class Skips:
+    """Invalid reports named on stderr as `Reading` names them, and counted."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, where: str, problem: str) -> None:
+        self.count += 1
+        say_skipped(where, problem)
+
+
+def big_files(args: Any) -> list[str] | None:
+    """The JSON Lines files of REPORT... when they are big enough to be read by workers
+    (`render.pieces`), else None."""
+    if args.db is not None or not args.reports:
+        return None
+    from ..render.pieces import big_json_lines
+
+    return big_json_lines(args.reports)
 
 
 DB_HELP = "read the current reports of this store (see `boamps store`) instead of files"

@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from ..schema import DEFAULT_VERSION
-from .reading import add_report_sources, reports_of
+from .reading import Skips, add_report_sources, big_files, no_valid_report, reports_of
 
 HELP = "Write a paper-ready statement of the energy and emissions of reports."
 
@@ -43,8 +43,23 @@ def _since(text: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..render.statement import statement
+    from ..render.statement import statement, statement_of_pieces
 
+    names = big_files(args)
+    if names is not None:
+        skips = Skips()
+        text, read = statement_of_pieces(
+            names,
+            args.schema_version,
+            skips,
+            fmt=args.format,
+            project=args.project,
+            since=args.since,
+        )
+        if not read:
+            raise no_valid_report(args.reports, skips.count)
+        sys.stdout.write(text)
+        return 1 if skips.count else 0
     reading = reports_of(args)
     sys.stdout.write(statement(reading, fmt=args.format, project=args.project, since=args.since))
     return 1 if reading.skipped else 0

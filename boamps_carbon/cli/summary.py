@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from ..schema import DEFAULT_VERSION
-from .reading import add_report_sources, reports_of
+from .reading import Skips, add_report_sources, big_files, no_valid_report, reports_of
 
 HELP = "Total runs, energy, emissions, duration and mean power per group of reports."
 
@@ -32,6 +32,12 @@ def run(args: argparse.Namespace) -> int:
 
         with Store(args.db, create=False) as store:
             rows, skipped = store.summary(args.by), 0
+    elif (names := big_files(args)) is not None:
+        skips = Skips()
+        rows, read = summary.summarise_pieces(names, args.by, args.schema_version, skips)
+        if not read:
+            raise no_valid_report(args.reports, skips.count)
+        skipped = skips.count
     else:
         reading = reports_of(args)
         rows, skipped = summary.summarise(reading, args.by), reading.skipped

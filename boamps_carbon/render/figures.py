@@ -9,7 +9,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..validation.semantic import counts_logical_cpus, energy_kwh, number
+from ..validation.semantic import (
+    counts_logical_cpus,
+    energy_kwh,
+    measured_by_codecarbon,
+    number,
+)
 
 
 @dataclass
@@ -101,7 +106,39 @@ def _tracking(measures: list[dict[str, Any]]) -> list[str]:
     return found
 
 
-def figures(report: dict[str, Any]) -> ReportFigures:
+class HardwareMemo:
+    """The hardware labels of reports that repeat their components, made once: a report's
+    labels depend only on its components and on whether CodeCarbon measured it (which makes
+    a CPU count logical CPUs). At most SIZE component lists are kept."""
+
+    SIZE = 256
+
+    def __init__(self) -> None:
+        from orjson import dumps
+
+        self._dumps = dumps
+        self._labels: dict[tuple[bytes, bool], list[str]] = {}
+
+    def labels(self, components: list[Any], report: dict[str, Any]) -> list[str]:
+        try:
+            key = (self._dumps(components), measured_by_codecarbon(report))
+        except TypeError:  # what orjson cannot write (huge integers): made each time
+            return _hardware(components, report)
+        found = self._labels.get(key)
+        if found is None:
+            if len(self._labels) >= self.SIZE:
+                self._labels.clear()
+            found = self._labels[key] = _hardware(components, report)
+        return list(found)
+
+
+def _hardware(components: list[Any], report: dict[str, Any]) -> list[str]:
+    return [component_label(c, report) for c in components if isinstance(c, dict)]
+
+
+def figures(report: dict[str, Any], memo: HardwareMemo | None = None) -> ReportFigures:
+    """The figures of `report`; `memo` makes the hardware labels of repeated components once
+    (the labels are the same with or without it)."""
     header, task = report.get("header") or {}, report.get("task") or {}
     measures = [m for m in report.get("measures") or [] if isinstance(m, dict)]
     env = report.get("environment") or {}
@@ -124,7 +161,9 @@ def figures(report: dict[str, Any]) -> ReportFigures:
         duration_s=_duration(measures),
         intensity=float(intensity) if isinstance(intensity, (int, float)) else None,
         country=str(env.get("country", "")),
-        hardware=[component_label(c, report) for c in components if isinstance(c, dict)],
+        hardware=_hardware(components, report)
+        if memo is None or not isinstance(components, list)
+        else memo.labels(components, report),
         methods=_methods(measures),
         tracking=_tracking(measures),
         description=str(task.get("taskDescription", "")),
@@ -169,21 +208,34 @@ class Totals:
 
     def add(self, item: ReportFigures) -> None:
         """Count one more report: totals are kept as reports stream by."""
+        self.add_numbers(item.energy_kwh, item.duration_s, item.emissions_kg)
+        self.add_seen(item)
+
+    def add_numbers(
+        self, energy_kwh: float, duration_s: float | None, emissions_kg: float | None
+    ) -> None:
+        """The sums of `add`: a report's figures as numbers, which workers send (the sums
+        are made here, in the reports' order, so that they are the same to the last bit)."""
         self.runs += 1
-        self.energy_kwh += item.energy_kwh
-        if item.duration_s is None:
+        self.energy_kwh += energy_kwh
+        if duration_s is None:
             self.runs_without_duration += 1
         else:
-            self.duration_s += item.duration_s
-            self.energy_with_duration_kwh += item.energy_kwh
-        if item.emissions_kg is not None:
-            self.emissions_kg += item.emissions_kg
-            self.energy_with_intensity_kwh += item.energy_kwh
+            self.duration_s += duration_s
+            self.energy_with_duration_kwh += energy_kwh
+        if emissions_kg is not None:
+            self.emissions_kg += emissions_kg
+            self.energy_with_intensity_kwh += energy_kwh
+
+    def add_seen(self, item: ReportFigures | Totals) -> None:
+        """The hardware, methods, tracking modes and countries of `add`, first seen first: of
+        a report, or of the totals of the reports before (a worker's piece)."""
+        countries = item.countries if isinstance(item, Totals) else [item.country]
         for target, seen, values in (
             (self.hardware, self._seen_hardware, item.hardware),
             (self.methods, self._seen_methods, item.methods),
             (self.tracking, self._seen_tracking, item.tracking),
-            (self.countries, self._seen_countries, [item.country] if item.country else []),
+            (self.countries, self._seen_countries, [c for c in countries if c]),
         ):
             for value in values:
                 folded = value.lower()  # "France" and "france" are one country

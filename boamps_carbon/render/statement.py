@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import Any
 
 from ..errors import InputError
 from ..resources import templates_dir
 from ..version import __version__
-from .figures import ReportFigures, figures, totals
+from .figures import HardwareMemo, ReportFigures, Totals, figures, totals
 from .templates import render
 
 STATEMENT_FORMATS = {
@@ -43,13 +43,18 @@ def select(
 ) -> Iterator[ReportFigures]:
     """The figures of the reports of one project (publisher.projectName), dated on or after
     `since`, one at a time."""
+    memo = HardwareMemo()
     for report in reports:
-        found = figures(report)
-        if project is not None and found.project != project:
-            continue
-        if since is not None and found.date[:10] < since:
-            continue
-        yield found
+        found = figures(report, memo)
+        if selected(found, project, since):
+            yield found
+
+
+def selected(found: ReportFigures, project: str | None, since: str | None) -> bool:
+    """Whether a report is of `project` and dated on or after `since` (None: any)."""
+    if project is not None and found.project != project:
+        return False
+    return since is None or found.date[:10] >= since
 
 
 def bibliography() -> str:
@@ -67,15 +72,7 @@ def statement(
     since: str | None = None,
 ) -> str:
     """The statement over the selected reports; raises InputError when none is selected."""
-    if fmt not in STATEMENT_FORMATS:
-        raise InputError(
-            "Unknown statement format",
-            "--format",
-            repr(fmt),
-            f"Use one of: {', '.join(STATEMENT_FORMATS)}.",
-        )
-    if since is not None:
-        parse_since(since)
+    check_options(fmt, since)
     read = 0
 
     def counted() -> Iterator[dict[str, Any]]:
@@ -85,6 +82,52 @@ def statement(
             yield report
 
     summed = totals(select(counted(), project, since))
+    return written(summed, read, fmt=fmt, project=project, since=since)
+
+
+def statement_of_pieces(
+    names: list[str],
+    version: str,
+    on_invalid: Callable[[str, str], None],
+    *,
+    fmt: str = "text",
+    project: str | None = None,
+    since: str | None = None,
+) -> tuple[str, int]:
+    """(statement, valid reports) of `statement` for big JSON Lines files `names`, read in
+    worker processes (`pieces`); each invalid line goes to `on_invalid(where, problem)`. With
+    no valid report at all, the statement is "" (the caller says why)."""
+    from .pieces import Merged, Tally, all_spans, tallies
+
+    check_options(fmt, since)
+    summed = Totals()
+    read = 0
+    for tally in tallies(Tally(all_spans(names), version, None, project, since), on_invalid):
+        read += tally.read
+        for _, energy, duration, emissions in Merged(tally):
+            summed.add_numbers(energy, duration, emissions)
+        assert tally.seen is not None
+        summed.add_seen(tally.seen)
+    if not read:
+        return "", 0
+    return written(summed, read, fmt=fmt, project=project, since=since), read
+
+
+def check_options(fmt: str, since: str | None) -> None:
+    if fmt not in STATEMENT_FORMATS:
+        raise InputError(
+            "Unknown statement format",
+            "--format",
+            repr(fmt),
+            f"Use one of: {', '.join(STATEMENT_FORMATS)}.",
+        )
+    if since is not None:
+        parse_since(since)
+
+
+def written(summed: Totals, read: int, *, fmt: str, project: str | None, since: str | None) -> str:
+    """The statement of the totals of the selected reports, `read` reports in all; raises
+    InputError when none is selected."""
     if not summed.runs:
         wanted = [f"of project {project}" if project is not None else ""]
         wanted.append(f"dated on or after {since}" if since is not None else "")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import InputError
 from ..printable import printable
 from . import units
-from .figures import ReportFigures, Totals, figures
+from .figures import HardwareMemo, ReportFigures, Totals, figures
 from .flat import cell_text
 
 if TYPE_CHECKING:
@@ -38,14 +38,39 @@ def summarise(reports: Iterable[dict[str, Any]], by: str = "project") -> list[di
         raise InputError("Unknown grouping", "--by", repr(by), f"Use one of: {', '.join(GROUPS)}.")
     key = GROUPS[by]
     groups: dict[str, Totals] = {}
+    memo = HardwareMemo()
     for report in reports:
-        found = figures(report)
+        found = figures(report, memo)
         name = key(found) or "(not stated)"
         summed = groups.get(name)
         if summed is None:
             summed = groups[name] = Totals()
         summed.add(found)
     return [_row(name, summed) for name, summed in groups.items()]
+
+
+def summarise_pieces(
+    names: list[str], by: str, version: str, on_invalid: Callable[[str, str], None]
+) -> tuple[list[dict[str, Any]], int]:
+    """(rows, valid reports) of `summarise` for big JSON Lines files `names`, read in worker
+    processes (`pieces`); each invalid line goes to `on_invalid(where, problem)`, in order."""
+    from .pieces import Merged, Tally, all_spans, tallies
+
+    if by not in GROUPS:
+        raise InputError("Unknown grouping", "--by", repr(by), f"Use one of: {', '.join(GROUPS)}.")
+    groups: dict[str, Totals] = {}
+    read = 0
+    for tally in tallies(Tally(all_spans(names), version, by), on_invalid):
+        read += tally.read
+        local = []
+        for name in tally.groups:
+            summed = groups.get(name)
+            if summed is None:
+                summed = groups[name] = Totals()
+            local.append(summed)
+        for number, energy, duration, emissions in Merged(tally):
+            local[number].add_numbers(energy, duration, emissions)
+    return [_row(name, summed) for name, summed in groups.items()], read
 
 
 def _row(name: str, summed: Totals) -> dict[str, Any]:

@@ -90,7 +90,7 @@ def read_documents(name: str) -> Iterator[ReportDocument]:
     with _open(name) as handle:
         try:
             if name.endswith(".jsonl"):
-                yield from _json_lines(name, handle)
+                yield from json_line_documents(name, handle)
                 return
             data = handle.read()
         except OSError as exc:
@@ -105,11 +105,11 @@ def documents_from_bytes(
     """The reports in `data`: one JSON document, or JSON Lines (`json_lines=True`); with None,
     JSON Lines when it holds several JSON values, one per line (as `convert -o -` writes)."""
     if json_lines:
-        yield from _json_lines(label, data.split(b"\n"))
+        yield from json_line_documents(label, data.split(b"\n"))
         return
     value, problems = parse_json_bytes(data)
     if json_lines is None and problems and "extra data" in problems[0].message:
-        yield from _json_lines(label, data.split(b"\n"))
+        yield from json_line_documents(label, data.split(b"\n"))
         return
     yield ReportDocument(label, None, value, problems, data)
 
@@ -129,19 +129,20 @@ def _stdin() -> Iterator[ReportDocument]:
         rest = spool.read(1 << 16)
         spool.seek(0)
         if fastjson.parse(first)[1] == [] and rest.strip():
-            yield from _json_lines(label, spool)
+            yield from json_line_documents(label, spool)
             return
         data = spool.read()
         value, problems = parse_json_bytes(data)
         if problems and "extra data" in problems[0].message:
             spool.seek(0)
             del data
-            yield from _json_lines(label, spool)
+            yield from json_line_documents(label, spool)
             return
         yield ReportDocument(label, None, value, problems, data)
 
 
-def _json_lines(label: str, lines: Iterable[bytes]) -> Iterator[ReportDocument]:
+def json_line_documents(label: str, lines: Iterable[bytes]) -> Iterator[ReportDocument]:
+    """The documents of JSON Lines, numbered from 1 (blank lines count, and are skipped)."""
     for number, raw in enumerate(lines, start=1):
         raw = raw.removesuffix(b"\n")
         if not raw.strip():

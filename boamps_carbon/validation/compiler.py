@@ -257,3 +257,19 @@ def _items_step(schema: dict[str, Any], template: str, label: str) -> Check | No
                 item_check(item, (*idx, index), out)
 
     return step
+
+
+def compile_sections(
+    schema: dict[str, Any], version_label: str
+) -> tuple[list[str], dict[str, Check]] | None:
+    """(required names, check per property) of a schema that is an object of properties and
+    checks nothing else at its top: a report's errors are then exactly its sections' errors
+    and its missing required sections. None for any other schema."""
+    if set(schema) - {"$schema", "title", "description", "type", "properties", "required"}:
+        return None
+    if schema.get("type") != "object":
+        return None
+    properties = schema.get("properties", {})
+    return list(schema.get("required", [])), {
+        name: _node(sub, _join("", name), version_label) for name, sub in properties.items()
+    }
