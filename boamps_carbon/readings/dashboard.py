@@ -19,9 +19,8 @@ from typing import Any
 
 from ..errors import InputError
 from ..render import units
-from ..render.figures import ReportFigures, Totals, figures
+from ..render.figures import GROUPS, ReportFigures, Totals, figures
 from ..render.statement import select
-from ..render.summary import GROUPS
 from ..schema import DEFAULT_VERSION, SchemaVersion
 from ..validation.semantic import number
 from . import svg

@@ -5,7 +5,7 @@ an intensity has no emissions, and the totals say how much energy that leaves un
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -168,6 +168,22 @@ def figures(report: dict[str, Any], memo: HardwareMemo | None = None) -> ReportF
         tracking=_tracking(measures),
         description=str(task.get("taskDescription", "")),
     )
+
+
+GROUPS: dict[str, Callable[[ReportFigures], str]] = {
+    "project": lambda f: f.project,
+    "model": lambda f: f.model,
+    "hardware": lambda f: ", ".join(f.hardware),
+    "country": lambda f: f.country,
+    "month": lambda f: f.date[:7],
+}
+
+
+def selected(found: ReportFigures, project: str | None, since: str | None) -> bool:
+    """Whether a report is of `project` and dated on or after `since` (None: any)."""
+    if project is not None and found.project != project:
+        return False
+    return since is None or found.date[:10] >= since
 
 
 @dataclass

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..sources.reports import STDIN, expand_paths, json_line_documents
-from .figures import HardwareMemo, ReportFigures, Totals, figures
+from .figures import GROUPS, HardwareMemo, ReportFigures, Totals, figures, selected
 
 PIECE_BYTES = 4 << 20
 # below this many bytes of JSON Lines, starting workers costs more than they save
@@ -117,8 +117,6 @@ class Tally:
 
     def __call__(self, index: int) -> PieceTally:
         from ..validation import SectionMemo
-        from .statement import selected
-        from .summary import GROUPS
 
         piece = self.pieces[index]
         with open(piece.path, "rb") as handle:

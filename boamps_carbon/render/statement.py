@@ -10,7 +10,7 @@ from typing import Any
 from ..errors import InputError
 from ..resources import templates_dir
 from ..version import __version__
-from .figures import HardwareMemo, ReportFigures, Totals, figures, totals
+from .figures import HardwareMemo, ReportFigures, Totals, figures, selected, totals
 from .templates import render
 
 STATEMENT_FORMATS = {
@@ -48,13 +48,6 @@ def select(
         found = figures(report, memo)
         if selected(found, project, since):
             yield found
-
-
-def selected(found: ReportFigures, project: str | None, since: str | None) -> bool:
-    """Whether a report is of `project` and dated on or after `since` (None: any)."""
-    if project is not None and found.project != project:
-        return False
-    return since is None or found.date[:10] >= since
 
 
 def bibliography() -> str:

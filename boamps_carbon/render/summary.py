@@ -12,19 +12,12 @@ from typing import TYPE_CHECKING, Any
 from ..errors import InputError
 from ..printable import printable
 from . import units
-from .figures import HardwareMemo, ReportFigures, Totals, figures
+from .figures import GROUPS, HardwareMemo, Totals, figures
 from .flat import cell_text
 
 if TYPE_CHECKING:
     import pandas as pd
 
-GROUPS: dict[str, Callable[[ReportFigures], str]] = {
-    "project": lambda f: f.project,
-    "model": lambda f: f.model,
-    "hardware": lambda f: ", ".join(f.hardware),
-    "country": lambda f: f.country,
-    "month": lambda f: f.date[:7],
-}
 COLUMNS = ["group", "runs", "energy_kwh", "emissions_kg", "duration_s", "mean_power_w"]
 
 
