@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+import pickle
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from .figures import Totals, figures
+from .figures import HardwareMemo, Totals, figures
 from .templates import FORMATS, render
 
 
@@ -28,11 +31,42 @@ def variables(reports: Iterable[dict[str, Any]]) -> dict[str, Any]:
     return {"items": items(), "t": running}
 
 
-def _whole(reports: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    """The page shows its totals first: it reads every report before it starts."""
-    found = variables(reports)
-    found["items"] = list(found["items"])
-    return found
+class SpooledItems:
+    """The items of a page that shows its totals before its reports: every report is read
+    first, to add it up, and kept on disk (pickled with its figures, in a temporary file that
+    only this process writes and reads), not in memory. Iterated as often as a template
+    likes, each time from the first item; `len()` is their number."""
+
+    def __init__(self, reports: Iterable[dict[str, Any]]) -> None:
+        self.totals = Totals()
+        self.count = 0
+        self._folder = tempfile.TemporaryDirectory(prefix="boamps-page-")
+        self._path = Path(self._folder.name) / "items.pickle"
+        memo = HardwareMemo()
+        with self._path.open("wb") as spool:
+            for report in reports:
+                found = figures(report, memo)
+                self.totals.add(found)
+                pickle.dump((found, report), spool, protocol=pickle.HIGHEST_PROTOCOL)
+                self.count += 1
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        with self._path.open("rb") as spool:
+            for _ in range(self.count):
+                found, report = pickle.load(spool)
+                yield {"f": found, "report": report}
+
+    def close(self) -> None:
+        self._folder.cleanup()
+
+    def __enter__(self) -> SpooledItems:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
 
 
 def write_reports(
@@ -41,17 +75,24 @@ def write_reports(
     fmt: str = "text",
     template: str | Path | None = None,
 ) -> None:
-    """The reports rendered to `out` as they are read, in flat memory, by the built-in text
-    and Markdown templates (they print the totals after the reports). The html page and a
-    user's template may print the totals anywhere, before the reports: they read every report
-    first, and a user's template is rendered whole before its first byte is written, so that
-    its failure leaves no partial output."""
-    if template is not None:
-        out.write(render(template, _whole(reports), markup=fmt, user_template=True))
-    elif fmt == "html":
-        out.write(render(FORMATS[fmt], _whole(reports), markup=fmt))
-    else:
+    """The reports rendered to `out` in flat memory. The built-in text and Markdown templates
+    print the totals after the reports: they are written as the reports are read. The html
+    page and a user's template may print the totals anywhere, before the reports: every
+    report is read first and spooled to disk (`SpooledItems`), then the page is written as
+    the template runs; a user's template goes to a temporary file first, copied to `out`
+    once it has run to its end, so that its failure leaves no partial output."""
+    if template is None and fmt != "html":
         render(FORMATS[fmt], variables(reports), markup=fmt, out=out)
+        return
+    with SpooledItems(reports) as items:
+        page = {"items": items, "t": items.totals}
+        if template is None:
+            render(FORMATS[fmt], page, markup=fmt, out=out)
+            return
+        with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as rendered:
+            render(template, page, markup=fmt, user_template=True, out=rendered)
+            rendered.seek(0)
+            shutil.copyfileobj(rendered, out)
 
 
 def render_reports(
