@@ -756,6 +756,42 @@ def test_bad_comparisons(
     assert answer.json()["message"] == message
 
 
+def test_reports_the_schema_refuses_are_counted_in_a_header(service: Service) -> None:
+    from boamps_carbon.schema import SchemaVersion
+    from tests.factories import make_report
+
+    older = make_report(SchemaVersion.V1_0)
+    older["header"]["reportId"] = "00000000-0000-4000-8000-00000000a100"
+    older["header"]["publisher"] = {
+        "projectName": "mixed-versions",
+        "confidentialityLevel": "public",
+    }
+    newer = fresh("mixed-versions")
+    with service.client(service.writer) as client:
+        stored = client.post("/reports", json=older, params={"schema_version": "1.0"})
+        assert stored.status_code == 201, stored.text
+        assert client.post("/reports", json=newer).status_code == 201
+    with service.client() as client:
+        page = client.get("/dashboard", params={"project": "mixed-versions"})
+        compared = client.get(
+            "/compare", params={"project": "mixed-versions", "by": "task.taskStage"}
+        )
+        wrong = client.get("/dashboard", params={"schema_version": "9.9"})
+    with Store(service.server.db) as store:
+        where = store.where
+    skipped = (
+        f"1; first: {where}[00000000-0000-4000-8000-00000000a100]: "
+        "task.dataset[0].dataUsage: required field is missing (expected a string)"
+    )
+    assert (page.status_code, page.headers["boamps-skipped"]) == (200, skipped)
+    assert (compared.status_code, compared.headers["boamps-skipped"]) == (200, skipped)
+    assert [row["runs"] for row in compared.json()] == [1]
+    assert (wrong.status_code, wrong.json()["message"]) == (
+        400,
+        "Unknown BoAmps schema version at --schema-version: '9.9'.",
+    )
+
+
 # -- POST /convert ---------------------------------------------------------------------------
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..sources.reports import STDIN, expand_paths, json_line_documents
+from ..sources.reports import STDIN, expand_paths, json_line_documents, open_report_file
 from .figures import GROUPS, HardwareMemo, ReportFigures, Totals, figures, selected
 
 PIECE_BYTES = 4 << 20
@@ -75,7 +75,7 @@ def spans(path: str, piece_bytes: int | None = None, file: int = 0) -> list[Span
     """`path` cut into pieces of about `piece_bytes`, each after a line end."""
     piece_bytes = piece_bytes or PIECE_BYTES
     found: list[Span] = []
-    with open(path, "rb") as handle:
+    with open_report_file(path) as handle:
         size = os.fstat(handle.fileno()).st_size
         start = 0
         while start < size:
@@ -119,7 +119,7 @@ class Tally:
         from ..validation import SectionMemo
 
         piece = self.pieces[index]
-        with open(piece.path, "rb") as handle:
+        with open_report_file(piece.path) as handle:
             handle.seek(piece.start)
             data = handle.read(piece.end - piece.start)
         tally = PieceTally(lines=data.count(b"\n"))

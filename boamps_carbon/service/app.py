@@ -287,16 +287,18 @@ def create_app(
         since: str | None = None,
         until: str | None = None,
         where: Where = [],  # noqa: B006 (FastAPI gives each request its own)
+        schema_version: str = DEFAULT_VERSION.value,
         authorization: Auth = None,
     ) -> Response:
         """The page of `boamps dashboard --db` (one self-contained HTML file, inline SVG, no
         script) over the current reports matching the filters of GET /reports."""
-        _known(request, {*FILTERS, "where"})
+        _known(request, {*FILTERS, "where", "schema_version"})
         await allow(authorization, write=False)
+        version = _version(schema_version)
         given = _filters(request, where)
         await in_thread(_checked_filters, store, given)
         skipped = Skipped()
-        page = await in_thread(dashboard_page, store, given, skipped)
+        page = await in_thread(dashboard_page, store, given, version, skipped)
         return Response(page, media_type="text/html; charset=utf-8", headers=skipped.headers())
 
     @app.get("/compare")
@@ -320,11 +322,13 @@ def create_app(
         since: str | None = None,
         until: str | None = None,
         where: Where = [],  # noqa: B006 (FastAPI gives each request its own)
+        schema_version: str = DEFAULT_VERSION.value,
         authorization: Auth = None,
     ) -> Response:
         """The output of `boamps compare --db` (json by default, or text, markdown, csv) over
         the current reports matching the filters of GET /reports."""
-        _known(request, {*FILTERS, "where", "by", "baseline", "metric", "format", "seed"})
+        names = {"by", "baseline", "metric", "format", "seed", "schema_version"}
+        _known(request, {*FILTERS, "where", *names})
         await allow(authorization, write=False)
         if format not in COMPARE_FORMATS:
             raise ApiProblem(
@@ -333,15 +337,24 @@ def create_app(
                 f"Unknown format at format: {format[:80]!r}.",
                 f"Use one of: {', '.join(COMPARE_FORMATS)}.",
             )
+        version = _version(schema_version)
         given = _filters(request, where)
         await in_thread(_checked_filters, store, given)
         skipped = Skipped()
         body = await in_thread(
-            comparison, store, given, by, baseline, metric, format, seed, skipped
+            comparison, store, given, by, baseline, metric, format, seed, version, skipped
         )
         return Response(body, media_type=COMPARE_FORMATS[format], headers=skipped.headers())
 
     return app
+
+
+def _version(text: str) -> str:
+    """A schema version the reading checks reports against: 400 for an unknown one."""
+    try:
+        return parse_version(text).value
+    except BoampsError as error:
+        raise from_error(400, "bad-request", error) from None
 
 
 def _checked_access(store: Store, authorization: str | None, write: bool) -> None:

@@ -50,12 +50,13 @@ class Skipped:
         return {"Boamps-Skipped": text.decode("ascii")}
 
 
-def dashboard_page(store: Store, given: dict[str, Any], skipped: Skipped) -> bytes:
+def dashboard_page(store: Store, given: dict[str, Any], version: str, skipped: Skipped) -> bytes:
     """The dashboard of the selected reports: 400 when none is selected."""
     from ..readings.dashboard import dashboard
 
     try:
-        return dashboard(_selected(store, given), on_invalid=skipped).encode("utf-8")
+        page = dashboard(_selected(store, given), version=version, on_invalid=skipped)
+        return page.encode("utf-8")
     except InputError as error:
         raise from_error(400, "bad-request", error) from None
     except StoreError as error:
@@ -70,6 +71,7 @@ def comparison(
     metrics: list[str] | None,
     fmt: str,
     seed: int,
+    version: str,
     skipped: Skipped,
 ) -> bytes:
     """The comparison of the selected reports in `fmt`, the bytes `boamps compare` prints."""
@@ -82,6 +84,7 @@ def comparison(
             baseline=baseline,
             metrics=metrics,
             seed=seed,
+            version=version,
             on_invalid=skipped,
         )
     except InputError as error:

@@ -74,7 +74,8 @@ def _cannot_read(name: str, exc: OSError) -> InputError:
     )
 
 
-def _open(name: str) -> BinaryIO:
+def open_report_file(name: str) -> BinaryIO:
+    """`name` opened for reading bytes; InputError naming it when it cannot be."""
     try:
         return open(name, "rb")
     except OSError as exc:
@@ -87,7 +88,7 @@ def read_documents(name: str) -> Iterator[ReportDocument]:
     if name == STDIN:
         yield from _stdin()
         return
-    with _open(name) as handle:
+    with open_report_file(name) as handle:
         try:
             if name.endswith(".jsonl"):
                 yield from json_line_documents(name, handle)
