@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ..fieldmap.transforms import SlotValues
 from ..schema import SchemaVersion, load_schema
 from ..validation.semantic import (
     KWH_PER_UNIT,
@@ -24,7 +25,6 @@ from ..validation.semantic import (
     is_codecarbon,
     number,
 )
-from .columns import SlotValues
 
 Path = tuple[str | int, ...]
 # the rows (of those given) a guard refuses

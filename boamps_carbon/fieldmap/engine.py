@@ -181,7 +181,7 @@ class FieldEngine:
         if never:
             return None
         dynamic = condition if callable(condition) else None
-        apply = TRANSFORMS[row.transform](row)
+        apply = TRANSFORMS[row.transform].row(row)
         return CompiledField(row, steps, apply, indexes, dynamic, containers, setter(steps))
 
     @property
