@@ -14,8 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from ..fieldmap.transforms import SlotValues
-from ..schema import SchemaVersion, load_schema
+from ..fieldmap.transforms import TRANSFORMS, SlotValues
+from ..schema import SchemaVersion
+from ..validation import compiled_schema
+from ..validation.compiler import Constraints
 from ..validation.semantic import (
     KWH_PER_UNIT,
     MAX_AVERAGE_POWER_KW,
@@ -30,9 +32,6 @@ Path = tuple[str | int, ...]
 # the rows (of those given) a guard refuses
 Guard = Callable[[list[SlotValues], np.ndarray], np.ndarray]
 
-NUMBER_KINDS = frozenset({"energy", "duration", "scale", "ratio"})
-DATE_KINDS = frozenset({"datetime", "start_time"})
-_QUIET_KEYWORDS = frozenset({"description", "title", "examples", "$comment"})
 _EPOCH = datetime(1970, 1, 1)
 
 # how each semantic rule is kept when a slot is in what it reads
@@ -79,11 +78,13 @@ def make_guards(
     """The guards of a template (a report holding Markers); None when a slot sits where no
     guard can keep it."""
     places = dict(markers(report))
+    schema = compiled_schema(version)
     guards: list[Guard] = []
     for path, slot in places.items():
         if _unguardable(path, kinds[slot]):
             return None
-        keepable, guard = _schema_guard(_schema_node(load_schema(version), path), slot, kinds[slot])
+        gives = TRANSFORMS[kinds[slot]].gives
+        keepable, guard = _schema_guard(schema.at(path), slot, gives)
         if not keepable:
             return None
         if guard is not None:
@@ -109,40 +110,20 @@ def _unguardable(path: Path, kind: str) -> bool:
     dated = path == ("header", "reportDatetime") or (
         path[:1] == ("measures",) and last == "measurementDateTime"
     )
-    return dated and kind not in DATE_KINDS
+    return dated and TRANSFORMS[kind].gives != "datetime"
 
 
-def _schema_node(schema: dict[str, Any], path: Path) -> dict[str, Any] | None:
-    node: dict[str, Any] | None = schema
-    for step in path:
-        if node is None:
-            return None
-        if isinstance(step, int):
-            items = node.get("items")
-            node = items if isinstance(items, dict) else None
-        elif step in node.get("properties", {}):
-            node = node["properties"][step]
-        else:
-            node = {} if node.get("additionalProperties", True) is not False else None
-    return node
-
-
-def _schema_guard(node: dict[str, Any] | None, slot: int, kind: str) -> tuple[bool, Guard | None]:
-    """Whether a slot can be kept at this node at all, and the guard of its range (None
-    when nothing needs guarding)."""
-    if node is None:
+def _schema_guard(found: Constraints, slot: int, gives: str) -> tuple[bool, Guard | None]:
+    """Whether a slot can be kept where the schema checks `found`, and the guard of its
+    range (None when nothing needs guarding)."""
+    numeric = gives == "number"
+    if ("number" if numeric else "string") not in found.types:
         return False, None
-    names = node.get("type")
-    names = [names] if isinstance(names, str) else names
-    numeric = kind in NUMBER_KINDS
-    if names is not None and ("number" if numeric else "string") not in names:
-        return False, None
-    rest = set(node) - _QUIET_KEYWORDS - {"type"}
     if not numeric:
-        return not rest, None
-    if not rest <= {"minimum", "maximum"}:
+        return not found.keywords, None
+    if not found.keywords <= {"minimum", "maximum"}:
         return False, None
-    low, high = node.get("minimum"), node.get("maximum")
+    low, high = found.minimum, found.maximum
     if low is None and high is None:
         return True, None
 
