@@ -13,8 +13,9 @@ from ..fieldmap.transforms import RunContext
 from ..outcomes import RowConverter
 from ..sources.codecarbon_csv import Record
 from ..validation.problems import Problem
+from ..validation.semantic import Guard
 from ..writers import report_json
-from .guards import Guard, Marker, make_guards
+from .guards import Marker, make_guards
 from .plan import Plan
 
 _HOLE = re.compile(r'"\\u0000(\d+)\\u0000"')

@@ -1,11 +1,23 @@
-"""Rules about meaning that a JSON Schema cannot express. They give warnings, not errors."""
+"""Rules about meaning that a JSON Schema cannot express. They give warnings, not errors.
+
+Each rule is a `SemanticRule`: its check of a report, the fields it reads, and its column
+form for the fast path's templates (reports with holes that whole columns of values fill):
+the guards that find, among a template's rows, those the rule would warn about, or None
+when a hole in what the rule reads means no template (those rows go the ordinary way).
+The two forms share their conditions (`too_powerful`, `too_little_power`...), written for
+a number and for an array of numbers alike.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:  # numpy is imported where a column is checked: `validate` needs none
+    import numpy as np
 
 from .describe import quote
 from .problems import Problem, problem
@@ -44,7 +56,52 @@ MEASURE_POWER_SECONDS = 15.0
 MIN_AVERAGE_POWER_W = 1.0
 CODECARBON = "codecarbon"
 
-Rule = Callable[[dict[str, Any]], Iterator[Problem]]
+Check = Callable[[dict[str, Any]], Iterator[Problem]]
+# the rows (indexes into a piece, of those given) a rule warns about, from the slots' values
+Guard = Callable[[list[Any], "np.ndarray"], "np.ndarray"]
+
+
+class Holes(Protocol):
+    """A template's holes as its report holds them."""
+
+    def slot(self, value: Any) -> int | None:
+        """The slot a value of the report stands for, or None for a plain value."""
+
+    def gives(self, value: Any) -> str | None:
+        """What the slot a value stands for gives ("number", "datetime", "string")."""
+
+
+# a rule's column form: the guards of a template, or None when the rule cannot keep it
+ColumnForm = Callable[[dict[str, Any], Holes], "list[Guard] | None"]
+
+
+@dataclass(frozen=True)
+class SemanticRule:
+    check: Check
+    reads: tuple[str, ...]  # the fields it reads: "measures[].unit" (any measure)
+    column: ColumnForm | None  # None: a hole in what it reads means no template
+
+    @property
+    def name(self) -> str:
+        return self.check.__name__
+
+    def __call__(self, report: dict[str, Any]) -> Iterator[Problem]:
+        return self.check(report)
+
+
+def too_powerful(kwh: Any, seconds: Any) -> Any:
+    """A mean power no computer draws (seconds > 0); numbers or arrays."""
+    return kwh * 3600 / seconds > MAX_AVERAGE_POWER_KW
+
+
+def too_little_power(kwh: Any, seconds: Any) -> Any:
+    """A mean power below any computer's (seconds > 0); numbers or arrays."""
+    return kwh * 3.6e6 / seconds < MIN_AVERAGE_POWER_W
+
+
+def within_interval(seconds: Any) -> Any:
+    """Shorter than CodeCarbon's measurement interval; numbers or arrays."""
+    return (seconds > 0) & (seconds < MEASURE_POWER_SECONDS)
 
 
 def number(value: Any) -> float | None:
@@ -107,7 +164,7 @@ def energy(report: dict[str, Any]) -> Iterator[Problem]:
             )
             continue
         seconds = number(measure.get("measurementDuration"))
-        if seconds and seconds > 0 and kwh * 3600 / seconds > MAX_AVERAGE_POWER_KW:
+        if seconds and seconds > 0 and too_powerful(kwh, seconds):
             power = kwh * 3600 / seconds
             yield problem(
                 "implausible-power",
@@ -280,9 +337,9 @@ def is_short_measurement(method: Any, kwh: float | None, seconds: float | None) 
     computer's: CodeCarbon missed it."""
     if not is_codecarbon(method):
         return False
-    if kwh is None or kwh <= 0 or seconds is None or not 0 < seconds < MEASURE_POWER_SECONDS:
+    if kwh is None or kwh <= 0 or seconds is None or not within_interval(seconds):
         return False  # no energy at all is non-positive-energy's
-    return kwh * 3.6e6 / seconds < MIN_AVERAGE_POWER_W
+    return bool(too_little_power(kwh, seconds))
 
 
 def short_measurement(report: dict[str, Any]) -> Iterator[Problem]:
@@ -303,18 +360,176 @@ def short_measurement(report: dict[str, Any]) -> Iterator[Problem]:
             )
 
 
-RULES: tuple[Rule, ...] = (
-    datetime_format,
-    energy,
-    tracking_modes,
-    geolocation_fallback,
-    measure_after_report,
-    onpremise_cloud_provider,
-    component_counts,
-    cpu_counts,
-    short_measurement,
+# the column forms: each one the guards of the rule it follows
+
+
+class _Slot:
+    """A hole's values, for the rows a guard is given."""
+
+    def __init__(self, index: int, attribute: str) -> None:
+        self.index, self.attribute = index, attribute
+
+    def of(self, values: list[Any], rows: np.ndarray) -> np.ndarray:
+        return getattr(values[self.index], self.attribute)[rows]  # type: ignore[no-any-return]
+
+
+def _operand(holes: Holes, value: Any, attribute: str, read: Callable[[Any], Any]) -> Any:
+    slot = holes.slot(value)
+    return read(value) if slot is None else _Slot(slot, attribute)
+
+
+def _at(operand: Any, values: list[Any], rows: np.ndarray) -> Any:
+    import numpy as np
+
+    found = operand.of(values, rows) if isinstance(operand, _Slot) else operand
+    return np.asarray(found, dtype=np.float64)
+
+
+def _energy_operands(measure: dict[str, Any], holes: Holes) -> tuple[Any, Any, float | None] | None:
+    """A measure's energy and duration as operands, and its unit's factor to kWh; None
+    when the unit is a hole."""
+    unit = measure.get("unit", "kWh")
+    if holes.slot(unit) is not None:
+        return None
+    energy = _operand(holes, measure.get("powerConsumption"), "numbers", number)
+    seconds = _operand(holes, measure.get("measurementDuration"), "numbers", number)
+    factor = KWH_PER_UNIT.get(unit) if isinstance(unit, str) else None
+    return energy, seconds, factor
+
+
+def _holed(holes: Holes, *values: Any) -> bool:
+    return any(holes.slot(value) is not None for value in values)
+
+
+def energy_guards(report: dict[str, Any], holes: Holes) -> list[Guard] | None:
+    guards: list[Guard] = []
+    for _, measure in _measures(report):
+        if not _holed(holes, measure.get("powerConsumption"), measure.get("measurementDuration")):
+            continue
+        operands = _energy_operands(measure, holes)
+        if operands is None:
+            return None
+        energy, seconds, factor = operands
+        if factor is None or energy is None:
+            continue  # not an energy: the rule says nothing
+
+        def guard(
+            values: list[Any],
+            rows: np.ndarray,
+            e: Any = energy,
+            s: Any = seconds,
+            f: float = factor,
+        ) -> np.ndarray:
+            import numpy as np
+
+            kwh = _at(e, values, rows) * f
+            bad = ~(kwh > 0)
+            if s is None:
+                return bad  # type: ignore[no-any-return]
+            length = _at(s, values, rows)
+            with np.errstate(all="ignore"):
+                return bad | ((length > 0) & too_powerful(kwh, length))  # type: ignore[no-any-return]
+
+        guards.append(guard)
+    return guards
+
+
+def _seconds(value: Any) -> int | None:
+    moment = _parse(value)
+    return None if moment is None else int((moment - _EPOCH).total_seconds())
+
+
+_EPOCH = datetime(1970, 1, 1)
+
+
+def after_report_guards(report: dict[str, Any], holes: Holes) -> list[Guard] | None:
+    reported = _header(report).get("reportDatetime")
+    guards: list[Guard] = []
+    for _, measure in _measures(report):
+        started = measure.get("measurementDateTime")
+        if not _holed(holes, started, reported):
+            continue
+        pair = [_operand(holes, value, "seconds", _seconds) for value in (started, reported)]
+        if None in pair:
+            continue  # a constant that is no date: the rule says nothing
+
+        def guard(values: list[Any], rows: np.ndarray, pair: list[Any] = pair) -> np.ndarray:
+            start, end = _at(pair[0], values, rows), _at(pair[1], values, rows)
+            return start > end  # type: ignore[no-any-return]
+
+        guards.append(guard)
+    return guards
+
+
+def dated_holes(report: dict[str, Any], holes: Holes) -> list[Guard] | None:
+    """A hole that gives datetimes is always well formed; any other there: no template."""
+    places = [_header(report).get("reportDatetime")]
+    places += [m.get("measurementDateTime") for _, m in _measures(report)]
+    return None if any(holes.gives(v) not in (None, "datetime") for v in places) else []
+
+
+def short_guards(report: dict[str, Any], holes: Holes) -> list[Guard] | None:
+    guards: list[Guard] = []
+    for _, measure in _measures(report):
+        method = measure.get("measurementMethod")
+        if holes.slot(method) is not None:
+            return None
+        if not _holed(holes, measure.get("powerConsumption"), measure.get("measurementDuration")):
+            continue
+        operands = _energy_operands(measure, holes)
+        if operands is None:
+            return None
+        energy, seconds, factor = operands
+        if factor is None or energy is None or seconds is None or not is_codecarbon(method):
+            continue  # the rule says nothing of this measure, whatever its values
+
+        def guard(
+            values: list[Any],
+            rows: np.ndarray,
+            e: Any = energy,
+            s: Any = seconds,
+            f: float = factor,
+        ) -> np.ndarray:
+            import numpy as np
+
+            kwh, length = _at(e, values, rows) * f, _at(s, values, rows)
+            with np.errstate(all="ignore"):
+                return within_interval(length) & (kwh > 0) & too_little_power(kwh, length)  # type: ignore[no-any-return]
+
+        guards.append(guard)
+    return guards
+
+
+_ENERGY_READS = ("measures[].powerConsumption", "measures[].measurementDuration", "measures[].unit")
+_DATES = ("header.reportDatetime", "measures[].measurementDateTime")
+_COMPONENTS = "infrastructure.components[]"
+
+RULES: tuple[SemanticRule, ...] = (
+    SemanticRule(datetime_format, _DATES, dated_holes),
+    SemanticRule(energy, _ENERGY_READS, energy_guards),
+    SemanticRule(
+        tracking_modes, ("measures[].cpuTrackingMode", "measures[].gpuTrackingMode"), None
+    ),
+    SemanticRule(
+        geolocation_fallback,
+        ("environment.country", "environment.latitude", "environment.longitude"),
+        None,
+    ),
+    SemanticRule(measure_after_report, _DATES, after_report_guards),
+    SemanticRule(
+        onpremise_cloud_provider,
+        ("infrastructure.infraType", "infrastructure.cloudProvider"),
+        None,
+    ),
+    SemanticRule(
+        component_counts,
+        (f"{_COMPONENTS}.componentName", f"{_COMPONENTS}.nbComponent"),
+        None,
+    ),
+    SemanticRule(cpu_counts, (f"{_COMPONENTS}.componentType", f"{_COMPONENTS}.nbComponent"), None),
+    SemanticRule(short_measurement, (*_ENERGY_READS, "measures[].measurementMethod"), short_guards),
 )
 
 
 def semantic_problems(report: dict[str, Any]) -> list[Problem]:
-    return [found for rule in RULES for found in rule(report)]
+    return [found for rule in RULES for found in rule.check(report)]
