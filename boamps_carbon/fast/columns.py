@@ -46,20 +46,7 @@ class Columns:
 
     def atom(self, atom: Atom, run: Any) -> tuple[np.ndarray, np.ndarray]:
         """Truth of a condition term for every row, and the rows where it cannot be told."""
-        if atom.op is None:
-            return self._lengths(atom.column) > 0, np.zeros(self.size, bool)
-        if atom.op in (">", "<"):
-            numbers = self.numbers(atom.column)
-            limit = float(atom.value)
-            with np.errstate(invalid="ignore"):
-                truth = numbers.values > limit if atom.op == ">" else numbers.values < limit
-            return truth & ~numbers.empty & ~numbers.odd, numbers.odd
-        rows = self.fields.rows
-        truth = np.fromiter((atom.test(row, run) for row in rows), bool, self.size)
-        return truth, np.zeros(self.size, bool)
-
-    def _lengths(self, column: int) -> np.ndarray:
-        return np.fromiter(map(len, self.text(column)), np.int64, self.size)
+        return atom.truth(self, run)
 
     def slot(self, slot: Slot, run: Any) -> SlotValues:
         return slot.values(self, slot.columns, run)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..context import MERGE_KEYS
 from ..fieldmap import FieldEngine
-from ..fieldmap.conditions import Condition, column_terms
+from ..fieldmap.conditions import TermColumn, column_terms
 from ..fieldmap.engine import CompiledField
 from ..fieldmap.transforms import TRANSFORMS, Column
 
@@ -36,7 +36,7 @@ class Atom:
     column: int
     op: str | None
     value: str
-    test: Condition
+    truth: TermColumn
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,8 @@ def make_plan(engine: FieldEngine, project_column: int) -> Plan | None:
             column = position.get(name, -1)
             referenced.add(column)
             if column in varying and (column, op, value) not in atoms:
-                test = engine.conditions.term_test(name, op, value, row)
-                atoms[(column, op, value)] = Atom(column, op, value, test)
+                truth = engine.conditions.term_column(name, op, value, row)
+                atoms[(column, op, value)] = Atom(column, op, value, truth)
     if len(atoms) + len(slots) > MAX_BITS:
         return None
     keys = tuple(sorted(c for c in referenced if c >= 0 and c not in varying))
