@@ -103,6 +103,7 @@ class Transform:
     row: Callable[[FieldRow], Apply]
     column: Callable[[FieldRow], Column] | None = None
     gives: str = ""  # with a column form: its values in JSON, "number", "datetime" or "string"
+    sourced: bool = True  # no value from empty sources: none when the file lacks them
 
 
 def _column(row: FieldRow, index: int = 0) -> str:
@@ -414,7 +415,7 @@ def make_require(row: FieldRow) -> Apply:
 
 
 TRANSFORMS: dict[str, Transform] = {
-    "constant": Transform(make_constant),
+    "constant": Transform(make_constant, sourced=False),
     "text": Transform(make_text),
     "number": Transform(make_number),
     "energy": non_negative("an energy"),
@@ -426,10 +427,10 @@ TRANSFORMS: dict[str, Transform] = {
     "ratio": Transform(make_ratio, ratio_column, "number"),
     "datetime": Transform(make_datetime, lambda row: datetime_column, "datetime"),
     "start_time": Transform(make_start_time, lambda row: start_time_column, "datetime"),
-    "report_id": Transform(make_report_id, lambda row: report_id_column, "string"),
-    "option": Transform(make_option),
+    "report_id": Transform(make_report_id, lambda row: report_id_column, "string", sourced=False),
+    "option": Transform(make_option, sourced=False),
     "extract": Transform(make_extract),
     "lookup": Transform(make_lookup),
-    "assume": Transform(make_assume),
-    "require": Transform(make_require),
+    "assume": Transform(make_assume, sourced=False),
+    "require": Transform(make_require, sourced=False),
 }
