@@ -15,69 +15,43 @@ from typing import Any
 
 import numpy as np
 
-from ..fieldmap.transforms import TRANSFORMS, SlotValues
+from ..fieldmap.transforms import SlotValues
 from ..schema import SchemaVersion
 from ..validation import compiled_schema
 from ..validation.compiler import Constraints
-from ..validation.semantic import RULES, Guard
+from ..validation.semantic import RULES, Guard, Hole
 
 Path = tuple[str | int, ...]
 
 
-class Marker:
-    """Stands for a slot's value while a template is made."""
-
-    __slots__ = ("slot",)
-
-    def __init__(self, slot: int) -> None:
-        self.slot = slot
-
-
-class _Holes:
-    """The markers of a template, as the semantic rules' column forms see them."""
-
-    def __init__(self, gives: list[str]) -> None:
-        self._gives = gives
-
-    def slot(self, value: Any) -> int | None:
-        return value.slot if isinstance(value, Marker) else None
-
-    def gives(self, value: Any) -> str | None:
-        return self._gives[value.slot] if isinstance(value, Marker) else None
-
-
-def markers(node: Any, path: Path = ()) -> Iterator[tuple[Path, int]]:
-    if isinstance(node, Marker):
-        yield path, node.slot
+def holes(node: Any, path: Path = ()) -> Iterator[tuple[Path, Hole]]:
+    if isinstance(node, Hole):
+        yield path, node
     elif isinstance(node, dict):
         for key, value in node.items():
-            yield from markers(value, (*path, key))
+            yield from holes(value, (*path, key))
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            yield from markers(value, (*path, index))
+            yield from holes(value, (*path, index))
 
 
-def make_guards(
-    report: dict[str, Any], kinds: list[str], version: SchemaVersion
-) -> list[Guard] | None:
-    """The guards of a template (a report holding Markers); None when a slot sits where no
+def make_guards(report: dict[str, Any], version: SchemaVersion) -> list[Guard] | None:
+    """The guards of a template (a report holding Holes); None when a slot sits where no
     guard can keep it."""
-    places = dict(markers(report))
-    gives = [TRANSFORMS[kind].gives for kind in kinds]
+    places = dict(holes(report))
     schema = compiled_schema(version)
     guards: list[Guard] = []
-    for path, slot in places.items():
-        keepable, guard = _schema_guard(schema.at(path), slot, gives[slot])
+    for path, hole in places.items():
+        keepable, guard = _schema_guard(schema.at(path), hole.slot, hole.gives)
         if not keepable:
             return None
         if guard is not None:
             guards.append(guard)
     read = [_field(path) for path in places]
-    holes = _Holes(gives)
     for rule in RULES:
         if not any(_within(field, place) for field in read for place in rule.reads):
             continue
-        found = None if rule.column is None else rule.column(report, holes)
+        found = None if rule.column is None else rule.column(report)
         if found is None:
             return None
         guards += found

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..fieldmap.engine import CompiledField
-from ..fieldmap.transforms import RunContext
+from ..fieldmap.transforms import TRANSFORMS, RunContext
 from ..outcomes import RowConverter
 from ..sources.codecarbon_csv import Record
 from ..validation.problems import Problem
-from ..validation.semantic import Guard
+from ..validation.semantic import Guard, Hole
 from ..writers import report_json
-from .guards import Marker, make_guards
+from .guards import make_guards
 from .plan import Plan
 
 _HOLE = re.compile(r'"\\u0000(\d+)\\u0000"')
@@ -52,7 +52,7 @@ def make_template(
 
     def mark(field: CompiledField, value: Any) -> Any:
         slot = slot_of.get(id(field))
-        return value if slot is None else Marker(slot)
+        return value if slot is None else Hole(slot, TRANSFORMS[plan.slots[slot].kind].gives)
 
     marked = conversion.assembled(record, engine, run, mark).report
     try:
@@ -63,7 +63,7 @@ def make_template(
         return None
     parts = _HOLE.split(text)
     order = tuple(int(i) for i in parts[1::2])
-    guards = make_guards(marked, [s.kind for s in plan.slots], conversion.version)
+    guards = make_guards(marked, conversion.version)
     template = Template(
         tuple(parts[0::2]),
         order,
@@ -77,6 +77,6 @@ def make_template(
 
 
 def _hole(value: Any) -> str:
-    if isinstance(value, Marker):
+    if isinstance(value, Hole):
         return f"\0{value.slot}\0"
     raise TypeError(type(value).__name__)

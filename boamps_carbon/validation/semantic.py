@@ -14,7 +14,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # numpy is imported where a column is checked: `validate` needs none
     import numpy as np
@@ -59,20 +60,17 @@ CODECARBON = "codecarbon"
 Check = Callable[[dict[str, Any]], Iterator[Problem]]
 # the rows (indexes into a piece, of those given) a rule warns about, from the slots' values
 Guard = Callable[[list[Any], "np.ndarray"], "np.ndarray"]
-
-
-class Holes(Protocol):
-    """A template's holes as its report holds them."""
-
-    def slot(self, value: Any) -> int | None:
-        """The slot a value of the report stands for, or None for a plain value."""
-
-    def gives(self, value: Any) -> str | None:
-        """What the slot a value stands for gives ("number", "datetime", "string")."""
-
-
 # a rule's column form: the guards of a template, or None when the rule cannot keep it
-ColumnForm = Callable[[dict[str, Any], Holes], "list[Guard] | None"]
+ColumnForm = Callable[[dict[str, Any]], "list[Guard] | None"]
+
+
+class Hole:
+    """Stands, in a template's report, for the values of one of its slots."""
+
+    __slots__ = ("gives", "slot")
+
+    def __init__(self, slot: int, gives: str) -> None:
+        self.slot, self.gives = slot, gives  # gives: "number", "datetime" or "string"
 
 
 @dataclass(frozen=True)
@@ -360,144 +358,97 @@ def short_measurement(report: dict[str, Any]) -> Iterator[Problem]:
             )
 
 
-# the column forms: each one the guards of the rule it follows
+# the column forms: each one the guards of the rule above it, reading the slots' values
+# (`numbers`, `seconds`) for the rows it is given
 
 
-class _Slot:
-    """A hole's values, for the rows a guard is given."""
-
-    def __init__(self, index: int, attribute: str) -> None:
-        self.index, self.attribute = index, attribute
-
-    def of(self, values: list[Any], rows: np.ndarray) -> np.ndarray:
-        return getattr(values[self.index], self.attribute)[rows]  # type: ignore[no-any-return]
+def _column(value: Any, attribute: str, read: Callable[[Any], Any]) -> Any:
+    """A hole's values, or a plain value read once; None when that reading has none."""
+    if isinstance(value, Hole):
+        return lambda values, rows: getattr(values[value.slot], attribute)[rows]
+    found = read(value)
+    return None if found is None else lambda values, rows: found
 
 
-def _operand(holes: Holes, value: Any, attribute: str, read: Callable[[Any], Any]) -> Any:
-    slot = holes.slot(value)
-    return read(value) if slot is None else _Slot(slot, attribute)
+def _holed(*values: Any) -> bool:
+    return any(isinstance(value, Hole) for value in values)
 
 
-def _at(operand: Any, values: list[Any], rows: np.ndarray) -> Any:
-    import numpy as np
+def _energy_guards(report: dict[str, Any], warns: Callable[..., Any]) -> list[Guard] | None:
+    """A guard per measure with a hole in its energy or duration: `warns(measure, kwh,
+    seconds)`, kwh and seconds as per-row values (seconds None when there are none)."""
 
-    found = operand.of(values, rows) if isinstance(operand, _Slot) else operand
-    return np.asarray(found, dtype=np.float64)
-
-
-def _energy_operands(measure: dict[str, Any], holes: Holes) -> tuple[Any, Any, float | None] | None:
-    """A measure's energy and duration as operands, and its unit's factor to kWh; None
-    when the unit is a hole."""
-    unit = measure.get("unit", "kWh")
-    if holes.slot(unit) is not None:
-        return None
-    energy = _operand(holes, measure.get("powerConsumption"), "numbers", number)
-    seconds = _operand(holes, measure.get("measurementDuration"), "numbers", number)
-    factor = KWH_PER_UNIT.get(unit) if isinstance(unit, str) else None
-    return energy, seconds, factor
-
-
-def _holed(holes: Holes, *values: Any) -> bool:
-    return any(holes.slot(value) is not None for value in values)
-
-
-def energy_guards(report: dict[str, Any], holes: Holes) -> list[Guard] | None:
     guards: list[Guard] = []
     for _, measure in _measures(report):
-        if not _holed(holes, measure.get("powerConsumption"), measure.get("measurementDuration")):
+        if not _holed(measure.get("powerConsumption"), measure.get("measurementDuration")):
             continue
-        operands = _energy_operands(measure, holes)
-        if operands is None:
+        unit = measure.get("unit", "kWh")
+        if _holed(unit, measure.get("measurementMethod")):
             return None
-        energy, seconds, factor = operands
+        factor = KWH_PER_UNIT.get(unit) if isinstance(unit, str) else None
+        energy = _column(measure.get("powerConsumption"), "numbers", number)
+        seconds = _column(measure.get("measurementDuration"), "numbers", number)
         if factor is None or energy is None:
-            continue  # not an energy: the rule says nothing
+            continue  # not an energy: the rules say nothing
 
-        def guard(
-            values: list[Any],
-            rows: np.ndarray,
-            e: Any = energy,
-            s: Any = seconds,
-            f: float = factor,
-        ) -> np.ndarray:
-            import numpy as np
-
-            kwh = _at(e, values, rows) * f
-            bad = ~(kwh > 0)
-            if s is None:
-                return bad  # type: ignore[no-any-return]
-            length = _at(s, values, rows)
-            with np.errstate(all="ignore"):
-                return bad | ((length > 0) & too_powerful(kwh, length))  # type: ignore[no-any-return]
-
-        guards.append(guard)
+        guards.append(_energy_guard(energy, seconds, factor, partial(warns, measure)))
     return guards
+
+
+def _energy_guard(energy: Any, seconds: Any, factor: float, warns: Callable[..., Any]) -> Guard:
+    import numpy as np
+
+    def guard(values: list[Any], rows: np.ndarray) -> np.ndarray:
+        kwh = np.asarray(energy(values, rows), np.float64) * factor
+        length = None if seconds is None else np.asarray(seconds(values, rows), np.float64)
+        with np.errstate(all="ignore"):
+            return np.broadcast_to(warns(kwh, length), len(rows))
+
+    return guard
+
+
+def energy_guards(report: dict[str, Any]) -> list[Guard] | None:
+    def warns(measure: dict[str, Any], kwh: Any, seconds: Any) -> Any:
+        bad = ~(kwh > 0)
+        return bad if seconds is None else bad | ((seconds > 0) & too_powerful(kwh, seconds))
+
+    return _energy_guards(report, warns)
+
+
+def short_guards(report: dict[str, Any]) -> list[Guard] | None:
+    def warns(measure: dict[str, Any], kwh: Any, seconds: Any) -> Any:
+        if seconds is None or not is_codecarbon(measure.get("measurementMethod")):
+            return False  # the rule says nothing of this measure, whatever its values
+        return within_interval(seconds) & (kwh > 0) & too_little_power(kwh, seconds)
+
+    return _energy_guards(report, warns)
 
 
 def _seconds(value: Any) -> int | None:
     moment = _parse(value)
-    return None if moment is None else int((moment - _EPOCH).total_seconds())
+    return None if moment is None else int((moment - datetime(1970, 1, 1)).total_seconds())
 
 
-_EPOCH = datetime(1970, 1, 1)
-
-
-def after_report_guards(report: dict[str, Any], holes: Holes) -> list[Guard] | None:
+def after_report_guards(report: dict[str, Any]) -> list[Guard] | None:
     reported = _header(report).get("reportDatetime")
     guards: list[Guard] = []
     for _, measure in _measures(report):
         started = measure.get("measurementDateTime")
-        if not _holed(holes, started, reported):
-            continue
-        pair = [_operand(holes, value, "seconds", _seconds) for value in (started, reported)]
-        if None in pair:
-            continue  # a constant that is no date: the rule says nothing
+        pair = [_column(value, "seconds", _seconds) for value in (started, reported)]
+        if _holed(started, reported) and None not in pair:  # else the rule says nothing
 
-        def guard(values: list[Any], rows: np.ndarray, pair: list[Any] = pair) -> np.ndarray:
-            start, end = _at(pair[0], values, rows), _at(pair[1], values, rows)
-            return start > end  # type: ignore[no-any-return]
+            def guard(values: list[Any], rows: np.ndarray, pair: list[Any] = pair) -> np.ndarray:
+                return pair[0](values, rows) > pair[1](values, rows)  # type: ignore[no-any-return]
 
-        guards.append(guard)
+            guards.append(guard)
     return guards
 
 
-def dated_holes(report: dict[str, Any], holes: Holes) -> list[Guard] | None:
+def dated_holes(report: dict[str, Any]) -> list[Guard] | None:
     """A hole that gives datetimes is always well formed; any other there: no template."""
     places = [_header(report).get("reportDatetime")]
     places += [m.get("measurementDateTime") for _, m in _measures(report)]
-    return None if any(holes.gives(v) not in (None, "datetime") for v in places) else []
-
-
-def short_guards(report: dict[str, Any], holes: Holes) -> list[Guard] | None:
-    guards: list[Guard] = []
-    for _, measure in _measures(report):
-        method = measure.get("measurementMethod")
-        if holes.slot(method) is not None:
-            return None
-        if not _holed(holes, measure.get("powerConsumption"), measure.get("measurementDuration")):
-            continue
-        operands = _energy_operands(measure, holes)
-        if operands is None:
-            return None
-        energy, seconds, factor = operands
-        if factor is None or energy is None or seconds is None or not is_codecarbon(method):
-            continue  # the rule says nothing of this measure, whatever its values
-
-        def guard(
-            values: list[Any],
-            rows: np.ndarray,
-            e: Any = energy,
-            s: Any = seconds,
-            f: float = factor,
-        ) -> np.ndarray:
-            import numpy as np
-
-            kwh, length = _at(e, values, rows) * f, _at(s, values, rows)
-            with np.errstate(all="ignore"):
-                return within_interval(length) & (kwh > 0) & too_little_power(kwh, length)  # type: ignore[no-any-return]
-
-        guards.append(guard)
-    return guards
+    return None if any(isinstance(v, Hole) and v.gives != "datetime" for v in places) else []
 
 
 _ENERGY_READS = ("measures[].powerConsumption", "measures[].measurementDuration", "measures[].unit")
