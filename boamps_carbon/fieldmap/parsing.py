@@ -46,13 +46,6 @@ def _rebuilt(code: str, column: str, value: str, message: str) -> RowError:
     return error
 
 
-# what a CSV number may look like: Python's float() also takes "1_0", "nan" and other scripts'
-# digits, which no CodeCarbon file holds
-# (written so that a failed match backtracks once over a run of digits: `\d+\.?\d*` tried
-# every split of the run, quadratic on a cell of digits)
-NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
-
-
 def _reading(text: str) -> float | None:
     """The float a CSV cell reads as, or None. float() also reads "1_0" and other scripts'
     digits: those are not CSV numbers. (A non-finite reading is no JSON number.)"""
@@ -62,6 +55,12 @@ def _reading(text: str) -> float | None:
         return float(text)
     except ValueError:
         return None
+
+
+def whole_number(text: str) -> float | None:
+    """The finite number a text is, or None (spaces around it included: then no number)."""
+    value = _reading(text) if text == text.strip() else None
+    return value if value is not None and math.isfinite(value) else None
 
 
 def parse_number(text: str, column: str) -> float | None:

@@ -13,7 +13,6 @@ the rows it marks odd, which are left to the row form. Both read cells with the 
 
 from __future__ import annotations
 
-import math
 import uuid
 from collections.abc import Callable, Container
 from dataclasses import dataclass
@@ -25,7 +24,6 @@ from ..io import MAX_JSON_DEPTH, JsonTooDeep, loads
 from .lookup import lookup_table
 from .parsing import (
     MICROS,
-    NUMBER,
     Moments,
     Numbers,
     RowError,
@@ -43,6 +41,7 @@ from .parsing import (
     significant,
     significant_texts,
     to_second,
+    whole_number,
 )
 from .row import FieldRow
 
@@ -393,9 +392,8 @@ def make_extract(row: FieldRow) -> Apply:
         if match is None:
             return None
         found = match.group(1) if pattern.groups else match.group(0)
-        if NUMBER.fullmatch(found) and math.isfinite(float(found)):
-            return number_or_int(float(found))
-        return found
+        value = whole_number(found)
+        return found if value is None else number_or_int(value)
 
     return apply
 
@@ -403,11 +401,6 @@ def make_extract(row: FieldRow) -> Apply:
 def make_lookup(row: FieldRow) -> Apply:
     find = lookup_table(row.argument, row.origin)
     return lambda values, run: find(values[0]) if values[0] else None
-
-
-def make_assume(row: FieldRow) -> Apply:
-    # applied by the engine only when nothing else, context included, gave the field a value
-    return make_constant(row)
 
 
 def make_require(row: FieldRow) -> Apply:
@@ -431,6 +424,7 @@ TRANSFORMS: dict[str, Transform] = {
     "option": Transform(make_option, sourced=False),
     "extract": Transform(make_extract),
     "lookup": Transform(make_lookup),
-    "assume": Transform(make_assume, sourced=False),
+    # applied by the engine only when nothing else, context included, gave the field a value
+    "assume": Transform(make_constant, sourced=False),
     "require": Transform(make_require, sourced=False),
 }

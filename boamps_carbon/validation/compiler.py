@@ -104,8 +104,10 @@ def _node(schema: dict[str, Any], template: str, label: str, places: dict[str, A
     unknown = set(schema) - SUPPORTED
     if unknown:
         raise ValueError(f"schema keyword(s) not supported by the compiler: {sorted(unknown)}")
-    makers = (_finite_step, _enum_step, _range_step, _min_items_step, _properties_step, _items_step)
-    steps = [s for s in (make(schema, template, label, places) for make in makers) if s]
+    leaf = (_finite_step, _enum_step, _range_step, _min_items_step)
+    made = [make(schema, template, label) for make in leaf]
+    made += [make(schema, template, label, places) for make in (_properties_step, _items_step)]
+    steps = [step for step in made if step is not None]
     names = schema.get("type", list(_EXACT))
     names = names if isinstance(names, list) else [names]
     places[template] = Constraints(
@@ -150,9 +152,7 @@ def _type_hint(names: list[str], value: Any) -> str:
     return ""
 
 
-def _finite_step(
-    schema: dict[str, Any], template: str, label: str, places: dict[str, Any]
-) -> Check | None:
+def _finite_step(schema: dict[str, Any], template: str, label: str) -> Check | None:
     """NaN and infinities are floats to Python but no JSON number: a dict built in code can
     hold them, a file cannot."""
     if schema.get("type") != "number":
@@ -169,9 +169,7 @@ def _finite_step(
     return step
 
 
-def _enum_step(
-    schema: dict[str, Any], template: str, label: str, places: dict[str, Any]
-) -> Check | None:
+def _enum_step(schema: dict[str, Any], template: str, label: str) -> Check | None:
     if "enum" not in schema:
         return None
     allowed = list(schema["enum"])
@@ -192,9 +190,7 @@ def _enum_step(
     return step
 
 
-def _range_step(
-    schema: dict[str, Any], template: str, label: str, places: dict[str, Any]
-) -> Check | None:
+def _range_step(schema: dict[str, Any], template: str, label: str) -> Check | None:
     low, high = schema.get("minimum"), schema.get("maximum")
     if low is None and high is None:
         return None
@@ -222,9 +218,7 @@ def _range_step(
     return step
 
 
-def _min_items_step(
-    schema: dict[str, Any], template: str, label: str, places: dict[str, Any]
-) -> Check | None:
+def _min_items_step(schema: dict[str, Any], template: str, label: str) -> Check | None:
     if "minItems" not in schema:
         return None
     least = schema["minItems"]
