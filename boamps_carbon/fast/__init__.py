@@ -7,8 +7,8 @@ cells                 a piece's fields found by position, read as strings only w
 plan                  which columns vary from row to row (slots) and which make a row's kind
 columns               a piece's columns, each read once, for the slots' column forms
                       (fieldmap.transforms) and the conditions
-template, guards      one row of each kind through the ordinary path, its JSON with holes;
-                      what the schema and semantic rules ask of each hole
+template              one row of each kind through the ordinary path, its JSON with holes;
+                      its guards: what the schema and semantic rules ask of each hole
 piece, output         a piece: kinds, templates, guards, odd rows the ordinary way, one text
 pool, stream, memory  worker processes, writing in turn, glibc's freed memory kept
 """

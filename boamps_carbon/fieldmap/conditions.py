@@ -84,10 +84,10 @@ class Conditions:
         negate = bool(match["negate"])
         if name in self.options:  # an option of the run: settled once for the whole file
             return self._option_term(name, op, expected, row) != negate
-        test = self._column_test(self._position.get(name, -1), name, op, expected, row)
-        if negate:
-            return lambda values, run: not test(values, run)
-        return test
+        index, holds = self._position.get(name, -1), self._value_test(name, op, expected, row)
+        return lambda values, run: (
+            holds(values[index].strip() if 0 <= index < len(values) else "") != negate
+        )
 
     def _option_term(self, name: str, op: str | None, expected: str, row: FieldRow) -> bool:
         actual = self.options[name]
@@ -122,12 +122,6 @@ class Conditions:
             return truth & ~numbers.empty & ~numbers.odd, numbers.odd
 
         return compare
-
-    def _column_test(
-        self, index: int, name: str, op: str | None, expected: str, row: FieldRow
-    ) -> Condition:
-        holds = self._value_test(name, op, expected, row)
-        return lambda values, run: holds(values[index].strip() if 0 <= index < len(values) else "")
 
     def _value_test(
         self, name: str, op: str | None, expected: str, row: FieldRow
