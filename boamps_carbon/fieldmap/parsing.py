@@ -150,9 +150,9 @@ def parse_timestamp(text: str, column: str) -> datetime | None:
     return moment.replace(tzinfo=None)  # BoAmps datetimes carry no zone: keep the wall time
 
 
-def significant(value: float, digits: int = 12) -> float:
+def significant(value: float) -> float:
     """Drop the binary noise of a computed value (380.95000000000005 -> 380.95)."""
-    return float(f"{value:.{digits}g}")
+    return float(f"{value:.12g}")
 
 
 def float_texts(values: np.ndarray) -> list[str]:
