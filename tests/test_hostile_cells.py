@@ -106,7 +106,7 @@ def test_every_transform_and_condition_on_hostile_cells() -> None:
     patterns = every_regex()
     for row in table_rows():
         if row.transform in ("extract", "lookup"):
-            apply = TRANSFORMS[row.transform](row)
+            apply = TRANSFORMS[row.transform].row(row)
             assert_fast(lambda cell, f=apply: f([cell], run), hostile_cells(patterns), row.origin)
         for term in row.when.split("&"):
             if "~" in term:
@@ -124,7 +124,7 @@ def test_a_quadratic_pattern_of_ours_costs_bounded_time(tmp_path: Path) -> None:
     from boamps_carbon.fieldmap.parsing import MAX_MATCHED
 
     row = FieldRow("x", "extract", ("gpu_model",), r"(\d+)\s*GB\b", "", "test:2")
-    apply = TRANSFORMS["extract"](row)
+    apply = TRANSFORMS["extract"].row(row)
     run = RunContext({})
     assert_fast(lambda cell: apply([cell], run), iter(["1" * SIZE]), row.argument)
     assert apply(["x" * (MAX_MATCHED - 4) + "32GB"], run) == 32
@@ -151,15 +151,18 @@ def test_a_header_of_40000_columns_costs_linear_time(
     assert took < 3 * BOUND
 
 
-def test_the_fast_paths_own_patterns_are_linear() -> None:
-    from boamps_carbon.fast import moments
-    from boamps_carbon.fieldmap.parsing import NUMBER
+def test_the_readings_own_patterns_are_linear() -> None:
+    from boamps_carbon.fieldmap import parsing
 
     cells = ["1" * SIZE + "x", "1." + "1" * SIZE + "x", "1e" + "1" * SIZE + "x", " " * SIZE]
-    for pattern in (NUMBER, moments._ONE_MOMENT, moments._MOMENTS):
+    for pattern in (parsing._ONE_MOMENT, parsing._MOMENTS):
         assert_fast(pattern.fullmatch, iter(cells), pattern.pattern)
-    assert NUMBER.fullmatch("1" * SIZE) and NUMBER.fullmatch("-1.5e-3")
-    assert not NUMBER.fullmatch("1.2.3")
+    assert_fast(parsing.whole_number, iter(cells), "whole_number")
+    assert parsing.whole_number("1" * 20) == 1.1111111111111111e19
+    assert parsing.whole_number("-1.5e-3") == -0.0015
+    assert [parsing.whole_number(t) for t in ("1.2.3", " 1", "1_0", "nan", "1e999", "\u0661")] == [
+        None
+    ] * 6
 
 
 def test_a_long_unfinished_line_is_split_in_linear_time() -> None:

@@ -347,3 +347,16 @@ def test_a_run_shorter_than_codecarbons_interval_with_almost_no_energy() -> None
     ):
         report["measures"][0].update(change)
         assert messages(report) == []
+
+
+def test_the_compiled_schema_says_what_it_checks_at_each_path() -> None:
+    from boamps_carbon.validation import compiled_schema
+    from boamps_carbon.validation.compiler import UNCHECKED, Constraints
+
+    schema = compiled_schema(SchemaVersion.V1_0)
+    assert schema.at(("measures", 3, "averageUtilizationCpu")) == Constraints(
+        ("number",), frozenset({"minimum", "maximum"}), 0, 1
+    )
+    assert schema.at(("header", "reportDatetime")) == Constraints(("string",), frozenset())
+    assert schema.at(("measures",)).keywords == {"items", "minItems"}
+    assert schema.at(("header", "notInTheSchema")) is UNCHECKED

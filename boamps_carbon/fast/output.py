@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .columns import SlotValues
+from ..fieldmap.transforms import SlotValues
 from .template import Template
 
 

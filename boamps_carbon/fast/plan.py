@@ -12,14 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..context import MERGE_KEYS
-from ..fieldmap import FieldEngine, FieldRow
-from ..fieldmap.conditions import Condition, column_terms
+from ..fieldmap import FieldEngine
+from ..fieldmap.conditions import TermColumn, column_terms
 from ..fieldmap.engine import CompiledField
-from ..fieldmap.parsing import argument_number
+from ..fieldmap.transforms import TRANSFORMS, Column
 
-SLOT_KINDS = frozenset(
-    {"energy", "duration", "scale", "ratio", "datetime", "start_time", "report_id"}
-)
 MAX_BITS = 62
 SHAPING_NAMES = frozenset(MERGE_KEYS.values())
 
@@ -29,7 +26,7 @@ class Slot:
     field: int  # index in the engine's fields
     kind: str
     columns: tuple[int, ...]  # -1: the file has no such column
-    factor: float
+    values: Column  # the transform's column form
 
 
 @dataclass(frozen=True)
@@ -39,7 +36,7 @@ class Atom:
     column: int
     op: str | None
     value: str
-    test: Condition
+    truth: TermColumn
 
 
 @dataclass(frozen=True)
@@ -54,7 +51,7 @@ def make_plan(engine: FieldEngine, project_column: int) -> Plan | None:
     fields = engine.fields
     varying = _varying_columns(engine, project_column)
     slots = tuple(
-        Slot(i, f.row.transform, f.indexes, _factor(f.row))
+        Slot(i, f.row.transform, f.indexes, _column_form(f))
         for i, f in enumerate(fields)
         if _slot_kind(f) and all(c in varying or c < 0 for c in f.indexes)
     )
@@ -66,8 +63,8 @@ def make_plan(engine: FieldEngine, project_column: int) -> Plan | None:
             column = position.get(name, -1)
             referenced.add(column)
             if column in varying and (column, op, value) not in atoms:
-                test = engine.conditions.term_test(name, op, value, row)
-                atoms[(column, op, value)] = Atom(column, op, value, test)
+                truth = engine.conditions.term_column(name, op, value, row)
+                atoms[(column, op, value)] = Atom(column, op, value, truth)
     if len(atoms) + len(slots) > MAX_BITS:
         return None
     keys = tuple(sorted(c for c in referenced if c >= 0 and c not in varying))
@@ -77,7 +74,8 @@ def make_plan(engine: FieldEngine, project_column: int) -> Plan | None:
 def _slot_kind(field: CompiledField) -> bool:
     """A slot transform, at a place whose value nothing else depends on (the context merges
     components by their componentType: that one decides a report's shape)."""
-    return field.row.transform in SLOT_KINDS and field.steps[-1][0] not in SHAPING_NAMES
+    transform = TRANSFORMS[field.row.transform]
+    return transform.column is not None and field.steps[-1][0] not in SHAPING_NAMES
 
 
 def _varying_columns(engine: FieldEngine, project_column: int) -> set[int]:
@@ -100,9 +98,7 @@ def _varying_columns(engine: FieldEngine, project_column: int) -> set[int]:
     return varying
 
 
-def _factor(row: FieldRow) -> float:
-    if row.transform == "scale":
-        return argument_number(row)
-    if row.transform == "ratio":
-        return argument_number(row, 1.0)
-    return 1.0
+def _column_form(field: CompiledField) -> Column:
+    make = TRANSFORMS[field.row.transform].column
+    assert make is not None
+    return make(field.row)

@@ -3,20 +3,29 @@
 `column` (not empty), `!column` (empty), `column=value`, `column!=value`, `column>number`,
 `column<number`, `column~regex`, joined by `&`; any term may be negated with `!`. Terms on an
 option of the run (measures, layout, schema_version) are settled once per file.
+
+A term on a column is one test of the column's (stripped) value, applied to a row's value
+or mapped over a whole column (`term_column`); a comparison reads its column with
+parse_number's column form, and cannot tell the rows that reading leaves odd.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ..errors import InputError
 from .parsing import compile_pattern, matched_part, parse_number
 from .row import FieldRow
-from .transforms import RunContext
+from .transforms import Cells, RunContext
+
+if TYPE_CHECKING:
+    import numpy as np
 
 Condition = Callable[[Sequence[str], RunContext], bool]
+# a term for every row of a piece: its truth, and the rows where it cannot be told
+TermColumn = Callable[[Cells, RunContext], "tuple[np.ndarray, np.ndarray]"]
 
 _TERM = re.compile(
     r"^\s*(?P<negate>!)?(?P<name>[\w.-]+)\s*(?:(?P<op>=|!=|>|<|~)\s*(?P<value>.*?))?\s*$"
@@ -75,10 +84,10 @@ class Conditions:
         negate = bool(match["negate"])
         if name in self.options:  # an option of the run: settled once for the whole file
             return self._option_term(name, op, expected, row) != negate
-        test = self._column_test(self._position.get(name, -1), name, op, expected, row)
-        if negate:
-            return lambda values, run: not test(values, run)
-        return test
+        index, holds = self._position.get(name, -1), self._value_test(name, op, expected, row)
+        return lambda values, run: (
+            holds(values[index].strip() if 0 <= index < len(values) else "") != negate
+        )
 
     def _option_term(self, name: str, op: str | None, expected: str, row: FieldRow) -> bool:
         actual = self.options[name]
@@ -93,24 +102,39 @@ class Conditions:
             )
         return (actual == expected) == (op == "=")
 
-    def term_test(self, name: str, op: str | None, expected: str, row: FieldRow) -> Condition:
-        """One term on a column, without negation."""
-        return self._column_test(self._position.get(name, -1), name, op, expected, row)
+    def term_column(self, name: str, op: str | None, expected: str, row: FieldRow) -> TermColumn:
+        """One term on a column, without negation, for every row of a piece at once."""
+        import numpy as np
 
-    def _column_test(
-        self, index: int, name: str, op: str | None, expected: str, row: FieldRow
-    ) -> Condition:
-        def value_of(values: Sequence[str]) -> str:
-            return values[index].strip() if 0 <= index < len(values) else ""
+        index = self._position.get(name, -1)
+        holds = self._value_test(name, op, expected, row)
+        if op not in (">", "<"):
+            return lambda cells, run: (
+                np.fromiter(map(holds, cells.text(index)), bool, cells.size),
+                np.zeros(cells.size, bool),
+            )
+        limit = float(expected)
 
+        def compare(cells: Cells, run: RunContext) -> tuple[np.ndarray, np.ndarray]:
+            numbers = cells.numbers(index)
+            with np.errstate(invalid="ignore"):
+                truth = numbers.values > limit if op == ">" else numbers.values < limit
+            return truth & ~numbers.empty & ~numbers.odd, numbers.odd
+
+        return compare
+
+    def _value_test(
+        self, name: str, op: str | None, expected: str, row: FieldRow
+    ) -> Callable[[str], bool]:
+        """The term as a test of the column's stripped value."""
         if op is None:
-            return lambda values, run: value_of(values) != ""
+            return bool  # not empty
         if op == "~":
             pattern = compile_pattern(expected, row.origin)
-            return lambda values, run: pattern.search(matched_part(value_of(values))) is not None
+            return lambda value: pattern.search(matched_part(value)) is not None
         if op in ("=", "!="):
             wanted = expected.lower()
-            return lambda values, run: (value_of(values).lower() == wanted) == (op == "=")
+            return lambda value: (value.lower() == wanted) == (op == "=")
         try:
             limit = float(expected)
         except ValueError:
@@ -121,8 +145,8 @@ class Conditions:
                 "Write column>0 or column<100.",
             ) from None
 
-        def compare(values: Sequence[str], run: RunContext) -> bool:
-            number = parse_number(value_of(values), name)
+        def compare(value: str) -> bool:
+            number = parse_number(value, name)
             return number is not None and (number > limit if op == ">" else number < limit)
 
         return compare

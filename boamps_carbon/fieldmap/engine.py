@@ -113,22 +113,6 @@ class CompiledField:
 
 Mark = Callable[["CompiledField", Any], Any]
 
-# transforms that give nothing for an empty source: with their column absent, never a value
-_EMPTY_GIVES_NOTHING = {
-    "text",
-    "number",
-    "integer",
-    "energy",
-    "duration",
-    "scale",
-    "round",
-    "datetime",
-    "start_time",
-    "extract",
-    "lookup",
-    "ratio",
-}
-
 
 class FieldEngine:
     """A field table compiled for one header and one set of options: rows that can never
@@ -173,15 +157,16 @@ class FieldEngine:
             steps[: i + 1] for i in range(len(steps) - 1) if steps[: i + 1] in self._containers
         )
         indexes = tuple(self._position.get(source, -1) for source in row.sources)
+        transform = TRANSFORMS[row.transform]
         never = (
             condition is False
             or any(self._containers[c] == [] for c in containers)
-            or (row.transform in _EMPTY_GIVES_NOTHING and indexes and all(i < 0 for i in indexes))
+            or (transform.sourced and indexes and all(i < 0 for i in indexes))
         )
         if never:
             return None
         dynamic = condition if callable(condition) else None
-        apply = TRANSFORMS[row.transform](row)
+        apply = transform.row(row)
         return CompiledField(row, steps, apply, indexes, dynamic, containers, setter(steps))
 
     @property

@@ -1,16 +1,25 @@
-"""Reading CSV text as numbers and dates, and the errors a row's values can raise.
-
-Shared by the transforms and the `when` conditions of a field table."""
+"""Reading CSV text as numbers and dates, and the errors a row's values can raise: each
+reading written once, for one value (the transforms and the `when` conditions of a field
+table) and for a whole column (`read_numbers`, `read_moments`: the columns the fast path
+fills). A column reading gives every value the one-value reading gives, and marks *odd*
+the values that reading refuses or that the column reading does not reproduce: those rows
+are read one by one.
+"""
 
 from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from .row import FieldRow
+
+if TYPE_CHECKING:  # numpy is imported where a column is read: not on the CLI's start-up path
+    import numpy as np
 
 BOAMPS_DATETIME = "%Y-%m-%d %H:%M:%S"
 
@@ -37,26 +46,76 @@ def _rebuilt(code: str, column: str, value: str, message: str) -> RowError:
     return error
 
 
-# what a CSV number may look like: Python's float() also takes "1_0", "nan" and other scripts'
-# digits, which no CodeCarbon file holds
-# (written so that a failed match backtracks once over a run of digits: `\d+\.?\d*` tried
-# every split of the run, quadratic on a cell of digits)
-NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+def _reading(text: str) -> float | None:
+    """The float a CSV cell reads as, or None. float() also reads "1_0" and other scripts'
+    digits: those are not CSV numbers. (A non-finite reading is no JSON number.)"""
+    if not text.isascii() or "_" in text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def whole_number(text: str) -> float | None:
+    """The finite number a text is, or None (spaces around it included: then no number)."""
+    value = _reading(text) if text == text.strip() else None
+    return value if value is not None and math.isfinite(value) else None
 
 
 def parse_number(text: str, column: str) -> float | None:
     if text == "":
         return None
-    try:
-        value = float(text)
-    except ValueError:
-        value = None
-    # float() also reads "1_0" and other scripts' digits: those are not CSV numbers
-    if value is None or not text.isascii() or "_" in text:
+    value = _reading(text)
+    if value is None:
         raise RowError("bad-number", column, text, actual=repr(text))
     if not math.isfinite(value):
         raise RowError("number-range", column, text, actual=repr(text))
     return value
+
+
+@dataclass
+class Numbers:
+    """A column read by `parse_number`: odd where it raises."""
+
+    values: np.ndarray  # NaN where empty or odd
+    empty: np.ndarray
+    odd: np.ndarray
+
+
+def read_numbers(texts: list[str]) -> Numbers:
+    """`_numbers`, reading each distinct text once when a column repeats itself (a
+    utilisation in percent, a count...); float() is slow."""
+    import numpy as np
+
+    if len(set(texts[:64])) > 16:  # measured values: no two alike, no use counting them
+        return _numbers(texts)
+    distinct = dict.fromkeys(texts)
+    if len(distinct) * 4 > len(texts):
+        return _numbers(texts)
+    found = _numbers(list(distinct))
+    where = np.fromiter(
+        map({t: i for i, t in enumerate(distinct)}.__getitem__, texts), np.int64, len(texts)
+    )
+    return Numbers(found.values[where], found.empty[where], found.odd[where])
+
+
+def _numbers(texts: list[str]) -> Numbers:
+    import numpy as np
+
+    size = len(texts)
+    joined = "\n".join(texts)
+    if joined.isascii() and "_" not in joined:  # `_reading` of every text at once
+        try:
+            values = np.array(list(map(float, texts)), dtype=np.float64)
+        except ValueError:  # an empty value, or no number at all: text by text
+            pass
+        else:
+            return Numbers(values, np.zeros(size, bool), ~np.isfinite(values))
+    read = [_reading(text) for text in texts]
+    values = np.array([math.nan if v is None else v for v in read], dtype=np.float64)
+    empty = np.fromiter(map(len, texts), np.int64, size) == 0
+    return Numbers(values, empty, ~empty & ~np.isfinite(values))
 
 
 def finite(value: float, what: str, column: str = "") -> float:
@@ -91,9 +150,26 @@ def parse_timestamp(text: str, column: str) -> datetime | None:
     return moment.replace(tzinfo=None)  # BoAmps datetimes carry no zone: keep the wall time
 
 
-def significant(value: float, digits: int = 12) -> float:
+def significant(value: float) -> float:
     """Drop the binary noise of a computed value (380.95000000000005 -> 380.95)."""
-    return float(f"{value:.{digits}g}")
+    return float(f"{value:.12g}")
+
+
+def float_texts(values: np.ndarray) -> list[str]:
+    """Numbers as JSON text: json.dumps writes a float as its repr."""
+    return list(map(float.__repr__, values.tolist()))
+
+
+def significant_texts(values: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """`significant` of a column, as JSON text and as numbers; worked out once per distinct
+    value (utilisations and intensities repeat)."""
+    import numpy as np
+
+    # by bit pattern: -0.0 and 0.0 are one value to np.unique, not to JSON
+    distinct, where = np.unique(values.view(np.int64), return_inverse=True)
+    kept = np.array(list(map(significant, distinct.view(np.float64).tolist())), np.float64)
+    texts = float_texts(kept)
+    return list(map(texts.__getitem__, where.tolist())), kept[where]
 
 
 def number_or_int(value: float) -> float | int:
@@ -106,6 +182,140 @@ def to_second(moment: datetime, column: str) -> str:
         return (moment + timedelta(microseconds=500_000)).strftime(BOAMPS_DATETIME)
     except OverflowError:
         raise RowError("date-range", column) from None
+
+
+# the timestamps a column reading reproduces: no zone, years from 1000, at most 6 decimals;
+# any other text is odd (parse_timestamp decides)
+_MOMENT = (
+    r"[1-9]\d{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])[T ]"
+    r"(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,6})?"
+)
+_MOMENTS = re.compile(rf"(?:{_MOMENT})?(?:\n(?:{_MOMENT})?)*", re.ASCII)
+_ONE_MOMENT = re.compile(_MOMENT, re.ASCII)
+MICROS = 1_000_000
+_WHOLE_SECOND = len("2026-11-22T06:52:20")
+_EPOCH = datetime(1970, 1, 1)
+# whole seconds since 1970 of 1000-01-01 and 10000-01-01: BoAmps text has 4-digit years
+_FIRST_SECOND = (datetime(1000, 1, 1) - _EPOCH) // timedelta(seconds=1)
+_END_SECOND = (datetime(9999, 12, 31, 23, 59, 59) - _EPOCH) // timedelta(seconds=1) + 1
+
+
+@dataclass
+class Moments:
+    """A column read by `parse_timestamp`: odd where it raises or where the moment is not
+    one this reading reproduces."""
+
+    micros: np.ndarray  # since 1970, 0 where empty or odd
+    empty: np.ndarray
+    odd: np.ndarray
+    whole: list[str] | None = None  # the texts, when each is YYYY-MM-DD?HH:MM:SS
+
+
+def read_moments(texts: list[str]) -> Moments:
+    import numpy as np
+
+    size = len(texts)
+    if _all_moments(texts):
+        empty, odd = np.zeros(size, bool), np.zeros(size, bool)
+        usable = texts
+    else:
+        empty = np.fromiter(map(len, texts), np.int64, size) == 0
+        if _MOMENTS.fullmatch("\n".join(texts)):
+            odd = np.zeros(size, bool)
+        else:
+            odd = np.fromiter((bool(t) and not _ONE_MOMENT.fullmatch(t) for t in texts), bool, size)
+        usable = [
+            t if ok else "2000-01-01T00:00:00"
+            for t, ok in zip(texts, (~(empty | odd)).tolist(), strict=True)
+        ]
+    try:
+        micros = np.array(usable, dtype="datetime64[us]").astype(np.int64)
+    except ValueError:  # a day the month does not have: find it
+        micros = np.zeros(size, np.int64)
+        for index, text in enumerate(usable):
+            try:
+                micros[index] = np.datetime64(text, "us").astype(np.int64)
+            except ValueError:
+                odd[index] = True
+    micros[empty | odd] = 0
+    plain = usable is texts and len(texts[0]) == _WHOLE_SECOND and not odd.any()
+    whole = texts if plain else None
+    return Moments(micros, empty, odd, whole)
+
+
+def _all_moments(texts: list[str]) -> bool:
+    """Whether every value is a timestamp of one same width that _MOMENT matches (the usual
+    case), checked on the bytes of all of them at once."""
+    import numpy as np
+
+    width = len(texts[0]) if texts else 0
+    joined = "\n".join(texts) + "\n"
+    shapes = _shapes()
+    if width not in shapes or len(joined) != (width + 1) * len(texts) or not joined.isascii():
+        return False
+    raw = np.frombuffer(joined.encode("ascii"), np.uint8).reshape(len(texts), width + 1)
+    digits = raw.astype(np.int16) - ord("0")
+    shape = shapes[width]
+    if not ((digits[:, shape.digits] >= 0) & (digits[:, shape.digits] <= 9)).all():
+        return False
+    fixed = (raw[:, shape.marks] == shape.expected).all() and (raw[:, width] == 10).all()
+    if not fixed or not np.isin(raw[:, 10], (ord("T"), ord(" "))).all():
+        return False
+
+    def number(first: int, count: int) -> np.ndarray:
+        return digits[:, first : first + count] @ (10 ** np.arange(count - 1, -1, -1))
+
+    month, day = number(5, 2), number(8, 2)
+    return bool(
+        (digits[:, 0] >= 1).all()
+        & ((month >= 1) & (month <= 12)).all()
+        & ((day >= 1) & (day <= 31)).all()
+        & (number(11, 2) <= 23).all()
+        & (number(14, 2) <= 59).all()
+        & (number(17, 2) <= 59).all()
+    )
+
+
+@dataclass(frozen=True)
+class _Shape:
+    digits: list[int]
+    marks: list[int]
+    expected: np.ndarray
+
+
+@cache
+def _shapes() -> dict[int, _Shape]:
+    import numpy as np
+
+    def shape(pattern: str) -> _Shape:
+        marks = [i for i, c in enumerate(pattern) if c not in "dT"]
+        return _Shape(
+            [i for i, c in enumerate(pattern) if c == "d"],
+            marks,
+            np.array([ord(pattern[i]) for i in marks], np.uint8),
+        )
+
+    return {len(p): shape(p) for p in ("dddd-dd-ddTdd:dd:dd", "dddd-dd-ddTdd:dd:dd.dddddd")}
+
+
+def second_texts(micros: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """`to_second` of a column of moments, as quoted JSON text, and its whole seconds."""
+    import numpy as np
+
+    seconds = (micros + MICROS // 2) // MICROS
+    shown = np.clip(seconds, _FIRST_SECOND, _END_SECOND - 1).astype("datetime64[s]")
+    joined = "\n".join(np.datetime_as_string(shown).tolist()).replace("T", " ")
+    return quoted(joined), seconds
+
+
+def quoted(joined: str) -> list[str]:
+    """Lines (no quote or backslash in them) as JSON strings."""
+    return ('"' + joined.replace("\n", '"\n"') + '"').split("\n")
+
+
+def in_range(seconds: np.ndarray) -> np.ndarray:
+    """Whether whole seconds have a 4-digit year, as BoAmps text needs."""
+    return (seconds >= _FIRST_SECOND) & (seconds < _END_SECOND)
 
 
 # a regular expression reads at most this many characters of a cell: a backtracking matcher

@@ -1,36 +1,52 @@
 """The named conversions a field table may use. Each one is generic: what it applies to is
 data in the table (source columns, argument), never code.
 
-A transform is built once per table row (`make(row)`) and then called once per input row
-with the row's source values and the run context; it returns the value, or None for
-"no value" (the field is left out), and raises RowError for values it cannot accept.
+Each kind is one `Transform`. Its row form is built once per table row (`row(table_row)`)
+and then called once per input row with the row's source values and the run context; it
+returns the value, or None for "no value" (the field is left out), and raises RowError for
+values it cannot accept. The kinds whose values change from row to row (energies, times,
+ids...) also have a column form, built the same way, that gives the values of a whole
+piece of a file at once as JSON text: the same value as the row form for every row, except
+the rows it marks odd, which are left to the row form. Both read cells with the readings of
+`parsing`, each written once for a value and for a column.
 """
 
 from __future__ import annotations
 
-import math
 import uuid
 from collections.abc import Callable, Container
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import InputError
 from ..io import MAX_JSON_DEPTH, JsonTooDeep, loads
 from .lookup import lookup_table
 from .parsing import (
-    NUMBER,
+    MICROS,
+    Moments,
+    Numbers,
     RowError,
     argument_number,
     compile_pattern,
     finite,
+    float_texts,
+    in_range,
     matched_part,
     number_or_int,
     parse_number,
     parse_timestamp,
+    quoted,
+    second_texts,
     significant,
+    significant_texts,
     to_second,
+    whole_number,
 )
 from .row import FieldRow
+
+if TYPE_CHECKING:  # numpy is imported where a column is read: not on the CLI's start-up path
+    import numpy as np
 
 Values = list[str]  # the row's stripped source values, "" when empty or absent
 Apply = Callable[[Values, "RunContext"], Any]
@@ -52,6 +68,41 @@ class RunContext:
         self.file_hash = file_hash
         self.unique_run_ids = unique_run_ids
         self.line = 0
+
+
+class Cells(Protocol):
+    """A piece of a file as column forms read it, each column read once (fast.Columns)."""
+
+    size: int
+    first_row: int  # the rows before the piece
+
+    def text(self, column: int) -> list[str]: ...
+    def numbers(self, column: int) -> Numbers: ...
+    def moments(self, column: int) -> Moments: ...
+
+
+@dataclass
+class SlotValues:
+    """A column form's values: per row, its JSON text, whether there is a value (`present`)
+    and whether the row is left to the row form (`odd`)."""
+
+    texts: list[str]  # meaningless where absent or odd
+    present: np.ndarray
+    odd: np.ndarray
+    numbers: np.ndarray | None = None  # number kinds: the values
+    seconds: np.ndarray | None = None  # datetime kinds: whole seconds since 1970
+
+
+# the source columns' positions (-1: the file lacks it) -> the values of a piece
+Column = Callable[[Cells, tuple[int, ...], RunContext], SlotValues]
+
+
+@dataclass(frozen=True)
+class Transform:
+    row: Callable[[FieldRow], Apply]
+    column: Callable[[FieldRow], Column] | None = None
+    gives: str = ""  # with a column form: its values in JSON, "number", "datetime" or "string"
+    sourced: bool = True  # no value from empty sources: none when the file lacks them
 
 
 def _column(row: FieldRow, index: int = 0) -> str:
@@ -87,7 +138,7 @@ def make_number(row: FieldRow) -> Apply:
     return apply
 
 
-def make_non_negative(what: str) -> Callable[[FieldRow], Apply]:
+def non_negative(what: str) -> Transform:
     def make(row: FieldRow) -> Apply:
         column = _column(row)
 
@@ -99,7 +150,16 @@ def make_non_negative(what: str) -> Callable[[FieldRow], Apply]:
 
         return apply
 
-    return make
+    def column(cells: Cells, indexes: tuple[int, ...], run: RunContext) -> SlotValues:
+        import numpy as np
+
+        numbers = cells.numbers(indexes[0])
+        present = ~numbers.empty & ~numbers.odd
+        with np.errstate(invalid="ignore"):
+            odd = numbers.odd | (present & (numbers.values < 0))
+        return SlotValues(float_texts(numbers.values), present & ~odd, odd, numbers.values)
+
+    return Transform(make, lambda row: column, "number")
 
 
 def make_integer(row: FieldRow) -> Apply:
@@ -139,6 +199,23 @@ def make_scale(row: FieldRow) -> Apply:
         return significant(finite(value * factor, f"column {column} times {factor:g}", column))
 
     return apply
+
+
+def scale_column(row: FieldRow) -> Column:
+    factor = argument_number(row)
+
+    def column(cells: Cells, indexes: tuple[int, ...], run: RunContext) -> SlotValues:
+        import numpy as np
+
+        numbers = cells.numbers(indexes[0])
+        with np.errstate(all="ignore"):
+            scaled = numbers.values * factor
+        present = ~numbers.empty & ~numbers.odd
+        odd = numbers.odd | (present & ~np.isfinite(scaled))
+        texts, values = significant_texts(np.where(present & ~odd, scaled, 0.0))
+        return SlotValues(texts, present & ~odd, odd, values)
+
+    return column
 
 
 def make_round(row: FieldRow) -> Apply:
@@ -181,6 +258,24 @@ def make_ratio(row: FieldRow) -> Apply:
     return apply
 
 
+def ratio_column(row: FieldRow) -> Column:
+    factor = argument_number(row, 1.0)
+
+    def column(cells: Cells, indexes: tuple[int, ...], run: RunContext) -> SlotValues:
+        import numpy as np
+
+        top, bottom = cells.numbers(indexes[0]), cells.numbers(indexes[1])
+        present = ~top.empty & ~bottom.empty & ~top.odd & ~bottom.odd & (bottom.values != 0)
+        with np.errstate(all="ignore"):
+            negative = present & ((top.values < 0) | (bottom.values < 0))
+            ratio = top.values / bottom.values * factor
+        odd = top.odd | bottom.odd | negative | (present & ~np.isfinite(ratio))
+        texts, values = significant_texts(np.where(present & ~odd, ratio, 0.0))
+        return SlotValues(texts, present & ~odd, odd, values)
+
+    return column
+
+
 def make_datetime(row: FieldRow) -> Apply:
     column = _column(row)
 
@@ -189,6 +284,21 @@ def make_datetime(row: FieldRow) -> Apply:
         return None if moment is None else to_second(moment, column)
 
     return apply
+
+
+def datetime_column(cells: Cells, indexes: tuple[int, ...], run: RunContext) -> SlotValues:
+    import numpy as np
+
+    moments = cells.moments(indexes[0])
+    if moments.whole is not None:  # the usual case: already whole seconds, in range
+        texts = quoted("\n".join(moments.whole).replace("T", " "))
+        size = len(texts)
+        seconds = moments.micros // MICROS
+        return SlotValues(texts, np.ones(size, bool), np.zeros(size, bool), seconds=seconds)
+    texts, seconds = second_texts(moments.micros)
+    present = ~moments.empty & ~moments.odd
+    odd = moments.odd | (present & ~in_range(seconds))
+    return SlotValues(texts, present & ~odd, odd, seconds=seconds)
 
 
 def make_start_time(row: FieldRow) -> Apply:
@@ -209,13 +319,63 @@ def make_start_time(row: FieldRow) -> Apply:
     return apply
 
 
+_LONGEST_RUN = 1e11  # seconds; longer runs are left to the row form
+
+
+def start_time_column(cells: Cells, indexes: tuple[int, ...], run: RunContext) -> SlotValues:
+    import numpy as np
+
+    end, length = cells.moments(indexes[0]), cells.numbers(indexes[1])
+    present = ~end.empty & ~length.empty & ~end.odd & ~length.odd
+    seconds = np.where(present, length.values, 0.0)
+    # timedelta(seconds=s): whole seconds, then the fraction rounded half to even in µs
+    whole = np.trunc(seconds)
+    usable = present & (seconds >= 0) & (seconds < _LONGEST_RUN)
+    whole = np.where(usable, whole, 0.0)
+    micros = whole.astype(np.int64) * MICROS + np.rint(
+        (np.where(usable, seconds, 0.0) - whole) * MICROS
+    ).astype(np.int64)
+    texts, start = second_texts(end.micros - micros)
+    odd = end.odd | length.odd | (present & ~usable) | (present & ~in_range(start))
+    return SlotValues(texts, present & ~odd, odd, seconds=start)
+
+
+def row_id(file_hash: str, row: int) -> str:
+    """The report id of a row whose run_id cannot be one: from the file and the row."""
+    return str(uuid.uuid5(REPORT_ID_NAMESPACE, f"{file_hash}:{row}"))
+
+
 def make_report_id(row: FieldRow) -> Apply:
     def apply(values: Values, run: RunContext) -> str:
         if values[0] in run.unique_run_ids:
             return values[0].lower()
-        return str(uuid.uuid5(REPORT_ID_NAMESPACE, f"{run.file_hash}:{run.line}"))
+        return row_id(run.file_hash, run.line)
 
     return apply
+
+
+def report_id_column(cells: Cells, indexes: tuple[int, ...], run: RunContext) -> SlotValues:
+    """The run_id when it is a UUID unique in the file, else `row_id`."""
+    import numpy as np
+
+    from ..sources.run_ids import all_uuids, is_uuid, uuid_halves
+
+    ids, size = cells.text(indexes[0]), cells.size
+    unique: Any = run.unique_run_ids  # a sources.run_ids.UniqueRunIds
+    if all_uuids(ids):
+        kept = unique.unique(uuid_halves(ids)) if unique.any_repeated else np.ones(size, bool)
+    else:
+        kept = np.fromiter(map(is_uuid, ids), bool, size)
+        kept[kept] = unique.unique(uuid_halves([i for i, k in zip(ids, kept, strict=True) if k]))
+    if kept.all():
+        texts = quoted("\n".join(ids).lower())
+    else:
+        first = cells.first_row + 1
+        texts = [
+            f'"{value.lower()}"' if ok else f'"{row_id(run.file_hash, first + i)}"'
+            for i, (value, ok) in enumerate(zip(ids, kept.tolist(), strict=True))
+        ]
+    return SlotValues(texts, np.ones(size, bool), np.zeros(size, bool))
 
 
 def make_option(row: FieldRow) -> Apply:
@@ -232,9 +392,8 @@ def make_extract(row: FieldRow) -> Apply:
         if match is None:
             return None
         found = match.group(1) if pattern.groups else match.group(0)
-        if NUMBER.fullmatch(found) and math.isfinite(float(found)):
-            return number_or_int(float(found))
-        return found
+        value = whole_number(found)
+        return found if value is None else number_or_int(value)
 
     return apply
 
@@ -244,32 +403,28 @@ def make_lookup(row: FieldRow) -> Apply:
     return lambda values, run: find(values[0]) if values[0] else None
 
 
-def make_assume(row: FieldRow) -> Apply:
-    # applied by the engine only when nothing else, context included, gave the field a value
-    return make_constant(row)
-
-
 def make_require(row: FieldRow) -> Apply:
     return lambda values, run: True
 
 
-TRANSFORMS: dict[str, Callable[[FieldRow], Apply]] = {
-    "constant": make_constant,
-    "text": make_text,
-    "number": make_number,
-    "energy": make_non_negative("an energy"),
-    "duration": make_non_negative("a duration"),
-    "integer": make_integer,
-    "count": make_count,
-    "scale": make_scale,
-    "round": make_round,
-    "ratio": make_ratio,
-    "datetime": make_datetime,
-    "start_time": make_start_time,
-    "report_id": make_report_id,
-    "option": make_option,
-    "extract": make_extract,
-    "lookup": make_lookup,
-    "assume": make_assume,
-    "require": make_require,
+TRANSFORMS: dict[str, Transform] = {
+    "constant": Transform(make_constant, sourced=False),
+    "text": Transform(make_text),
+    "number": Transform(make_number),
+    "energy": non_negative("an energy"),
+    "duration": non_negative("a duration"),
+    "integer": Transform(make_integer),
+    "count": Transform(make_count),
+    "scale": Transform(make_scale, scale_column, "number"),
+    "round": Transform(make_round),
+    "ratio": Transform(make_ratio, ratio_column, "number"),
+    "datetime": Transform(make_datetime, lambda row: datetime_column, "datetime"),
+    "start_time": Transform(make_start_time, lambda row: start_time_column, "datetime"),
+    "report_id": Transform(make_report_id, lambda row: report_id_column, "string", sourced=False),
+    "option": Transform(make_option, sourced=False),
+    "extract": Transform(make_extract),
+    "lookup": Transform(make_lookup),
+    # applied by the engine only when nothing else, context included, gave the field a value
+    "assume": Transform(make_constant, sourced=False),
+    "require": Transform(make_require, sourced=False),
 }

@@ -6,7 +6,7 @@ from functools import cache
 from typing import Any
 
 from ..schema import DEFAULT_VERSION, SchemaVersion, load_schema, parse_version
-from .compiler import Check, compile_schema
+from .compiler import CompiledSchema, compile_schema
 from .describe import describe
 from .problems import CATALOGUE, Problem, ProblemType, ValidationResult, problem
 from .semantic import semantic_problems
@@ -17,13 +17,15 @@ __all__ = [
     "ProblemType",
     "ValidationResult",
     "better_version",
+    "compiled_schema",
     "schema_errors",
     "validate",
 ]
 
 
 @cache
-def _checker(version: SchemaVersion) -> Check:
+def compiled_schema(version: SchemaVersion) -> CompiledSchema:
+    """The schema of `version` compiled: its check, and what it checks at each path."""
     return compile_schema(load_schema(version), f"{version.value}")
 
 
@@ -37,7 +39,7 @@ def validate(
         result.errors.append(problem("not-object", "", actual=describe(obj)))
         return result
     found: list[Problem] = []
-    _checker(schema_version)(obj, (), found)
+    compiled_schema(schema_version).check(obj, (), found)
     found += semantic_problems(obj)
     for item in found:
         (result.errors if item.severity == "error" else result.warnings).append(item)
@@ -50,7 +52,7 @@ def schema_errors(obj: Any, version: str | SchemaVersion = DEFAULT_VERSION) -> l
     if not isinstance(obj, dict):
         return [problem("not-object", "", actual=describe(obj))]
     found: list[Problem] = []
-    _checker(parse_version(version))(obj, (), found)
+    compiled_schema(parse_version(version)).check(obj, (), found)
     return [item for item in found if item.severity == "error"]
 
 

@@ -5,13 +5,17 @@ not the schema, and collects every problem with its JSON path. Paths are known a
 time except for array indexes, so each node carries a path template and only formats it
 when it reports a problem. Only the keywords the BoAmps schemas use are supported: any
 other keyword fails at compile time, so a schema edit can never be silently ignored.
+
+The compiler also records, per path template, what it compiled there (`Constraints`): the
+fast path's templates read the types and ranges of their holes from that record.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from .describe import describe, expected_type, one_of, quote
 from .problems import Problem, problem
@@ -56,8 +60,39 @@ _SLOW: dict[str, Callable[[Any], bool]] = {
 }
 
 
-def compile_schema(schema: dict[str, Any], version_label: str) -> Check:
-    return _node(schema, "", version_label)
+# the keywords that check a value beyond its type
+_CHECKING = frozenset({"enum", "minimum", "maximum", "minItems", "properties", "required", "items"})
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """What the compiled schema checks at one path."""
+
+    types: tuple[str, ...]  # the JSON types it takes
+    keywords: frozenset[str]  # the checking keywords beyond the type
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+# a place no schema node describes: the compiler names its key non-standard, whatever it holds
+UNCHECKED = Constraints(tuple(_EXACT), frozenset())
+
+
+class CompiledSchema(NamedTuple):
+    check: Check
+    places: dict[str, Constraints]  # by path template ("measures[{}].powerConsumption")
+
+    def at(self, path: tuple[str | int, ...]) -> Constraints:
+        """The constraints at a report's path (keys and list indexes)."""
+        template = ""
+        for step in path:
+            template = template + "[{}]" if isinstance(step, int) else _join(template, step)
+        return self.places.get(template, UNCHECKED)
+
+
+def compile_schema(schema: dict[str, Any], version_label: str) -> CompiledSchema:
+    places: dict[str, Constraints] = {}
+    return CompiledSchema(_node(schema, "", version_label, places), places)
 
 
 def _join(template: str, key: str) -> str:
@@ -65,14 +100,19 @@ def _join(template: str, key: str) -> str:
     return f"{template}.{key}" if template else key
 
 
-def _node(schema: dict[str, Any], template: str, label: str) -> Check:
+def _node(schema: dict[str, Any], template: str, label: str, places: dict[str, Any]) -> Check:
     unknown = set(schema) - SUPPORTED
     if unknown:
         raise ValueError(f"schema keyword(s) not supported by the compiler: {sorted(unknown)}")
-    makers = (_finite_step, _enum_step, _range_step, _min_items_step, _properties_step, _items_step)
-    steps = [s for s in (make(schema, template, label) for make in makers) if s is not None]
+    leaf = (_finite_step, _enum_step, _range_step, _min_items_step)
+    made = [make(schema, template, label) for make in leaf]
+    made += [make(schema, template, label, places) for make in (_properties_step, _items_step)]
+    steps = [step for step in made if step is not None]
     names = schema.get("type", list(_EXACT))
     names = names if isinstance(names, list) else [names]
+    places[template] = Constraints(
+        tuple(names), frozenset(schema) & _CHECKING, schema.get("minimum"), schema.get("maximum")
+    )
     exact = set().union(*(_EXACT[n] for n in names))
     slow = [_SLOW[n] for n in names]
     expected = expected_type(names)
@@ -195,13 +235,15 @@ def _min_items_step(schema: dict[str, Any], template: str, label: str) -> Check 
     return step
 
 
-def _properties_step(schema: dict[str, Any], template: str, label: str) -> Check | None:
+def _properties_step(
+    schema: dict[str, Any], template: str, label: str, places: dict[str, Any]
+) -> Check | None:
     if "properties" not in schema and "required" not in schema:
         return None
     properties = schema.get("properties", {})
     # per property: the exact types that settle a plain leaf without a call, and its check
     children = {
-        name: (_plain_leaf_types(sub), _node(sub, _join(template, name), label))
+        name: (_plain_leaf_types(sub), _node(sub, _join(template, name), label, places))
         for name, sub in properties.items()
     }
     required = [
@@ -246,10 +288,12 @@ def _expected_of(sub: dict[str, Any]) -> str:
     return expected_type(sub["type"]) if "type" in sub else "a value"
 
 
-def _items_step(schema: dict[str, Any], template: str, label: str) -> Check | None:
+def _items_step(
+    schema: dict[str, Any], template: str, label: str, places: dict[str, Any]
+) -> Check | None:
     if "items" not in schema:
         return None
-    item_check = _node(schema["items"], template + "[{}]", label)
+    item_check = _node(schema["items"], template + "[{}]", label, places)
 
     def step(value: Any, idx: tuple[int, ...], out: list[Problem]) -> None:
         if isinstance(value, list):

@@ -1,11 +1,24 @@
-"""Rules about meaning that a JSON Schema cannot express. They give warnings, not errors."""
+"""Rules about meaning that a JSON Schema cannot express. They give warnings, not errors.
+
+Each rule is a `SemanticRule`: its check of a report, the fields it reads, and its column
+form for the fast path's templates (reports with holes that whole columns of values fill):
+the guards that find, among a template's rows, those the rule would warn about, or None
+when a hole in what the rule reads means no template (those rows go the ordinary way).
+The two forms share their conditions (`too_powerful`, `too_little_power`...), written for
+a number and for an array of numbers alike.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # numpy is imported where a column is checked: `validate` needs none
+    import numpy as np
 
 from .describe import quote
 from .problems import Problem, problem
@@ -44,7 +57,49 @@ MEASURE_POWER_SECONDS = 15.0
 MIN_AVERAGE_POWER_W = 1.0
 CODECARBON = "codecarbon"
 
-Rule = Callable[[dict[str, Any]], Iterator[Problem]]
+Check = Callable[[dict[str, Any]], Iterator[Problem]]
+# the rows (indexes into a piece, of those given) a rule warns about, from the slots' values
+Guard = Callable[[list[Any], "np.ndarray"], "np.ndarray"]
+# a rule's column form: the guards of a template, or None when the rule cannot keep it
+ColumnForm = Callable[[dict[str, Any]], "list[Guard] | None"]
+
+
+class Hole:
+    """Stands, in a template's report, for the values of one of its slots."""
+
+    __slots__ = ("gives", "slot")
+
+    def __init__(self, slot: int, gives: str) -> None:
+        self.slot, self.gives = slot, gives  # gives: "number", "datetime" or "string"
+
+
+@dataclass(frozen=True)
+class SemanticRule:
+    check: Check
+    reads: tuple[str, ...]  # the fields it reads: "measures[].unit" (any measure)
+    column: ColumnForm | None  # None: a hole in what it reads means no template
+
+    @property
+    def name(self) -> str:
+        return self.check.__name__
+
+    def __call__(self, report: dict[str, Any]) -> Iterator[Problem]:
+        return self.check(report)
+
+
+def too_powerful(kwh: Any, seconds: Any) -> Any:
+    """A mean power no computer draws (seconds > 0); numbers or arrays."""
+    return kwh * 3600 / seconds > MAX_AVERAGE_POWER_KW
+
+
+def too_little_power(kwh: Any, seconds: Any) -> Any:
+    """A mean power below any computer's (seconds > 0); numbers or arrays."""
+    return kwh * 3.6e6 / seconds < MIN_AVERAGE_POWER_W
+
+
+def within_interval(seconds: Any) -> Any:
+    """Shorter than CodeCarbon's measurement interval; numbers or arrays."""
+    return (seconds > 0) & (seconds < MEASURE_POWER_SECONDS)
 
 
 def number(value: Any) -> float | None:
@@ -107,7 +162,7 @@ def energy(report: dict[str, Any]) -> Iterator[Problem]:
             )
             continue
         seconds = number(measure.get("measurementDuration"))
-        if seconds and seconds > 0 and kwh * 3600 / seconds > MAX_AVERAGE_POWER_KW:
+        if seconds and seconds > 0 and too_powerful(kwh, seconds):
             power = kwh * 3600 / seconds
             yield problem(
                 "implausible-power",
@@ -280,9 +335,9 @@ def is_short_measurement(method: Any, kwh: float | None, seconds: float | None) 
     computer's: CodeCarbon missed it."""
     if not is_codecarbon(method):
         return False
-    if kwh is None or kwh <= 0 or seconds is None or not 0 < seconds < MEASURE_POWER_SECONDS:
+    if kwh is None or kwh <= 0 or seconds is None or not within_interval(seconds):
         return False  # no energy at all is non-positive-energy's
-    return kwh * 3.6e6 / seconds < MIN_AVERAGE_POWER_W
+    return bool(too_little_power(kwh, seconds))
 
 
 def short_measurement(report: dict[str, Any]) -> Iterator[Problem]:
@@ -303,18 +358,129 @@ def short_measurement(report: dict[str, Any]) -> Iterator[Problem]:
             )
 
 
-RULES: tuple[Rule, ...] = (
-    datetime_format,
-    energy,
-    tracking_modes,
-    geolocation_fallback,
-    measure_after_report,
-    onpremise_cloud_provider,
-    component_counts,
-    cpu_counts,
-    short_measurement,
+# the column forms: each one the guards of the rule above it, reading the slots' values
+# (`numbers`, `seconds`) for the rows it is given
+
+
+def _column(value: Any, attribute: str, read: Callable[[Any], Any]) -> Any:
+    """A hole's values, or a plain value read once; None when that reading has none."""
+    if isinstance(value, Hole):
+        return lambda values, rows: getattr(values[value.slot], attribute)[rows]
+    found = read(value)
+    return None if found is None else lambda values, rows: found
+
+
+def _holed(*values: Any) -> bool:
+    return any(isinstance(value, Hole) for value in values)
+
+
+def _energy_guards(report: dict[str, Any], warns: Callable[..., Any]) -> list[Guard] | None:
+    """A guard per measure with a hole in its energy or duration: `warns(measure, kwh,
+    seconds)`, kwh and seconds as per-row values (seconds None when there are none)."""
+
+    guards: list[Guard] = []
+    for _, measure in _measures(report):
+        if not _holed(measure.get("powerConsumption"), measure.get("measurementDuration")):
+            continue
+        unit = measure.get("unit", "kWh")
+        if _holed(unit, measure.get("measurementMethod")):
+            return None
+        factor = KWH_PER_UNIT.get(unit) if isinstance(unit, str) else None
+        energy = _column(measure.get("powerConsumption"), "numbers", number)
+        seconds = _column(measure.get("measurementDuration"), "numbers", number)
+        if factor is None or energy is None:
+            continue  # not an energy: the rules say nothing
+
+        guards.append(_energy_guard(energy, seconds, factor, partial(warns, measure)))
+    return guards
+
+
+def _energy_guard(energy: Any, seconds: Any, factor: float, warns: Callable[..., Any]) -> Guard:
+    import numpy as np
+
+    def guard(values: list[Any], rows: np.ndarray) -> np.ndarray:
+        kwh = np.asarray(energy(values, rows), np.float64) * factor
+        length = None if seconds is None else np.asarray(seconds(values, rows), np.float64)
+        with np.errstate(all="ignore"):
+            return np.broadcast_to(warns(kwh, length), len(rows))
+
+    return guard
+
+
+def energy_guards(report: dict[str, Any]) -> list[Guard] | None:
+    def warns(measure: dict[str, Any], kwh: Any, seconds: Any) -> Any:
+        bad = ~(kwh > 0)
+        return bad if seconds is None else bad | ((seconds > 0) & too_powerful(kwh, seconds))
+
+    return _energy_guards(report, warns)
+
+
+def short_guards(report: dict[str, Any]) -> list[Guard] | None:
+    def warns(measure: dict[str, Any], kwh: Any, seconds: Any) -> Any:
+        if seconds is None or not is_codecarbon(measure.get("measurementMethod")):
+            return False  # the rule says nothing of this measure, whatever its values
+        return within_interval(seconds) & (kwh > 0) & too_little_power(kwh, seconds)
+
+    return _energy_guards(report, warns)
+
+
+def _seconds(value: Any) -> int | None:
+    moment = _parse(value)
+    return None if moment is None else int((moment - datetime(1970, 1, 1)).total_seconds())
+
+
+def after_report_guards(report: dict[str, Any]) -> list[Guard] | None:
+    reported = _header(report).get("reportDatetime")
+    guards: list[Guard] = []
+    for _, measure in _measures(report):
+        started = measure.get("measurementDateTime")
+        pair = [_column(value, "seconds", _seconds) for value in (started, reported)]
+        if _holed(started, reported) and None not in pair:  # else the rule says nothing
+
+            def guard(values: list[Any], rows: np.ndarray, pair: list[Any] = pair) -> np.ndarray:
+                return pair[0](values, rows) > pair[1](values, rows)  # type: ignore[no-any-return]
+
+            guards.append(guard)
+    return guards
+
+
+def dated_holes(report: dict[str, Any]) -> list[Guard] | None:
+    """A hole that gives datetimes is always well formed; any other there: no template."""
+    places = [_header(report).get("reportDatetime")]
+    places += [m.get("measurementDateTime") for _, m in _measures(report)]
+    return None if any(isinstance(v, Hole) and v.gives != "datetime" for v in places) else []
+
+
+_ENERGY_READS = ("measures[].powerConsumption", "measures[].measurementDuration", "measures[].unit")
+_DATES = ("header.reportDatetime", "measures[].measurementDateTime")
+_COMPONENTS = "infrastructure.components[]"
+
+RULES: tuple[SemanticRule, ...] = (
+    SemanticRule(datetime_format, _DATES, dated_holes),
+    SemanticRule(energy, _ENERGY_READS, energy_guards),
+    SemanticRule(
+        tracking_modes, ("measures[].cpuTrackingMode", "measures[].gpuTrackingMode"), None
+    ),
+    SemanticRule(
+        geolocation_fallback,
+        ("environment.country", "environment.latitude", "environment.longitude"),
+        None,
+    ),
+    SemanticRule(measure_after_report, _DATES, after_report_guards),
+    SemanticRule(
+        onpremise_cloud_provider,
+        ("infrastructure.infraType", "infrastructure.cloudProvider"),
+        None,
+    ),
+    SemanticRule(
+        component_counts,
+        (f"{_COMPONENTS}.componentName", f"{_COMPONENTS}.nbComponent"),
+        None,
+    ),
+    SemanticRule(cpu_counts, (f"{_COMPONENTS}.componentType", f"{_COMPONENTS}.nbComponent"), None),
+    SemanticRule(short_measurement, (*_ENERGY_READS, "measures[].measurementMethod"), short_guards),
 )
 
 
 def semantic_problems(report: dict[str, Any]) -> list[Problem]:
-    return [found for rule in RULES for found in rule(report)]
+    return [found for rule in RULES for found in rule.check(report)]
