@@ -33,6 +33,11 @@ def register(commands: Any) -> None:
         "--reports", metavar="DIR", help="check each report in DIR against the hash recorded"
     )
     verify.add_argument(
+        "--db",
+        metavar="URL",
+        help="check each report against the revisions of its reportId in this store",
+    )
+    verify.add_argument(
         "--key", metavar="PUBLIC_KEY", help="check every entry's signature with this public key"
     )
     verify.add_argument(
@@ -72,7 +77,7 @@ def _verify(args: argparse.Namespace) -> int:
     from ..trust import ledger
 
     result = ledger.verify(
-        args.ledger, reports=args.reports, key=args.key, expect_head=args.expect_head
+        args.ledger, reports=args.reports, key=args.key, expect_head=args.expect_head, db=args.db
     )
     name = printable(args.ledger)
     if result.tampering is not None:
