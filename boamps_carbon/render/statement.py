@@ -84,7 +84,7 @@ def statement(
             read += 1
             yield report
 
-    summed = totals(select(counted(), project, since))
+    summed = totals(select(counted(), project, since), banded=True)
     if not summed.runs:
         wanted = [f"of project {project}" if project is not None else ""]
         wanted.append(f"dated on or after {since}" if since is not None else "")

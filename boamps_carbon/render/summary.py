@@ -1,4 +1,4 @@
-"""Totals per group of reports: project, model, hardware, country or month."""
+"""Totals per group of reports: project, model, hardware, country, month or rating."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ GROUPS: dict[str, Callable[[ReportFigures], str]] = {
     "hardware": lambda f: ", ".join(f.hardware),
     "country": lambda f: f.country,
     "month": lambda f: f.date[:7],
+    # as `boamps rate` gives it today (a store groups by the rating it kept when it stored)
+    "rating": lambda f: f.rating,
 }
 COLUMNS = ["group", "runs", "energy_kwh", "emissions_kg", "duration_s", "mean_power_w"]
 

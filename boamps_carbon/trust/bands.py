@@ -99,10 +99,54 @@ class Uncertainty:
         )
 
     def energy_text(self, kwh: float) -> str:
-        """ "4.2 kWh, -35%/+15%" (three significant digits)."""
-        from ..render.units import significant
+        """ "4.20 kWh, -35%/+15%" (three significant digits, in the unit that suits)."""
+        return energy_with_band(kwh, self.text)
 
-        return f"{significant(kwh)} kWh, {self.text}"
+
+@dataclass
+class BandTotal:
+    """The band of several reports' energy together: each report's band weighted by its
+    energy, as a report's measures are weighted within it (errors are not assumed to cancel).
+    Reports without energy weigh nothing, unless no report has any: then each weighs one."""
+
+    energy_kwh: float = 0.0
+    low_kwh: float = 0.0
+    high_kwh: float = 0.0
+    runs: int = 0
+    low_sum: float = 0.0
+    high_sum: float = 0.0
+
+    def add(self, band: Uncertainty, kwh: float) -> None:
+        weight = max(kwh, 0.0)
+        self.energy_kwh += weight
+        self.low_kwh += weight * band.low
+        self.high_kwh += weight * band.high
+        self.runs += 1
+        self.low_sum += band.low
+        self.high_sum += band.high
+
+    @property
+    def low(self) -> float:
+        if self.energy_kwh > 0:
+            return self.low_kwh / self.energy_kwh
+        return self.low_sum / self.runs if self.runs else 0.0
+
+    @property
+    def high(self) -> float:
+        if self.energy_kwh > 0:
+            return self.high_kwh / self.energy_kwh
+        return self.high_sum / self.runs if self.runs else 0.0
+
+    @property
+    def text(self) -> str:
+        return f"{_percent(self.low)}/{_percent(self.high)}"
+
+
+def energy_with_band(kwh: float, band: str) -> str:
+    """The one way energy is shown with its band: "4.20 kWh, -35%/+15%"."""
+    from ..render.units import energy
+
+    return f"{energy(kwh)}, {band}"
 
 
 def _percent(value: float) -> str:

@@ -21,6 +21,7 @@ from .bands import Uncertainty, method_table, uncertainty
 
 INDICATORS = ("reliability", "completeness", "temporal", "geographical", "technological")
 GOLD_AT_MOST = 2  # an indicator scoring this or better never holds a rating back
+RATINGS = ("gold", "silver", "bronze", "unrated")  # best first
 
 
 @dataclass(frozen=True)
