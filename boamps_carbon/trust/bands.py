@@ -23,6 +23,8 @@ QUALITY_LIMITS = (("high", 0.10), ("medium", 0.25))
 QUALITY_RANK = {"high": 0, "medium": 1, "low": 2}
 WATTMETER_NAMES = {"wattmeter", "powermeter", "power meter", "wall meter", "wallmeter"}
 PART_ENERGY = {"cpu": "cpuEnergy", "gpu": "gpuEnergy", "ram": "ramEnergy"}
+ENERGY_FIELDS = ("powerConsumption", *PART_ENERGY.values())
+UNSETTLED = "unsettled"  # never in a report: see Uncertainty.derived_quality
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,19 @@ class Uncertainty:
         return sorted({p.method for p in self.parts}, key=lambda m: list(method_table()).index(m))
 
     best: str = "low"  # the best quality these methods give, whatever the energy shares
+    worst: str = "low"  # the worst they give, whatever the energy shares
+    split_known: bool = True  # False when some energy is there but not a number
+
+    @property
+    def derived_quality(self) -> str:
+        """The `quality` to fill in when none is set: the band's. When the energies cannot
+        be read (a template of the fast path is being made, with holes in their place) and
+        the quality depends on how the energy splits, UNSETTLED: a template must not carry
+        one row's quality to rows that split otherwise, and a template whose text differs
+        from its row's report is not used."""
+        if self.split_known or self.best == self.worst:
+            return self.quality if self.split_known else self.best
+        return UNSETTLED
 
     @property
     def overclaimed(self) -> bool:
@@ -272,6 +287,19 @@ def uncertainty(report: dict[str, Any]) -> Uncertainty:
     best = quality_of(
         -min(abs(b.low) for b in bands) + calibration, min(b.high for b in bands) + pue
     )
+    some_uncalibrated = not measures or any(
+        number(m.get("powerCalibrationMeasurement")) is None for m in measures
+    )
+    worst = quality_of(
+        -max(abs(b.low) for b in bands)
+        + (gap_table()["noCalibration"].percent if some_uncalibrated else 0.0),
+        max(b.high for b in bands) + pue,
+    )
+    split_known = all(
+        measure.get(name) is None or number(measure.get(name)) is not None
+        for measure in measures
+        for name in ENERGY_FIELDS
+    )
     return Uncertainty(
         low=round(low, 6),
         high=round(high, 6),
@@ -280,4 +308,6 @@ def uncertainty(report: dict[str, Any]) -> Uncertainty:
         gaps=gaps,
         claimed=claimed if isinstance(claimed, str) else None,
         best=best,
+        worst=worst,
+        split_known=split_known,
     )
