@@ -80,23 +80,35 @@ def variant(**measure: Any) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(
-    ("report", "line"),
+    ("report", "line", "rating", "reliability"),
     [
-        (example(), "0.412 Wh, -40%/+150%, in 1.02 min (mean 24.2 W)"),  # cpuLoad, live
+        (example(), "0.412 Wh, -40%/+150%, in 1.02 min (mean 24.2 W)", "bronze", 5),  # cpuLoad
         (
             variant(measurementMethod="wattmeter", powerCalibrationMeasurement=0.0001),
             "0.412 Wh, -5%/+5%, in 1.02 min (mean 24.2 W)",
+            "gold",
+            1,
         ),
         (
             variant(gpuTrackingMode="nvmlPower", cpuEnergy=0.0001, gpuEnergy=0.0003, ramEnergy=0),
             # CPU cpuLoad (-10%/+200%) a quarter, GPU nvmlPower (-10%/+40%) three quarters
             "0.412 Wh, -20%/+80%, in 1.02 min (mean 24.2 W)",
+            "bronze",
+            4,
         ),
     ],
     ids=["cpuLoad", "wattmeter", "nvmlPower"],
 )
-def test_other_methods_show_their_band(report: dict[str, Any], line: str) -> None:
+def test_other_methods_show_their_band(
+    report: dict[str, Any], line: str, rating: str, reliability: int
+) -> None:
     assert energy_line(report) == line
+    rated = rate(report)
+    assert (rated.rating, rated.indicators[0].name, rated.indicators[0].score) == (
+        rating,
+        "reliability",
+        reliability,
+    )
 
 
 def test_markdown_html_and_statements_show_the_band() -> None:
