@@ -145,7 +145,7 @@ def _to_v4(conn: Connection) -> None:
                 conn.execute(
                     update(tables.reports)
                     .where(tables.reports.c.seq == seq)
-                    .values(rating=rate(report).rating)
+                    .values(rating=rate(report, explain=False).rating)
                 )
         last = rows[-1][0]
     tables.ledger.create(conn)

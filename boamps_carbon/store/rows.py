@@ -88,7 +88,7 @@ def report_row(report: dict[str, Any]) -> dict[str, Any]:
         "nb_request": number(task.get("nbRequest")),
         "measured_accuracy": number(task.get("measuredAccuracy")),
         "quality": _text(report.get("quality")),
-        "rating": rate(report).rating,
+        "rating": rate(report, explain=False).rating,
     }
 
 
