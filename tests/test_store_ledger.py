@@ -278,3 +278,15 @@ def test_verify_refuses_a_bad_head_and_a_missing_store(
         f"Error: No such store at {missing}: no such file. Check --db, or add reports first "
         "with `boamps store import`.\n"
     )
+
+
+def test_ledger_verify_takes_one_place_for_the_reports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ledger = tmp_path / "ledger.jsonl"
+    ledger.write_text("", encoding="utf-8")
+    arguments = ["ledger", "verify", str(ledger), "--reports", str(tmp_path), "--db", "x.db"]
+    assert main(arguments) == 2
+    assert capsys.readouterr().err == (
+        "Error: Two places to find the reports at --reports and --db. Give one of them.\n"
+    )

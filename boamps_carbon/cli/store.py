@@ -39,6 +39,7 @@ QUERY_COLUMNS = [
     "nb_request",
     "measured_accuracy",
     "quality",
+    "rating",
     "report_status",
 ]
 NUMBERS = {"energy_kwh", "emissions_kg"}
