@@ -285,7 +285,9 @@ def test_ledger_verify_takes_one_place_for_the_reports(
 ) -> None:
     ledger = tmp_path / "ledger.jsonl"
     ledger.write_text("", encoding="utf-8")
-    arguments = ["ledger", "verify", str(ledger), "--reports", str(tmp_path), "--db", "x.db"]
+    store = tmp_path / "x.db"
+    Store(store).close()
+    arguments = ["ledger", "verify", str(ledger), "--reports", str(tmp_path), "--db", str(store)]
     assert main(arguments) == 2
     assert capsys.readouterr().err == (
         "Error: Two places to find the reports at --reports and --db. Give one of them.\n"

@@ -304,28 +304,24 @@ def verify(
     reports: str | os.PathLike[str] | None = None,
     key: str | os.PathLike[str] | None = None,
     expect_head: str | None = None,
-    db: str | None = None,
+    check: Callable[[dict[str, Any]], tuple[str, str] | None] | None = None,
 ) -> Verification:
     """Check the whole chain; stops at the first bad entry. Streams the ledger. Each entry's
-    report is checked against the file it names in the folder `reports`, or against the
-    revisions of its reportId in the store `db` (a URL or SQLite file)."""
+    report is checked against the file it names in the folder `reports`, or by `check`
+    (given an entry: None, or the kind and reason of a tampering), such as
+    `boamps_carbon.store.ledger.matching(store)` for the reports of a store."""
     verifier = _load_key(key, private=False) if key is not None else None
     folder = Path(reports) if reports is not None else None
     if folder is not None and not folder.is_dir():
         raise LedgerError("Reports folder not found", str(folder), None, "Check --reports.")
-    if folder is not None and db is not None:
+    if folder is not None and check is not None:
         raise LedgerError(
             "Two places to find the reports", "--reports and --db", None, "Give one of them."
         )
     expect_head = check_expect_head(expect_head)
-    if db is None:
-        check = None if folder is None else (lambda entry: _check_report(folder, entry))
-        return check_chain(_lines(Path(ledger)), verifier, expect_head, check)
-    from ..store import Store
-    from ..store.ledger import matching
-
-    with Store(db, create=False) as store:
-        return check_chain(_lines(Path(ledger)), verifier, expect_head, matching(store))
+    if folder is not None:
+        check = lambda entry: _check_report(folder, entry)  # noqa: E731
+    return check_chain(_lines(Path(ledger)), verifier, expect_head, check)
 
 
 def check_expect_head(expect_head: str | None) -> str | None:
