@@ -25,6 +25,7 @@ from ..trust.ledger import (
     Verification,
     _utc_now,
     check_chain,
+    check_expect_head,
     entry_hash,
     report_sha256,
 )
@@ -162,6 +163,7 @@ def verify(store: Any, expect_head: str | None = None) -> StoreVerification:
     a time; only the entries of removed reports are held."""
     from .engine import transaction
 
+    expect_head = check_expect_head(expect_head)
     result = StoreVerification()
     removed: set[int] = set()
     column: dict[str, Any] = {}
