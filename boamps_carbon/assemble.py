@@ -63,7 +63,7 @@ def quality_check(report: dict[str, Any], derive: bool) -> tuple[list[str], list
 
     band = uncertainty(report)
     if derive and "quality" not in report:
-        report["quality"] = band.quality
+        report["quality"] = band.derived_quality
     if band.warning is None:
         return [], []
     found = problem(

@@ -32,6 +32,7 @@ from .sources.layouts import FLAT, Detected, detect
 from .sources.parquet import open_source
 from .sources.registry import HEAD, Source, named, recognise
 from .sources.run_ids import UniqueRunIds
+from .trust.bands import uncertainty
 from .validation import Problem
 from .validation.problems import problem
 from .writers import report_json
@@ -90,6 +91,8 @@ class Conversion:
     workers: int | None = None
     # another tool's output (eco2AI, CarbonTracker...): read row by row by its reader
     kind: Source | None = None
+    # a `quality` the context does not set comes from the measuring methods' band
+    derive_quality: bool = True
 
     def __post_init__(self) -> None:
         if self.measures not in MEASURE_MODES:
@@ -203,6 +206,10 @@ class Conversion:
             "layout": self.layout.name if self.layout else "",
             "schema_version": self.version.value,
         }
+        # a flat CSV holds whole reports (`render --format csv`): they come back as they were
+        flat = self.layout is not None and self.layout.layout is FLAT
+        if self.derive_quality and not flat:
+            options["quality"] = "derive"
         return FieldEngine(self.table, self.header, options)
 
     def __iter__(self) -> Iterator[ConvertedRow]:
@@ -235,7 +242,10 @@ class Conversion:
                 warned.extend(member.row for member in group)
             for part, members in enumerate(parts):
                 report = members[0].report
+                derived = self._quality_derived(report, members[0].row)
                 report["measures"] = [m for member in members for m in member.report["measures"]]
+                if derived:  # the group's measures together have their own band
+                    report["quality"] = uncertainty(report).quality
                 header = report.setdefault("header", {})
                 header["reportId"] = group_report_id(
                     REPORT_ID_NAMESPACE, self._scan.sha256, self.group_by, key, part
@@ -244,6 +254,14 @@ class Conversion:
                     m.report.get("header", {}).get("reportDatetime", "") for m in members
                 ) or header.get("reportDatetime")
                 yield ConvertedRow(members[0].row, report)
+
+    def _quality_derived(self, report: dict[str, Any], row: int) -> bool:
+        """Whether the row's `quality` came from its band, not from the context."""
+        if not self.derive_quality or report.get("quality") != uncertainty(report).quality:
+            return False
+        column = self.project_column
+        project = self._values[row][column].strip() if column >= 0 else None
+        return not any("quality" in layer for layer in self.context.for_project(project))
 
     @property
     def field_engine(self) -> FieldEngine:
@@ -477,11 +495,13 @@ def convert(
     group_by: str | None = None,
     workers: int | None = None,
     source_kind: str | None = None,
+    derive_quality: bool = True,
 ) -> Conversion:
     """A Conversion of a CodeCarbon CSV (a path, file object, bytes or pandas DataFrame) or
     Parquet file (a path, or its bytes); iterate it for reports, or call `.json_lines()`
     for their JSON text (the fast way, in `workers` processes on Linux: default up to 2),
-    then read `.rejected` for the rows it could not convert."""
+    then read `.rejected` for the rows it could not convert. `derive_quality`: a `quality`
+    the context does not set comes from the measuring methods (`boamps_carbon.uncertainty`)."""
     version = parse_version(schema_version)
     csv_source = open_source(source)
     kind = named(source_kind) if source_kind is not None else recognise_source(csv_source)
@@ -494,6 +514,7 @@ def convert(
         group_by,
         workers=workers,
         kind=kind,
+        derive_quality=derive_quality,
     )
 
 

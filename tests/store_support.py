@@ -30,7 +30,14 @@ def empty_postgres(url: str) -> str:
 
     engine = create_engine(url)
     with engine.begin() as conn:
-        for table in ("measures", "components", "tokens", "reports", "boamps_schema_version"):
+        for table in (
+            "measures",
+            "components",
+            "tokens",
+            "reports",
+            "ledger",
+            "boamps_schema_version",
+        ):
             conn.execute(text(f"DROP TABLE IF EXISTS {table} CASCADE"))
     engine.dispose()
     return url

@@ -19,7 +19,8 @@ from boamps_carbon.validation import validate
 KEY = bytes(range(32))
 SECRETS = ["jdoe", "gpu-node-07", "Jane", "example.org", "Paris 15e", "48.8582", "2.3387",
            "Climate Lab", "9d3c1f0e-7b2a-4e58-b1c4-6a0f2e8d5b73", "07:12:40", "07:11:38",
-           "-----BEGIN"]  # fmt: skip
+           "-----BEGIN", "NLP team", "climate-llm", "cluster.local", "jane", "Doe",
+           "https://"]  # fmt: skip
 
 
 def identifying() -> dict[str, Any]:

@@ -173,3 +173,19 @@ def test_a_live_track_fills_quality(tmp_path: Any) -> None:
     assert measured.report is not None
     data = measured.report.to_dict()
     assert data["quality"] == uncertainty(data).quality == "low"
+
+
+def test_worst_and_the_quality_filled_in() -> None:
+    report, _ = build_report(
+        snap("linux-2x-v100s-rapl-codecarbon-2.8"), CONTEXT, measures="components"
+    )
+    band = uncertainty(report)
+    assert (band.quality, band.best, band.worst, band.derived_quality) == (
+        "medium", "medium", "low", "medium"
+    )  # fmt: skip
+    # energies that cannot be read (a fast-path template's holes): the split is unknown
+    report["measures"][1]["powerConsumption"] = object()
+    band = uncertainty(report)
+    assert (band.split_known, band.derived_quality) == (False, "unsettled")
+    live = uncertainty(example())  # cpuLoad and the RAM heuristic: low whatever the split
+    assert (live.best, live.worst, live.derived_quality) == ("low", "low", "low")

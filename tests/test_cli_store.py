@@ -121,10 +121,10 @@ def test_query_formats(filled: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert out == (
         "report_id,project,task_stage,task_family,model,algorithms,quantization,hardware,country,"
         "start_time,end_time,energy_kwh,emissions_kg,duration_s,nb_request,measured_accuracy,"
-        "quality,report_status,cursor\r\n"
+        "quality,rating,report_status,cursor\r\n"
         f"{ID2},beta,training,imageClassification,resnet18,resnet18,,"
         '"Xeon Gold (2 logical CPUs), 16.0 GB RAM",Germany,2026-02-10 09:00:00,2026-02-10 09:01:40,'
-        "0.25,0.0125,100.0,,,,,2\r\n"
+        "0.25,0.0125,100.0,,,,bronze,,2\r\n"
     )
     code, out, _ = run(capsys, "store", "query", "--db", str(filled), "--format", "table")
     assert out == (
@@ -228,7 +228,7 @@ def test_export_and_stats(filled: Path, tmp_path: Path, capsys: pytest.CaptureFi
     assert [json.loads(x)["header"]["reportId"] for x in lines.read_text().splitlines()] == [ID2]
     code, out, _ = run(capsys, "store", "stats", "--db", str(filled))
     assert out == (
-        f"store: {filled}\nschema_version: 2\nreports: 2\nolder_revisions: 0\nprojects: 2\n"
+        f"store: {filled}\nschema_version: 4\nreports: 2\nolder_revisions: 0\nprojects: 2\n"
         "first_start: 2026-01-10 09:00:00\nlast_start: 2026-02-10 09:00:00\nenergy_kwh: 0.75\n"
         "emissions_kg: 0.0375\nactive_tokens: 0\n"
     )

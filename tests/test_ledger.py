@@ -7,9 +7,12 @@ import multiprocessing
 import stat
 import struct
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import EXAMPLES
+from hypothesis import given
+from hypothesis import strategies as st
 
 from boamps_carbon.cli import main
 from boamps_carbon.trust import ledger
@@ -429,3 +432,27 @@ def test_four_writers_at_once_keep_one_chain(tmp_path: Path, reports: Path) -> N
     assert (result.ok, result.entries, result.head_seq) == (True, 100, 100)
     ids = [json.loads(line)["reportId"] for line in lines(path)]
     assert sorted(ids.count(f"r{i}") for i in range(1, 5)) == [25, 25, 25, 25]
+
+
+@given(
+    st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers(min_value=-(2**60), max_value=2**60)
+        | st.floats(allow_nan=False, allow_infinity=False)
+        | st.text(),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+        max_leaves=20,
+    )
+)
+def test_the_quick_way_writes_what_the_careful_way_writes(value: Any) -> None:
+    from boamps_carbon.trust import canonical
+
+    careful: list[str] = []
+    try:
+        canonical._write(value, careful, "$")
+    except canonical.CanonicalError:
+        with pytest.raises(canonical.CanonicalError):
+            canonical.canonical_json(value)
+        return
+    assert canonical.canonical_json(value) == "".join(careful).encode("utf-8")

@@ -154,3 +154,13 @@ def test_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
         {"advice": "measure the whole machine at the wall with a wattmeter (RAM has no good meter of its own)", "from": "bronze", "to": "gold"}
     ]  # fmt: skip
     assert err == f"{bad}: cannot rate: not a JSON object\n"
+
+
+@pytest.mark.parametrize(("name", "measures", "level", "expected"), SNAPSHOT_RATINGS)
+def test_without_explanations_the_same_rating(
+    name: str, measures: str, level: str, expected: list[int]
+) -> None:
+    report, _ = build_report(snap(name), CONTEXT, measures=measures)
+    quick = boamps_carbon.rate(report, today=TODAY, explain=False)
+    assert (quick.rating, [i.score for i in quick.indicators]) == (level, expected)
+    assert [i.reason for i in quick.indicators] == [""] * 5 and quick.steps == []

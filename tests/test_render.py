@@ -68,13 +68,14 @@ def test_text_summary_of_the_example() -> None:
     assert text.splitlines()[:6] == [
         "Report 96f75a4f-a769-47bb-86cf-6130539c8123 (2026-11-22 06:52:20)",
         "  Task:       training / textClassification, logisticRegression, project sentiment-train",
-        "  Energy:     0.0236 Wh in 4.01 s (mean 21.2 W)",
+        "  Energy:     0.0236 Wh, -60%/+150%, in 4.01 s (mean 21.2 W)",
         "  Emissions:  0.00132 g CO2e at 56.0 gCO2e/kWh (France)",
         "  Hardware:   AMD EPYC (2 logical CPUs), 23.5 GB RAM",
         "  Measured:   codecarbon 3.3.2",
     ]
     assert text.splitlines()[-1] == (
-        "All 3 reports: 0.0535 Wh in 9.02 s, 0.00300 g CO2e at 56.0 gCO2e/kWh on average"
+        "All 3 reports: 0.0535 Wh, -60%/+150%, in 9.02 s, 0.00300 g CO2e at 56.0 gCO2e/kWh on "
+        "average"
     )
 
 
@@ -167,7 +168,8 @@ def test_statement_figures_equal_the_sums_of_the_inputs() -> None:
     assert "(3 runs, 9.02 s in total)" in text
     assert text.startswith(
         "The computations reported here (3 runs, 9.02 s in total) consumed "
-        "0.0535 Wh of electricity, as measured with codecarbon 3.3.2 on AMD "
+        "0.0535 Wh of electricity (-60%/+150% at 95% confidence, from the measuring methods), "
+        "as measured with codecarbon 3.3.2 on AMD "
         "EPYC (2 logical CPUs), 23.5 GB RAM. At an energy-weighted carbon intensity "
         "of 56.0 gCO2e/kWh (France), this amounts to 0.00300 g CO2e. These "
         "are estimates"
@@ -321,7 +323,7 @@ def test_unknown_durations_are_not_zero() -> None:
     assert rows[0]["duration_s"] == 100
     assert rows[0]["mean_power_w"] == pytest.approx(36.0)  # the known report alone
     text = render_reports([unknown], "text")
-    assert "Energy:     500 Wh in a time not stated" in text
+    assert "Energy:     500 Wh, -60%/+150%, in a time not stated" in text
     assert "(2 runs, 1.67 min in total, 1 without a stated duration)" in statement([known, unknown])
 
 
@@ -395,7 +397,8 @@ def test_markdown_escapes_html() -> None:
     assert "<script>" not in text
     assert text.splitlines()[4] == (
         "| 4a1f3e2d-9b8c-4d7e-8f60-112233445566 | 2026-03-02 10:15:00 | inference / chatbot, "
-        "&lt;script&gt;alert(1)&lt;/script&gt; | 35.6 Wh | 6.88 min | 0.773 g CO2e | france |"
+        "&lt;script&gt;alert(1)&lt;/script&gt; | 35.6 Wh, -23%/+102% | 6.88 min | 0.773 g CO2e | "
+        "france |"
     )
 
 

@@ -660,7 +660,7 @@ def test_summary_by_something_else(service: Service) -> None:
         {
             "code": "bad-request",
             "message": "Unknown grouping at by: 'colour'.",
-            "hint": "Use one of: project, model, hardware, country, month.",
+            "hint": "Use one of: project, model, hardware, country, month, rating.",
         },
     )
 

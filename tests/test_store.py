@@ -11,6 +11,7 @@ import pytest
 from boamps_carbon import Store, StoreConflict, StoreError
 from boamps_carbon.render.summary import summarise
 from boamps_carbon.render.tables import tables
+from boamps_carbon.store.ledger import verify as verify_ledger
 from tests.store_support import report, store_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -390,7 +391,7 @@ def test_migrates_a_version_1_file(tmp_path: Path) -> None:
     old = migrations.v1_metadata()
     stored = report(1, quality="high")
     row = report_row(stored)
-    del row["quality"]  # version 1 had no such column
+    del row["quality"], row["rating"]  # version 1 had no such columns
     with engine.begin() as conn:
         old.create_all(conn)
         conn.execute(
@@ -412,8 +413,11 @@ def test_migrates_a_version_1_file(tmp_path: Path) -> None:
         )
     engine.dispose()
     with Store(path) as store:
-        assert store.version() == 2
+        assert store.version() == 4
         assert store.get(ID1).columns["quality"] == "high"
+        assert store.get(ID1).columns["rating"] == "bronze"
+        checked = verify_ledger(store)
+        assert (checked.ok, checked.entries, checked.reports) == (True, 1, 1)
         assert ids(store.query(project="alpha")) == [ID1]
         assert store.check_token(store.create_token("after-migration")).name == "after-migration"
         assert store.add([report(1, quality="high")]).unchanged == [ID1]
@@ -435,7 +439,7 @@ def test_newer_store_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StoreError) as caught:
         Store(path)
     assert caught.value.message == (
-        f"Store made by a newer boamps_carbon at {path}: schema version 9, this one knows up to 2. "
+        f"Store made by a newer boamps_carbon at {path}: schema version 9, this one knows up to 4. "
         "Upgrade boamps_carbon."
     )
 

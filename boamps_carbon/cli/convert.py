@@ -108,6 +108,13 @@ def register(commands: Any) -> None:
     )
     parser.add_argument("--force", action="store_true", help="replace existing report files")
     parser.add_argument(
+        "--no-derive-quality",
+        dest="derive_quality",
+        action="store_false",
+        help="leave quality out when the context does not set it (by default it comes from "
+        "the measuring methods' uncertainty band)",
+    )
+    parser.add_argument(
         "-v", "--verbose", action="store_true", help="say which layout and encoding each input has"
     )
     parser.set_defaults(run=run)
@@ -142,6 +149,7 @@ def run(args: argparse.Namespace) -> int:
                 schema_version=args.schema_version,
                 group_by=args.group_by,
                 source_kind=args.source,
+                derive_quality=args.derive_quality,
             )
             for path in inputs.files
         ]

@@ -33,6 +33,11 @@ def register(commands: Any) -> None:
         "--reports", metavar="DIR", help="check each report in DIR against the hash recorded"
     )
     verify.add_argument(
+        "--db",
+        metavar="URL",
+        help="check each report against the revisions of its reportId in this store",
+    )
+    verify.add_argument(
         "--key", metavar="PUBLIC_KEY", help="check every entry's signature with this public key"
     )
     verify.add_argument(
@@ -71,9 +76,22 @@ def _append(args: argparse.Namespace) -> int:
 def _verify(args: argparse.Namespace) -> int:
     from ..trust import ledger
 
-    result = ledger.verify(
-        args.ledger, reports=args.reports, key=args.key, expect_head=args.expect_head
-    )
+    if args.db is None:
+        result = ledger.verify(
+            args.ledger, reports=args.reports, key=args.key, expect_head=args.expect_head
+        )
+    else:  # the reports of a store
+        from ..store import Store
+        from ..store.ledger import matching
+
+        with Store(args.db, create=False) as store:
+            result = ledger.verify(
+                args.ledger,
+                reports=args.reports,
+                key=args.key,
+                expect_head=args.expect_head,
+                check=matching(store),
+            )
     name = printable(args.ledger)
     if result.tampering is not None:
         print(f"{name}: TAMPERED at {printable(str(result.tampering))}")

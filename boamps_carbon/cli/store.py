@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..errors import InputError
+from ..printable import printable
 from ..schema import DEFAULT_VERSION
 
 HELP = "Keep reports in a database (SQLite by default, or PostgreSQL): import, query, export."
@@ -38,6 +39,7 @@ QUERY_COLUMNS = [
     "nb_request",
     "measured_accuracy",
     "quality",
+    "rating",
     "report_status",
 ]
 NUMBERS = {"energy_kwh", "emissions_kg"}
@@ -133,6 +135,21 @@ def register(commands: Any) -> None:
     stats = actions.add_parser("stats", help="what the store holds")
     add_db_option(stats)
     stats.set_defaults(run=run_stats)
+
+    verify = actions.add_parser(
+        "verify",
+        help="check the stored reports against the store's ledger",
+        description="Check the store's ledger (its hash chain) and every stored report against "
+        "the entry that recorded it; name the first report or entry edited, deleted or added "
+        "behind the store's back.",
+    )
+    add_db_option(verify)
+    verify.add_argument(
+        "--expect-head",
+        metavar="HASH",
+        help="the ledger's head hash printed before: detects entries cut from the end",
+    )
+    verify.set_defaults(run=run_verify)
 
     token = actions.add_parser("token", help="access tokens for `boamps serve`")
     token_actions = token.add_subparsers(dest="token_action", metavar="ACTION", required=True)
@@ -250,6 +267,26 @@ def run_stats(args: argparse.Namespace) -> int:
     for key, value in stats.items():
         text = f"{value:.6g}" if isinstance(value, float) else _cell(value)
         print(f"{key}: {text or '-'}")
+    return 0
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    from ..store.ledger import verify
+    from ..trust.ledger import check_expect_head
+
+    expect_head = check_expect_head(args.expect_head)
+    with _open(args, create=False) as store:
+        result = verify(store, expect_head)
+        where = printable(store.where)
+    if result.tampering is not None:
+        print(f"{where}: TAMPERED at {printable(str(result.tampering))}")
+        return 1
+    print(
+        f"{where}: {result.reports} reports and {result.entries} ledger entries ok; "
+        f"head seq {result.head_seq} {result.head}"
+    )
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
     return 0
 
 

@@ -1,4 +1,4 @@
-"""`boamps summary`: totals per project, model, hardware, country or month."""
+"""`boamps summary`: totals per project, model, hardware, country, month or rating."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ def register(commands: Any) -> None:
     parser = commands.add_parser("summary", help=HELP, description=HELP)
     add_report_sources(parser)
     parser.add_argument(
-        "--by", choices=("project", "model", "hardware", "country", "month"), default="project"
+        "--by",
+        choices=("project", "model", "hardware", "country", "month", "rating"),
+        default="project",
     )
     parser.add_argument("--format", choices=("text", "csv", "json"), default="text")
     parser.add_argument("--schema-version", default=DEFAULT_VERSION.value)

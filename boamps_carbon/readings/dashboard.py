@@ -81,7 +81,7 @@ BREAKDOWNS: dict[str, tuple[str, Callable[[ReportFigures, dict[str, Any]], str]]
 class Aggregates:
     project: str | None = None
     since: str | None = None
-    totals: Totals = field(default_factory=Totals)
+    totals: Totals = field(default_factory=Totals.banded)
     groups: dict[str, dict[str, Sums]] = field(
         default_factory=lambda: {name: {} for name in BREAKDOWNS}
     )
@@ -89,6 +89,14 @@ class Aggregates:
     undated: int = 0
     points: dict[str, Accuracy] = field(default_factory=dict)
     spelling: dict[str, str] = field(default_factory=dict)  # a casefolded country as first seen
+    ratings: dict[str, int] = field(default_factory=dict)  # runs per rating (`boamps rate`)
+
+    @property
+    def rating_spread(self) -> str:
+        """ "2 gold, 1 silver, 3 bronze", best first."""
+        from ..trust.rating import RATINGS
+
+        return ", ".join(f"{self.ratings[r]} {r}" for r in RATINGS if r in self.ratings)
 
     def add(self, report: dict[str, Any]) -> None:
         if (self.project is not None or self.since is not None) and (
@@ -99,6 +107,9 @@ class Aggregates:
         summed = self.totals
         summed.runs += 1
         summed.energy_kwh += found.energy_kwh
+        if summed.band is not None:
+            summed.band.add(found.band.low, found.band.high, found.energy_kwh)
+        self.ratings[found.rating] = self.ratings.get(found.rating, 0) + 1
         if found.duration_s is None:
             summed.runs_without_duration += 1
         else:
@@ -368,6 +379,7 @@ def page(found: Aggregates) -> str:
     days = sorted(found.days)
     return env.get_template("dashboard.html.j2").render(
         t=found.totals,
+        ratings=found.rating_spread,
         first=days[0].isoformat() if days else "",
         last=days[-1].isoformat() if days else "",
         project=found.project,

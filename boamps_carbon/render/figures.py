@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from ..validation.semantic import (
     counts_logical_cpus,
@@ -15,6 +16,9 @@ from ..validation.semantic import (
     measured_by_codecarbon,
     number,
 )
+
+if TYPE_CHECKING:
+    from ..trust.bands import BandTotal, Uncertainty
 
 
 @dataclass
@@ -33,6 +37,29 @@ class ReportFigures:
     methods: list[str]
     tracking: list[str]
     description: str = ""
+    # the report itself, for what is derived only when asked (band, rating)
+    source: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @cached_property
+    def band(self) -> Uncertainty:
+        """The 95% band of the energy, from how it was measured (`trust.bands`)."""
+        from ..trust.bands import uncertainty
+
+        return uncertainty(self.source)
+
+    @property
+    def energy_text(self) -> str:
+        """ "4.20 kWh, -35%/+15%": the energy with its band."""
+        from ..trust.bands import energy_with_band
+
+        return energy_with_band(self.energy_kwh, self.band.text)
+
+    @cached_property
+    def rating(self) -> str:
+        """gold, silver, bronze or unrated (`boamps rate`), as of today."""
+        from ..trust.rating import rate
+
+        return rate(self.source).rating
 
     @property
     def emissions_kg(self) -> float | None:
@@ -167,6 +194,7 @@ def figures(report: dict[str, Any], memo: HardwareMemo | None = None) -> ReportF
         methods=_methods(measures),
         tracking=_tracking(measures),
         description=str(task.get("taskDescription", "")),
+        source=report,
     )
 
 
@@ -176,6 +204,8 @@ GROUPS: dict[str, Callable[[ReportFigures], str]] = {
     "hardware": lambda f: ", ".join(f.hardware),
     "country": lambda f: f.country,
     "month": lambda f: f.date[:7],
+    # as `boamps rate` gives it today (a store groups by the rating it kept when it stored)
+    "rating": lambda f: f.rating,
 }
 
 
@@ -199,6 +229,9 @@ class Totals:
     methods: list[str] = field(default_factory=list)
     tracking: list[str] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)
+    # the band of the energy, added up only for those who show it (renderings, statements,
+    # the dashboard): None elsewhere, where it would cost time for nothing
+    band: BandTotal | None = None
     _seen_hardware: set[str] = field(default_factory=set, repr=False, compare=False)
     _seen_methods: set[str] = field(default_factory=set, repr=False, compare=False)
     _seen_tracking: set[str] = field(default_factory=set, repr=False, compare=False)
@@ -222,9 +255,27 @@ class Totals:
             return None
         return self.energy_with_duration_kwh * 3.6e6 / self.duration_s
 
+    @classmethod
+    def banded(cls) -> Totals:
+        """Totals that add up the band of the energy too."""
+        from ..trust.bands import BandTotal
+
+        return cls(band=BandTotal())
+
+    @property
+    def energy_text(self) -> str:
+        """ "4.20 kWh, -35%/+15%" (the band: `banded` totals only)."""
+        from ..trust.bands import energy_with_band
+
+        if self.band is None:
+            raise ValueError("these totals do not add up the band: make them with banded()")
+        return energy_with_band(self.energy_kwh, self.band.text)
+
     def add(self, item: ReportFigures) -> None:
         """Count one more report: totals are kept as reports stream by."""
         self.add_numbers(item.energy_kwh, item.duration_s, item.emissions_kg)
+        if self.band is not None:
+            self.band.add(item.band.low, item.band.high, item.energy_kwh)
         self.add_seen(item)
 
     def add_numbers(
@@ -260,8 +311,8 @@ class Totals:
                     target.append(value)
 
 
-def totals(items: Iterable[ReportFigures]) -> Totals:
-    result = Totals()
+def totals(items: Iterable[ReportFigures], *, banded: bool = False) -> Totals:
+    result = Totals.banded() if banded else Totals()
     for item in items:
         result.add(item)
     return result

@@ -20,7 +20,7 @@ def variables(reports: Iterable[dict[str, Any]]) -> dict[str, Any]:
     `items` is read once, one report at a time, and `t` adds each item up as the template
     reaches it: after the loop over `items`, `t` holds the totals of them all (the text and
     Markdown templates print them there)."""
-    running = Totals()
+    running = Totals.banded()
 
     def items() -> Iterator[dict[str, Any]]:
         for report in reports:

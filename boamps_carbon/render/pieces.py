@@ -53,6 +53,9 @@ class PieceTally:
     duration: array[float] = field(default_factory=lambda: array("d"))  # 0.0 when unknown
     emissions: array[float] = field(default_factory=lambda: array("d"))  # 0.0 when unknown
     known: bytearray = field(default_factory=bytearray)  # 1 duration known, 2 emissions known
+    # a statement's: the bounds of each selected report's energy band (`trust.bands`)
+    band_low: array[float] = field(default_factory=lambda: array("d"))
+    band_high: array[float] = field(default_factory=lambda: array("d"))
     seen: Totals | None = None  # hardware, methods, tracking, countries first seen
 
 
@@ -143,6 +146,8 @@ class Tally:
                     continue
                 assert tally.seen is not None
                 tally.seen.add_seen(found)
+                tally.band_low.append(found.band.low)
+                tally.band_high.append(found.band.high)
             else:
                 name = key(found) or "(not stated)"
                 number = numbers.get(name)

@@ -74,7 +74,7 @@ def statement(
             read += 1
             yield report
 
-    summed = totals(select(counted(), project, since))
+    summed = totals(select(counted(), project, since), banded=True)
     return written(summed, read, fmt=fmt, project=project, since=since)
 
 
@@ -93,12 +93,17 @@ def statement_of_pieces(
     from .pieces import Merged, Tally, all_spans, tallies
 
     check_options(fmt, since)
-    summed = Totals()
+    summed = Totals.banded()
+    assert summed.band is not None
     read = 0
     for tally in tallies(Tally(all_spans(names), version, None, project, since), on_invalid):
         read += tally.read
-        for _, energy, duration, emissions in Merged(tally):
+        bounds = zip(tally.band_low, tally.band_high, strict=True)
+        for (_, energy, duration, emissions), (low, high) in zip(
+            Merged(tally), bounds, strict=True
+        ):
             summed.add_numbers(energy, duration, emissions)
+            summed.band.add(low, high, energy)
         assert tally.seen is not None
         summed.add_seen(tally.seen)
     if not read:

@@ -1,4 +1,4 @@
-"""Totals per group of reports: project, model, hardware, country or month."""
+"""Totals per group of reports: project, model, hardware, country, month or rating."""
 
 from __future__ import annotations
 

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Table, delete, func, select, update
 from . import filters, tokens
 from .engine import open_engine, shown, sqlite_file, transaction
 from .errors import StoreConflict, StoreError
+from .ledger import record_added, record_removed
 from .location import data_folder, resolve_url
 from .migrations import migrate, now_text, version_of
 from .records import StoredReport
@@ -317,6 +318,7 @@ class Store:
                 update(reports).where(reports.c.seq == old).values(current=False, superseded_by=by)
             )
         self._insert(conn, reports, kept)
+        record_added(conn, kept)  # the store's ledger, in the same transaction
         live = {row["seq"] for row in kept}
         if len(live) < len(new_reports):
             new_measures = [m for m in new_measures if m["report_seq"] in live]
@@ -360,6 +362,7 @@ class Store:
 
     @staticmethod
     def _delete_seqs(conn: Connection, seqs: list[int]) -> None:
+        record_removed(conn, seqs)  # the store's ledger, in the same transaction
         for start in range(0, len(seqs), 500):
             part = seqs[start : start + 500]
             conn.execute(delete(measures).where(measures.c.report_seq.in_(part)))

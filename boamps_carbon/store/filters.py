@@ -25,6 +25,7 @@ GROUPS = {
     "hardware": reports.c.hardware,
     "country": reports.c.country,
     "month": func.substr(reports.c.report_datetime, 1, 7),
+    "rating": reports.c.rating,  # as of when each report was stored
 }
 
 

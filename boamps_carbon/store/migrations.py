@@ -121,9 +121,41 @@ def _to_v2(conn: Connection) -> None:
         last = rows[-1][0]
 
 
-# STEPS[n - 1] takes a database from version n - 1 to version n
-STEPS: list[Callable[[Connection], None]] = [_to_v1, _to_v2]
-assert len(STEPS) == CURRENT_VERSION
+def _to_v4(conn: Connection) -> None:
+    """The rating as a column, filled from stored reports (rated as of the migration); the
+    store's ledger, with an entry for every report row already stored."""
+    from ..trust.rating import rate
+    from .ledger import record_all
+
+    conn.execute(text("ALTER TABLE reports ADD COLUMN rating TEXT"))
+    conn.execute(text("CREATE INDEX reports_rating ON reports (rating)"))
+    last = -1
+    while True:  # in slices, so that memory stays flat however many reports there are
+        rows = conn.execute(
+            select(tables.reports.c.seq, tables.reports.c.document)
+            .where(tables.reports.c.seq > last)
+            .order_by(tables.reports.c.seq)
+            .limit(1000)
+        ).all()
+        if not rows:
+            break
+        for seq, document in rows:
+            report = json.loads(document)
+            if isinstance(report, dict):
+                conn.execute(
+                    update(tables.reports)
+                    .where(tables.reports.c.seq == seq)
+                    .values(rating=rate(report, explain=False).rating)
+                )
+        last = rows[-1][0]
+    tables.ledger.create(conn)
+    record_all(conn)
+
+
+# STEPS[n] takes a database from version n - 1 to version n. Version 3 is the migration of
+# another branch (store-speed); until they are merged a store here goes from 2 to 4.
+STEPS: dict[int, Callable[[Connection], None]] = {1: _to_v1, 2: _to_v2, 4: _to_v4}
+assert max(STEPS) == CURRENT_VERSION
 
 
 def now_text() -> str:
@@ -146,7 +178,7 @@ def migrate(conn: Connection) -> int:
     """Runs the steps the database lacks, inside the caller's write transaction; returns the
     version found before. A database newer than this code is refused by the caller."""
     found = version_of(conn)
-    for version in range(found + 1, CURRENT_VERSION + 1):
-        STEPS[version - 1](conn)
+    for version in sorted(v for v in STEPS if v > found):
+        STEPS[version](conn)
         conn.execute(tables.schema_version.insert().values(version=version, applied_at=now_text()))
     return found

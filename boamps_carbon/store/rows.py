@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..render.figures import figures
+from ..trust.rating import rate
 from ..validation.semantic import energy_kwh, number
 
 
@@ -87,6 +88,7 @@ def report_row(report: dict[str, Any]) -> dict[str, Any]:
         "nb_request": number(task.get("nbRequest")),
         "measured_accuracy": number(task.get("measuredAccuracy")),
         "quality": _text(report.get("quality")),
+        "rating": rate(report, explain=False).rating,
     }
 
 

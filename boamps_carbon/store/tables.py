@@ -18,7 +18,8 @@ from sqlalchemy import (
     Text,
 )
 
-CURRENT_VERSION = 2
+# version 3 belongs to another branch's migration (store-speed): the merge brings it
+CURRENT_VERSION = 4
 
 # an exact 64-bit key on PostgreSQL, SQLite's own integer key there
 Key = BigInteger().with_variant(Integer(), "sqlite")
@@ -63,6 +64,9 @@ reports = Table(
     Column("measured_accuracy", Float, nullable=True),
     Column("quality", Text, nullable=True),
     Column("document", Text, nullable=False),
+    # version 4: the rating (`boamps rate`) when the report was stored: its temporal
+    # indicator ages, so it is the rating as of `added_at`
+    Column("rating", Text, nullable=True),
     # one index serves the current revision and the history; writers hold the write lock
     # while they check ids, so no second current revision can slip in
     Index("reports_id", "report_id"),
@@ -80,6 +84,7 @@ reports = Table(
     Index("reports_start", "start_time"),
     Index("reports_stage_family", "task_stage", "task_family"),
     Index("reports_country", "country"),
+    Index("reports_rating", "rating"),
 )
 
 measures = Table(
@@ -119,4 +124,16 @@ tokens = Table(
     Column("read_only", Boolean, nullable=False),
     Column("created_at", Text, nullable=False),
     Column("revoked_at", Text, nullable=True),
+)
+
+# version 4: the store's ledger (`store/ledger.py`), one hash-chained entry per report stored
+# or removed; `entry` is the entry's JSON text, which its hash covers, `report_seq` a copy of
+# its reportSeq to find a report's entries
+ledger = Table(
+    "ledger",
+    metadata,
+    Column("seq", Key, primary_key=True, autoincrement=False),
+    Column("report_seq", Key, nullable=True),
+    Column("entry", Text, nullable=False),
+    Index("ledger_report", "report_seq"),
 )

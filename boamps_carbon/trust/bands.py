@@ -23,6 +23,8 @@ QUALITY_LIMITS = (("high", 0.10), ("medium", 0.25))
 QUALITY_RANK = {"high": 0, "medium": 1, "low": 2}
 WATTMETER_NAMES = {"wattmeter", "powermeter", "power meter", "wall meter", "wallmeter"}
 PART_ENERGY = {"cpu": "cpuEnergy", "gpu": "gpuEnergy", "ram": "ramEnergy"}
+ENERGY_FIELDS = ("powerConsumption", *PART_ENERGY.values())
+UNSETTLED = "unsettled"  # never in a report: see Uncertainty.derived_quality
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,19 @@ class Uncertainty:
         return sorted({p.method for p in self.parts}, key=lambda m: list(method_table()).index(m))
 
     best: str = "low"  # the best quality these methods give, whatever the energy shares
+    worst: str = "low"  # the worst they give, whatever the energy shares
+    split_known: bool = True  # False when some energy is there but not a number
+
+    @property
+    def derived_quality(self) -> str:
+        """The `quality` to fill in when none is set: the band's. When the energies cannot
+        be read (a template of the fast path is being made, with holes in their place) and
+        the quality depends on how the energy splits, UNSETTLED: a template must not carry
+        one row's quality to rows that split otherwise, and a template whose text differs
+        from its row's report is not used."""
+        if self.split_known or self.best == self.worst:
+            return self.quality if self.split_known else self.best
+        return UNSETTLED
 
     @property
     def overclaimed(self) -> bool:
@@ -99,10 +114,55 @@ class Uncertainty:
         )
 
     def energy_text(self, kwh: float) -> str:
-        """ "4.2 kWh, -35%/+15%" (three significant digits)."""
-        from ..render.units import significant
+        """ "4.20 kWh, -35%/+15%" (three significant digits, in the unit that suits)."""
+        return energy_with_band(kwh, self.text)
 
-        return f"{significant(kwh)} kWh, {self.text}"
+
+@dataclass
+class BandTotal:
+    """The band of several reports' energy together: each report's band weighted by its
+    energy, as a report's measures are weighted within it (errors are not assumed to cancel).
+    Reports without energy weigh nothing, unless no report has any: then each weighs one."""
+
+    energy_kwh: float = 0.0
+    low_kwh: float = 0.0
+    high_kwh: float = 0.0
+    runs: int = 0
+    low_sum: float = 0.0
+    high_sum: float = 0.0
+
+    def add(self, low: float, high: float, kwh: float) -> None:
+        """One more report: its band's bounds (`Uncertainty.low`, `.high`) and its energy."""
+        weight = max(kwh, 0.0)
+        self.energy_kwh += weight
+        self.low_kwh += weight * low
+        self.high_kwh += weight * high
+        self.runs += 1
+        self.low_sum += low
+        self.high_sum += high
+
+    @property
+    def low(self) -> float:
+        if self.energy_kwh > 0:
+            return self.low_kwh / self.energy_kwh
+        return self.low_sum / self.runs if self.runs else 0.0
+
+    @property
+    def high(self) -> float:
+        if self.energy_kwh > 0:
+            return self.high_kwh / self.energy_kwh
+        return self.high_sum / self.runs if self.runs else 0.0
+
+    @property
+    def text(self) -> str:
+        return f"{_percent(self.low)}/{_percent(self.high)}"
+
+
+def energy_with_band(kwh: float, band: str) -> str:
+    """The one way energy is shown with its band: "4.20 kWh, -35%/+15%"."""
+    from ..render.units import energy
+
+    return f"{energy(kwh)}, {band}"
 
 
 def _percent(value: float) -> str:
@@ -228,6 +288,19 @@ def uncertainty(report: dict[str, Any]) -> Uncertainty:
     best = quality_of(
         -min(abs(b.low) for b in bands) + calibration, min(b.high for b in bands) + pue
     )
+    some_uncalibrated = not measures or any(
+        number(m.get("powerCalibrationMeasurement")) is None for m in measures
+    )
+    worst = quality_of(
+        -max(abs(b.low) for b in bands)
+        + (gap_table()["noCalibration"].percent if some_uncalibrated else 0.0),
+        max(b.high for b in bands) + pue,
+    )
+    split_known = all(
+        measure.get(name) is None or number(measure.get(name)) is not None
+        for measure in measures
+        for name in ENERGY_FIELDS
+    )
     return Uncertainty(
         low=round(low, 6),
         high=round(high, 6),
@@ -236,4 +309,6 @@ def uncertainty(report: dict[str, Any]) -> Uncertainty:
         gaps=gaps,
         claimed=claimed if isinstance(claimed, str) else None,
         best=best,
+        worst=worst,
+        split_known=split_known,
     )

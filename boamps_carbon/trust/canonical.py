@@ -3,6 +3,7 @@ of a report does not depend on key order, spacing or how a number happened to be
 
 from __future__ import annotations
 
+import json
 import math
 from decimal import Decimal
 from typing import Any
@@ -27,9 +28,58 @@ _ESCAPES = {
 
 def canonical_json(value: Any) -> bytes:
     """The RFC 8785 canonical form of a JSON value, as UTF-8 bytes."""
-    parts: list[str] = []
-    _write(value, parts, "$")
-    return "".join(parts).encode("utf-8")
+    try:
+        return _quick(value).encode("utf-8")
+    except (_Slow, RecursionError):  # what the quick way does not take: the careful way says where
+        parts: list[str] = []
+        _write(value, parts, "$")
+        return "".join(parts).encode("utf-8")
+
+
+class _Slow(Exception):
+    pass
+
+
+# escapes as JSON.stringify does: `"`, `\\`, \b \f \n \r \t, other controls as \u00xx
+_QUOTE = json.encoder.encode_basestring
+
+
+def _quick(value: Any) -> str:
+    """`_write` for the common case, without keeping the place of each value (a store hashes
+    every report it takes in): ASCII keys, strings without lone surrogates. Anything else,
+    and any value JCS refuses, raises _Slow."""
+    kind = type(value)
+    if kind is str:
+        if not value.isascii():
+            try:
+                value.encode("utf-16-be")
+            except UnicodeEncodeError:  # a lone surrogate
+                raise _Slow from None
+        return str(_QUOTE(value))
+    if kind is dict:
+        if not all(type(key) is str and key.isascii() for key in value):
+            raise _Slow
+        # for ASCII keys, UTF-16 order is code point order
+        return "{" + ",".join(f"{_QUOTE(key)}:{_quick(value[key])}" for key in sorted(value)) + "}"
+    if kind is list or kind is tuple:
+        return "[" + ",".join(map(_quick, value)) + "]"
+    if kind is float:
+        text = repr(value)
+        # repr and ECMAScript agree on plain decimals (1e-4 to 1e16) but for a trailing ".0"
+        if "e" not in text and "n" not in text and value != 0:
+            return text[:-2] if text.endswith(".0") else text
+    if kind is float or kind is int:
+        try:
+            return number(value)
+        except CanonicalError:
+            raise _Slow from None
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    raise _Slow
 
 
 def _write(value: Any, out: list[str], where: str) -> None:

@@ -47,10 +47,11 @@ class Tampering:
     kind: str  # edited-entry, edited-report, missing-report, deleted, inserted, reordered,
     # broken-chain, bad-signature, unsigned, not-an-entry, truncated
     reason: str
+    unit: str = "line"  # what `line` counts: a file's lines, a store's ledger rows
 
     def __str__(self) -> str:
         seq = "" if self.seq is None else f" (seq {self.seq})"
-        return f"line {self.line}{seq}: {self.kind}: {self.reason}"
+        return f"{self.unit} {self.line}{seq}: {self.kind}: {self.reason}"
 
 
 @dataclass
@@ -274,9 +275,9 @@ def _last_entry(fd: int, path: Path) -> tuple[int, str]:
     return int(data["seq"]), str(data["hash"])
 
 
-def _is_entry(data: dict[str, Any]) -> bool:
+def _is_entry(data: dict[str, Any], fields: tuple[str, ...] = FIELDS) -> bool:
     return (
-        all(name in data for name in FIELDS)
+        all(name in data for name in fields)
         and type(data["seq"]) is int
         and isinstance(data["hash"], str)
         and isinstance(data["prev"], str)
@@ -303,47 +304,80 @@ def verify(
     reports: str | os.PathLike[str] | None = None,
     key: str | os.PathLike[str] | None = None,
     expect_head: str | None = None,
+    check: Callable[[dict[str, Any]], tuple[str, str] | None] | None = None,
 ) -> Verification:
-    """Check the whole chain; stops at the first bad entry. Streams the ledger."""
+    """Check the whole chain; stops at the first bad entry. Streams the ledger. Each entry's
+    report is checked against the file it names in the folder `reports`, or by `check`
+    (given an entry: None, or the kind and reason of a tampering), such as
+    `boamps_carbon.store.ledger.matching(store)` for the reports of a store."""
     verifier = _load_key(key, private=False) if key is not None else None
     folder = Path(reports) if reports is not None else None
     if folder is not None and not folder.is_dir():
         raise LedgerError("Reports folder not found", str(folder), None, "Check --reports.")
-    if expect_head is not None:
-        expect_head = expect_head.strip().lower()
-        if len(expect_head) != 64 or any(c not in "0123456789abcdef" for c in expect_head):
-            raise LedgerError(
-                "Expected head is not a SHA-256 hash",
-                "--expect-head",
-                expect_head,
-                "Give the 64 hexadecimal digits printed by `boamps ledger append`.",
-            )
+    if folder is not None and check is not None:
+        raise LedgerError(
+            "Two places to find the reports", "--reports and --db", None, "Give one of them."
+        )
+    expect_head = check_expect_head(expect_head)
+    if folder is not None:
+        check = lambda entry: _check_report(folder, entry)  # noqa: E731
+    return check_chain(_lines(Path(ledger)), verifier, expect_head, check)
+
+
+def check_expect_head(expect_head: str | None) -> str | None:
+    """`expect_head` in lower case; LedgerError when it is not a SHA-256 hash."""
+    if expect_head is None:
+        return None
+    expect_head = expect_head.strip().lower()
+    if len(expect_head) != 64 or any(c not in "0123456789abcdef" for c in expect_head):
+        raise LedgerError(
+            "Expected head is not a SHA-256 hash",
+            "--expect-head",
+            expect_head,
+            "Give the 64 hexadecimal digits printed by `boamps ledger append`.",
+        )
+    return expect_head
+
+
+def check_chain(
+    lines: Iterator[tuple[int, bytes]],
+    verifier: Any = None,
+    expect_head: str | None = None,
+    check: Callable[[dict[str, Any]], tuple[str, str] | None] | None = None,
+    *,
+    fields: tuple[str, ...] = FIELDS,
+    unit: str = "line",
+    undetectable: str = UNDETECTABLE,
+) -> Verification:
+    """The chain of entries given as (number, JSON text) in their order: the rules of every
+    ledger, a file's or a store's; `check` looks at each entry's report. Stops at the first
+    bad entry."""
     result = Verification()
     head_seen_at: int | None = 0 if expect_head == GENESIS else None
     signed = 0
-    lines = _lines(Path(ledger))
     pending: tuple[int, bytes] | None = None
+
+    def bad(number: int, seq: int | None, kind: str, reason: str) -> Verification:
+        result.tampering = Tampering(number, seq, kind, reason, unit)
+        return result
+
     while True:
         item = pending if pending is not None else next(lines, None)
         pending = None
         if item is None:
             break
         number, raw = item
-        entry, why = _parse(raw)
+        entry, why = _parse(raw, fields)
         if entry is None:
-            result.tampering = Tampering(number, None, "not-an-entry", why)
-            return result
+            return bad(number, None, "not-an-entry", why)
         seq = entry["seq"]
         expected = result.head_seq + 1
         if entry_hash(entry) != entry["hash"]:
-            result.tampering = Tampering(
-                number, seq, "edited-entry", "its content does not match its hash"
-            )
-            return result
+            return bad(number, seq, "edited-entry", "its content does not match its hash")
         if seq != expected:
             if seq > expected:
                 pending = next(lines, None)
-                following = _parse(pending[1])[0] if pending is not None else None
+                following = _parse(pending[1], fields)[0] if pending is not None else None
                 if following is not None and following["seq"] < seq:
                     kind, reason = "reordered", f"seq {seq} comes before seq {following['seq']}"
                 else:
@@ -352,35 +386,31 @@ def verify(
             else:
                 kind = "inserted" if seq == result.head_seq else "reordered"
                 reason = f"seq {seq} after seq {result.head_seq}"
-            result.tampering = Tampering(number, seq, kind, reason)
-            return result
+            return bad(number, seq, kind, reason)
         if entry["prev"] != result.head:
-            result.tampering = Tampering(
+            return bad(
                 number,
                 seq,
                 "broken-chain",
                 f"prev {entry['prev'][:12]}… is not the hash of seq {result.head_seq} "
                 f"({result.head[:12]}…): an entry before it was replaced, inserted or removed",
             )
-            return result
         if verifier is not None:
             problem = _check_signature(verifier, entry)
             if problem is not None:
-                result.tampering = Tampering(number, seq, *problem)
-                return result
+                return bad(number, seq, *problem)
         signed += "signature" in entry
-        if folder is not None:
-            problem = _check_report(folder, entry)
+        if check is not None:
+            problem = check(entry)
             if problem is not None:
-                result.tampering = Tampering(number, seq, *problem)
-                return result
+                return bad(number, seq, *problem)
         result.entries, result.head, result.head_seq = result.entries + 1, entry["hash"], seq
         if expect_head is not None and entry["hash"] == expect_head:
             head_seen_at = seq
     if expect_head is None:
-        result.notes.append(UNDETECTABLE)
+        result.notes.append(undetectable)
     elif head_seen_at is None:
-        result.tampering = Tampering(
+        return bad(
             result.entries + 1,
             None,
             "truncated",
@@ -398,12 +428,12 @@ def verify(
     return result
 
 
-def _parse(raw: bytes) -> tuple[dict[str, Any] | None, str]:
+def _parse(raw: bytes, fields: tuple[str, ...] = FIELDS) -> tuple[dict[str, Any] | None, str]:
     data, problems = parse_json_bytes(raw)
     if problems:
         return None, f"not JSON ({problems[0].message})"
-    if not isinstance(data, dict) or not _is_entry(data):
-        return None, "not a ledger entry (" + ", ".join(FIELDS) + " expected)"
+    if not isinstance(data, dict) or not _is_entry(data, fields):
+        return None, "not a ledger entry (" + ", ".join(fields) + " expected)"
     return data, ""
 
 

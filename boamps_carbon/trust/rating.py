@@ -12,7 +12,7 @@ import csv
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from ..resources import schemas_dir
@@ -21,6 +21,7 @@ from .bands import Uncertainty, method_table, uncertainty
 
 INDICATORS = ("reliability", "completeness", "temporal", "geographical", "technological")
 GOLD_AT_MOST = 2  # an indicator scoring this or better never holds a rating back
+RATINGS = ("gold", "silver", "bronze", "unrated")  # best first
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ class Facts:
         ]
         self.missing_facts: list[RubricRow] = []
 
-    @property
+    @cached_property  # several rules ask
     def measured_on(self) -> dt.date | None:
         days = []
         for measure in self.measures:
@@ -254,8 +255,10 @@ def _level(worst: int) -> str:
     raise AssertionError("the rubric has no catch-all rating row")  # pragma: no cover
 
 
-def rate(report: dict[str, Any], today: dt.date | None = None) -> Rating:
-    """The five indicators, the rating and the steps that would raise it."""
+def rate(report: dict[str, Any], today: dt.date | None = None, *, explain: bool = True) -> Rating:
+    """The five indicators, the rating and the steps that would raise it. `explain=False`:
+    the scores and the rating only, without reasons and steps (a store rates every report it
+    takes in)."""
     facts = Facts(report, today or dt.date.today())
     rows = rubric()
     missing = [r.reason for r in rows if r.indicator == "required" and not _holds(r, facts)]
@@ -264,31 +267,36 @@ def rate(report: dict[str, Any], today: dt.date | None = None) -> Rating:
         for r in rows
         if r.indicator == "completeness" and r.score == "fact" and not _holds(r, facts)
     ]
-    values = {
-        "band": facts.band.text,
-        "methods": ", ".join(facts.band.methods),
-        "missing": "; ".join(r.reason for r in facts.missing_facts),
-        "raise": "; ".join(r.raise_ for r in facts.missing_facts),
-        "age": _age(facts),
-        "place": facts.place(),
-        "generic": facts.generic(),
-        "advice": "",
-    }
+    values = (
+        {}
+        if not explain
+        else {
+            "band": facts.band.text,
+            "methods": ", ".join(facts.band.methods),
+            "missing": "; ".join(r.reason for r in facts.missing_facts),
+            "raise": "; ".join(r.raise_ for r in facts.missing_facts),
+            "age": _age(facts),
+            "place": facts.place(),
+            "generic": facts.generic(),
+            "advice": "",
+        }
+    )
     indicators = []
     for name in INDICATORS:
         row = next(
             r for r in rows if r.indicator == name and r.score.isdigit() and _holds(r, facts)
         )
+        reason = row.reason.format(**values) if explain else ""
         indicators.append(
-            Indicator(
-                name, int(row.score), row.reason.format(**values), row.raise_.format(**values)
-            )
+            Indicator(name, int(row.score), reason, row.raise_.format(**values) if explain else "")
         )
     if missing:
         return Rating("unrated", indicators, missing, band=facts.band)
     scores = {i.name: i.score for i in indicators}
     rating = _level(max(scores.values()))
     steps: list[Step] = []
+    if not explain:
+        return Rating(rating, indicators, [], steps, facts.band)
 
     def step(advice: str, name: str, score: int) -> None:
         before = _level(max(scores.values()))

@@ -1,0 +1,330 @@
+"""The store's ledger: one hash-chained entry for every report the store takes in or removes,
+written in the transaction that stores or removes it, so that `Store.verify` can tell what
+was changed in the database behind the store's back.
+
+An entry is {seq, time, action, reportId, reportSeq, reportSha256, prev, hash}, hashed and
+chained as the entries of a ledger file are (`trust.ledger`): `action` is "add" (the report
+stored as row `reportSeq`) or "remove" (that row removed, `removes`: the seq of the entry that
+added it); `reportSha256` is the SHA-256 of the report's RFC 8785 canonical JSON. Writers of a
+store take its write lock first, so entries are numbered one writer at a time.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from ..trust.ledger import (
+    GENESIS,
+    LedgerError,
+    Tampering,
+    Verification,
+    _utc_now,
+    check_chain,
+    check_expect_head,
+    entry_hash,
+    report_sha256,
+)
+from .tables import ledger, reports
+
+STORE_FIELDS = ("seq", "time", "action", "reportId", "reportSeq", "reportSha256", "prev", "hash")
+PAGE = 1000
+UNDETECTABLE = (
+    "the last entries and their reports removed together cannot be detected without "
+    "--expect-head (the head hash printed by an earlier `boamps store verify`)"
+)
+
+
+def _head(conn: Connection) -> tuple[int, str]:
+    text = conn.execute(select(ledger.c.entry).order_by(ledger.c.seq.desc()).limit(1)).scalar()
+    if text is None:
+        return 0, GENESIS
+    entry = json.loads(text)
+    return int(entry["seq"]), str(entry["hash"])
+
+
+def _append(conn: Connection, entries: list[dict[str, Any]]) -> None:
+    seq, prev = _head(conn)
+    rows = []
+    time = _utc_now()
+    for entry in entries:
+        seq += 1
+        entry = {"seq": seq, "time": time, **entry, "prev": prev}
+        entry["hash"] = prev = entry_hash(entry)
+        rows.append(
+            {
+                "seq": seq,
+                "report_seq": entry["reportSeq"],
+                "entry": json.dumps(entry, ensure_ascii=False, separators=(",", ":")),
+            }
+        )
+    if rows:
+        conn.execute(ledger.insert(), rows)
+
+
+def record_added(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Entries for report rows just inserted (each with seq, report_id, document)."""
+    _append(
+        conn,
+        [
+            {
+                "action": "add",
+                "reportId": row["report_id"],
+                "reportSeq": row["seq"],
+                "reportSha256": _document_sha256(row["document"], row["report_id"]),
+            }
+            for row in rows
+        ],
+    )
+
+
+def record_removed(conn: Connection, seqs: list[int]) -> None:
+    """Entries for report rows about to be removed: call it before they go."""
+    entries = []
+    for start in range(0, len(seqs), 500):
+        part = seqs[start : start + 500]
+        added = _adding_entries(conn, part)
+        for seq, report_id in conn.execute(
+            select(reports.c.seq, reports.c.report_id)
+            .where(reports.c.seq.in_(part))
+            .order_by(reports.c.seq)
+        ):
+            entry = added.get(seq)
+            entries.append(
+                {
+                    "action": "remove",
+                    "reportId": report_id,
+                    "reportSeq": seq,
+                    "reportSha256": entry["reportSha256"] if entry else None,
+                    "removes": entry["seq"] if entry else None,
+                }
+            )
+    _append(conn, entries)
+
+
+def _adding_entries(conn: Connection, seqs: list[int]) -> dict[int, dict[str, Any]]:
+    """The last entry that added each of these report rows."""
+    found: dict[int, dict[str, Any]] = {}
+    for text in conn.execute(
+        select(ledger.c.entry).where(ledger.c.report_seq.in_(seqs)).order_by(ledger.c.seq)
+    ).scalars():
+        entry = json.loads(text)
+        if entry.get("action") == "add":
+            found[entry["reportSeq"]] = entry
+    return found
+
+
+def _document_sha256(document: str, report_id: str) -> str:
+    try:
+        data = json.loads(document)
+    except ValueError as exc:  # a stored text that is not JSON: only when edited behind us
+        raise LedgerError("Stored report is not JSON", report_id, str(exc), "") from None
+    return report_sha256(data, report_id)
+
+
+def record_all(conn: Connection) -> None:
+    """Entries for every report row already stored (a store migrated to version 4)."""
+    last = -1
+    while True:
+        rows = [
+            dict(row)
+            for row in conn.execute(
+                select(reports.c.seq, reports.c.report_id, reports.c.document)
+                .where(reports.c.seq > last)
+                .order_by(reports.c.seq)
+                .limit(PAGE)
+            ).mappings()
+        ]
+        if not rows:
+            return
+        record_added(conn, rows)
+        last = rows[-1]["seq"]
+
+
+# ---------------------------------------------------------------- verify
+
+
+@dataclass
+class StoreVerification(Verification):
+    """The chain's verification, then the reports': `tampering` names the first problem."""
+
+    reports: int = 0
+    removed: set[int] = field(default_factory=set)  # entry seqs of adds later removed
+
+
+def verify(store: Any, expect_head: str | None = None) -> StoreVerification:
+    """The store's ledger against its reports: the chain (an edited, deleted or inserted
+    entry), then every report row against the entry that added it (an edited report, a
+    report row deleted or added behind the store's back). The chain is read twice, a page at
+    a time; only the entries of removed reports are held."""
+    from .engine import transaction
+
+    expect_head = check_expect_head(expect_head)
+    result = StoreVerification()
+    removed: set[int] = set()
+    column: dict[str, Any] = {}
+
+    def rows() -> Iterator[tuple[int, bytes]]:
+        for row, text, report_seq in _ledger_rows(store, transaction):
+            column["report_seq"] = report_seq
+            yield row, text.encode("utf-8")
+
+    def note_removal(entry: dict[str, Any]) -> tuple[str, str] | None:
+        if entry.get("action") not in ("add", "remove"):
+            return "edited-entry", f"unknown action {entry.get('action')!r}"
+        if entry["reportSeq"] != column["report_seq"]:
+            return (
+                "edited-entry",
+                f"its report_seq column says {column['report_seq']!r}, the entry "
+                f"{entry['reportSeq']!r}",
+            )
+        if entry["action"] == "remove" and isinstance(entry.get("removes"), int):
+            removed.add(entry["removes"])
+        return None
+
+    chain = check_chain(
+        rows(),
+        None,
+        expect_head,
+        note_removal,
+        fields=STORE_FIELDS,
+        unit="ledger row",
+        undetectable=UNDETECTABLE,
+    )
+    result.entries, result.head, result.head_seq = chain.entries, chain.head, chain.head_seq
+    result.tampering, result.notes, result.removed = chain.tampering, chain.notes, removed
+    if chain.tampering is not None:
+        return result
+    result.tampering = _match_reports(store, transaction, removed, result)
+    return result
+
+
+def _ledger_rows(store: Any, transaction: Any) -> Iterator[tuple[int, str, int | None]]:
+    last = 0
+    while True:
+        with transaction(store.engine, store.url, write=False) as conn:
+            rows = conn.execute(
+                select(ledger.c.seq, ledger.c.report_seq, ledger.c.entry)
+                .where(ledger.c.seq > last)
+                .order_by(ledger.c.seq)
+                .limit(PAGE)
+            ).all()
+        for seq, report_seq, text in rows:
+            yield seq, text, report_seq
+        if len(rows) < PAGE:
+            return
+        last = rows[-1][0]
+
+
+def _added_entries(store: Any, transaction: Any, removed: set[int]) -> Iterator[dict[str, Any]]:
+    """The entries of reports added and not removed since, in ledger order (which is the
+    order of their report rows: a row number is reused only after its report was removed)."""
+    for _, text, _ in _ledger_rows(store, transaction):
+        entry = json.loads(text)
+        if entry["action"] == "add" and entry["seq"] not in removed:
+            yield entry
+
+
+def _report_rows(store: Any, transaction: Any) -> Iterator[tuple[int, str, str]]:
+    last = 0
+    while True:
+        with transaction(store.engine, store.url, write=False) as conn:
+            rows = conn.execute(
+                select(reports.c.seq, reports.c.report_id, reports.c.document)
+                .where(reports.c.seq > last)
+                .order_by(reports.c.seq)
+                .limit(PAGE)
+            ).all()
+        yield from ((seq, report_id, document) for seq, report_id, document in rows)
+        if len(rows) < PAGE:
+            return
+        last = rows[-1][0]
+
+
+def _match_reports(
+    store: Any, transaction: Any, removed: set[int], result: StoreVerification
+) -> Tampering | None:
+    """Merges the report rows with the entries that added them, both in row order."""
+    entries = _added_entries(store, transaction, removed)
+    rows = _report_rows(store, transaction)
+    entry, row = next(entries, None), next(rows, None)
+    while entry is not None or row is not None:
+        if row is None or (entry is not None and entry["reportSeq"] < row[0]):
+            assert entry is not None
+            return Tampering(
+                entry["seq"],
+                entry["seq"],
+                "missing-report",
+                f"report {entry['reportId']!r} (store row {entry['reportSeq']}) is no longer "
+                "in the store, and no entry removed it: it was deleted behind the store's back",
+                "ledger row",
+            )
+        if entry is None or row[0] < entry["reportSeq"]:
+            return Tampering(
+                row[0],
+                None,
+                "unrecorded-report",
+                f"report {row[1]!r} is in the store but not in its ledger: it was added "
+                "behind the store's back",
+                "store row",
+            )
+        try:
+            digest = _document_sha256(row[2], row[1])
+        except LedgerError as exc:
+            digest = f"unreadable ({exc.message})"
+        if digest != entry["reportSha256"] or row[1] != entry["reportId"]:
+            return Tampering(
+                row[0],
+                entry["seq"],
+                "edited-report",
+                f"report {row[1]!r} no longer has the SHA-256 its entry recorded"
+                if row[1] == entry["reportId"]
+                else f"report {entry['reportId']!r} is now named {row[1]!r}",
+                "store row",
+            )
+        result.reports += 1
+        entry, row = next(entries, None), next(rows, None)
+    return None
+
+
+def matching(store: Any) -> Any:
+    """For `ledger verify --db`: a check of a ledger file's entry against the reports of the
+    store (any stored revision of the entry's reportId may match)."""
+    from .engine import transaction
+
+    def check(entry: dict[str, Any]) -> tuple[str, str] | None:
+        report_id = entry.get("reportId")
+        if not isinstance(report_id, str):
+            return "missing-report", "the entry names no reportId to look up in the store"
+        with transaction(store.engine, store.url, write=False) as conn:
+            documents = (
+                conn.execute(
+                    select(reports.c.document)
+                    .where(reports.c.report_id == report_id)
+                    .order_by(reports.c.seq)
+                )
+                .scalars()
+                .all()
+            )
+        if not documents:
+            return "missing-report", f"report {report_id!r} is not in {store.where}"
+        for document in documents:
+            try:
+                if _document_sha256(document, report_id) == entry["reportSha256"]:
+                    return None
+            except LedgerError:
+                continue
+        return (
+            "edited-report",
+            f"report {report_id!r} in {store.where} no longer has the SHA-256 the entry recorded",
+        )
+
+    return check
+
+
+def entry_count(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(ledger)).scalar() or 0)
