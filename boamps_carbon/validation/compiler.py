@@ -315,5 +315,5 @@ def compile_sections(
         return None
     properties = schema.get("properties", {})
     return list(schema.get("required", [])), {
-        name: _node(sub, _join("", name), version_label) for name, sub in properties.items()
+        name: _node(sub, _join("", name), version_label, {}) for name, sub in properties.items()
     }
