@@ -38,7 +38,7 @@ class SpooledItems:
     likes, each time from the first item; `len()` is their number."""
 
     def __init__(self, reports: Iterable[dict[str, Any]]) -> None:
-        self.totals = Totals()
+        self.totals = Totals.banded()
         self.count = 0
         self._folder = tempfile.TemporaryDirectory(prefix="boamps-page-")
         self._path = Path(self._folder.name) / "items.pickle"
