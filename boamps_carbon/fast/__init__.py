@@ -3,7 +3,7 @@ results to the byte. The pipeline, module by module:
 
 source_bytes, chunks  the file cut into pieces at line ends outside quotes
 prepass               first pass, in workers: rows per piece, repeated run_ids, encoding, hash
-cells                 a piece's fields found by position, read as strings only where needed
+cells                 a piece's fields read by pyarrow, when the csv module reads it alike
 plan                  which columns vary from row to row (slots) and which make a row's kind
 numbers, moments      whole columns read as numbers and timestamps, written back as JSON
 columns               every slot's value for every row of a piece

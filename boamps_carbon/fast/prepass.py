@@ -124,11 +124,11 @@ def _count(body: Body, piece: Piece, column: int) -> _Count:
     raw = body.buffer.read(piece.start, piece.end)
     ascii_only = raw.isascii()
     utf8 = ascii_only or (body.encoding == "utf-8" and _is_utf8(raw))
-    text = raw.decode("utf-8" if utf8 else CODEC)
-    fields = body.fields(text)
+    fields = body.fields(raw, [column], utf8)
     if fields is not None:
         ids = fields.values(column) if column >= 0 else []
         return _Count(fields.size, fields.size, True, _ids(ids), utf8, ascii_only)
+    text = raw.decode("utf-8" if utf8 else CODEC)
     try:
         records = list(body.records(text, 0, 0))
     except UnreadableCsv as exc:
