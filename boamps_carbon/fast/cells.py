@@ -76,9 +76,10 @@ def read_fields(data: bytes, width: int, columns: Iterable[int]) -> PieceFields 
     might read it otherwise, or finds some row wrong: it reads such a piece itself."""
     if width < 2 or b"\x00" in data or data.startswith(codecs.BOM_UTF8):
         return None  # blank one-column rows; NUL; a BOM pyarrow would drop
-    if data.count(b"\r") != data.count(b"\r\n"):  # a lone CR ends a line to the csv module
-        return None
-    if b'"' in data and not _plain_quotes(np.frombuffer(data, np.uint8)):
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+        return None  # a lone CR ends a line to the csv module
+    array = np.frombuffer(data, np.uint8)
+    if b'"' in data and not _plain_quotes(array):
         return None
     import pyarrow as pa
 
@@ -87,7 +88,7 @@ def read_fields(data: bytes, width: int, columns: Iterable[int]) -> PieceFields 
         table = _parse(data, width, wanted)
     except (pa.ArrowInvalid, pa.ArrowTypeError):  # a row of another width, bad UTF-8
         return None
-    lines = data.count(b"\n") + (not data.endswith(b"\n"))
+    lines = np.count_nonzero(array == NEWLINE) + (not data.endswith(b"\n"))
     if table.num_rows != lines:  # blank lines, which pyarrow skips
         return None
     return PieceFields(data, width, table)
