@@ -31,14 +31,14 @@ class FastPathMismatch(AssertionError):
 
 @dataclass
 class PieceResult:
-    text: str = ""  # the JSON Lines of the piece's reports, in row order
+    data: bytes = b""  # the JSON Lines of the piece's reports, in row order, as UTF-8
     converted: int = 0
     rejected: list[Rejected] = field(default_factory=list)
     warnings: dict[str, RowRuns] = field(default_factory=dict)  # ordered by first row
     notes: dict[str, Problem] = field(default_factory=dict)  # each warning as a problem
     # each warning's first row and place among that row's warnings, while the piece is made
     first: dict[str, tuple[int, int]] = field(default_factory=dict)
-    spill: str | None = None  # where `text` went, from a worker process
+    spill: str | None = None  # where `data` went, from a worker process
 
 
 class PieceConverter:
@@ -82,7 +82,7 @@ class PieceConverter:
             line = self._one(record, result)
             if line is not None:
                 lines.append(line)
-        result.text = "".join(lines)
+        result.data = "".join(lines).encode("utf-8")
         return result
 
     def _one(self, record: Record, result: PieceResult) -> str | None:
@@ -124,7 +124,7 @@ class PieceConverter:
             for index in self._to_check(key_of[id(template)], members):
                 self._check(template, index, cells, rows, first_row, first_line)
         result.converted += int(cells.done.sum())
-        result.text = cells.text()
+        result.data = cells.text().encode("utf-8")
         for template, _ in filled:
             for message, note in zip(template.warnings, template.notes, strict=True):
                 result.notes.setdefault(message, note)
