@@ -71,6 +71,7 @@ def test_columns_not_asked_for_are_read_when_wanted() -> None:
     fields = read_fields(b"a,b,c\nd,e,f\n", 3, [1])
     assert fields is not None and fields.table.column_names == ["1"]
     assert (fields.values(2), fields.values(1)) == (["c", "f"], ["b", "e"])
+    assert fields.rows == [["a", "b", "c"], ["d", "e", "f"]]
 
 
 def test_pieces_the_csv_module_reads_otherwise_are_left_to_it() -> None:
@@ -167,6 +168,7 @@ def test_what_pyarrow_reads_is_what_the_csv_module_reads(piece: tuple[bytes, int
     expected = list(csv.reader(io.StringIO(data.decode(), newline=""), strict=True))
     assert table(fields) == expected
     assert [fields.row(i) for i in range(fields.size)] == expected
+    assert fields.rows == expected
 
 
 @settings(max_examples=200, deadline=None)

@@ -30,12 +30,17 @@ class PieceFields:
         self._starts: np.ndarray | None = None
 
     def values(self, column: int) -> list[str]:
-        name = str(column)
-        if name not in self.table.column_names:  # a column no plan named: read it now
-            more = _parse(self.data, self.width, [column])
-            self.table = self.table.append_column(name, more.column(name))
-        found: list[str] = self.table.column(name).to_pylist()
+        self._read([column])
+        found: list[str] = self.table.column(str(column)).to_pylist()
         return found
+
+    def _read(self, columns: Iterable[int]) -> None:
+        """Columns no plan named, read now, in one pass over the piece."""
+        missing = [c for c in columns if str(c) not in self.table.column_names]
+        if missing:
+            more = _parse(self.data, self.width, missing)
+            for name in more.column_names:
+                self.table = self.table.append_column(name, more.column(name))
 
     def row(self, index: int) -> list[str]:
         if self._starts is None:
@@ -48,7 +53,9 @@ class PieceFields:
 
     @property
     def rows(self) -> list[list[str]]:
-        return [self.row(i) for i in range(self.size)]
+        columns = range(self.width)
+        self._read(columns)
+        return [list(row) for row in zip(*map(self.values, columns), strict=True)]
 
     def varying(self, columns: tuple[int, ...]) -> list[int]:
         """The columns whose text is not the same on every row."""
@@ -57,11 +64,9 @@ class PieceFields:
         import pyarrow.compute as pc
 
         found = []
+        self._read(columns)
         for column in columns:
-            name = str(column)
-            if name not in self.table.column_names:
-                self.values(column)
-            values = self.table.column(name)
+            values = self.table.column(str(column))
             if not pc.all(pc.equal(values, values[0])).as_py():
                 found.append(column)
         return found
