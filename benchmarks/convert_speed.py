@@ -6,7 +6,11 @@ With --quoted (issue #9): one row in four has a project name with a comma and a 
 quote, as CodeCarbon quotes it; the same file without quotes is timed too: >= 150,000
 rows/s on 2 cores, and the quoted file at most 1.25x slower than the plain one.
 A sample of the reports written (1,000, evenly spread) is validated with jsonschema too.
-Usage: python benchmarks/convert_speed.py [--quoted] [ROWS]
+With --folder (issue #9): the reports written to a folder, one file each: >= 20,000
+reports/s. With --rejected (issue #9): a file whose every row is rejected (a duration that
+is no number), the rejects written with --rejects: >= 50,000 rows/s. Both against the same
+per-row baseline, measured in the same run.
+Usage: python benchmarks/convert_speed.py [--quoted | --folder | --rejected] [ROWS]
        (default 200,000; the targets are for 1,000,000)
 """
 
@@ -33,10 +37,11 @@ CONTEXT = ROOT / "examples" / "context.json"
 PR_SET_CHILD_SUBREAPER = 36
 
 
-def make_csv(path: Path, rows: int, quoted: bool = False) -> None:
+def make_csv(path: Path, rows: int, quoted: bool = False, rejected: bool = False) -> None:
     """Runs like the example's, each with its own id, time, length, energies and loads (no
     two rows share a measured value, as in a real file), written as CodeCarbon writes them;
-    `quoted`: one row in four named 'sentiment, "v2"', which the CSV quotes."""
+    `quoted`: one row in four named 'sentiment, "v2"', which the CSV quotes; `rejected`:
+    every duration a word, which no row survives."""
     with EXAMPLE.open(encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         header, samples = reader.fieldnames or [], list(reader)
@@ -55,6 +60,8 @@ def make_csv(path: Path, rows: int, quoted: bool = False) -> None:
             row["cpu_utilization_percent"] = f"{index % 1000 / 10:.1f}"
             if quoted and index % 4 == 0:
                 row["project_name"] = 'sentiment, "v2"'
+            if rejected:
+                row["duration"] = f"about {index} s"
             writer.writerow(row)
 
 
@@ -117,25 +124,14 @@ def sample_validity(path: Path, rows: int) -> tuple[int, int]:
     return lines, invalid
 
 
-def ours(path: Path, out: Path) -> tuple[float, float]:
+def ours(path: Path, out: Path, *options: str, status: int = 0) -> tuple[float, float]:
     """The real command in a child process: its wall time and its peak memory (MB)."""
     start = time.perf_counter()
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "boamps_carbon",
-            "convert",
-            str(path),
-            "--context",
-            str(CONTEXT),
-            "-o",
-            str(out),
-            "--force",
-        ],
-        check=True,
-        stderr=subprocess.DEVNULL,
-    )
+    command = [sys.executable, "-m", "boamps_carbon", "convert", str(path)]
+    command += ["--context", str(CONTEXT), "-o", str(out), "--force", *options]
+    done = subprocess.run(command, stderr=subprocess.DEVNULL)
+    if done.returncode != status:
+        raise SystemExit(f"convert exited with {done.returncode}, expected {status}")
     elapsed = time.perf_counter() - start
     while True:  # the fork server and its workers, ours to reap (see subreaper below)
         try:
@@ -157,8 +153,12 @@ def main() -> int:
     subreaper()
     arguments = sys.argv[1:]
     quoted = "--quoted" in arguments
-    arguments = [a for a in arguments if a != "--quoted"]
+    arguments = [a for a in arguments if a not in ("--quoted", "--folder", "--rejected")]
     rows = int(arguments[0]) if arguments else 200_000
+    if "--folder" in sys.argv:
+        return folder_output(rows)
+    if "--rejected" in sys.argv:
+        return rejected_rows(rows)
     return compare_quoted(rows) if quoted else plain(rows)
 
 
@@ -207,6 +207,47 @@ def compare_quoted(rows: int) -> int:
     met = rates[True] >= 150_000 and slower <= 1.25
     print(f"target 150,000 rows/s quoted, 1.25x: {'met' if met else 'MISSED'}")
     return 0 if met and checked and max(peaks.values()) <= 300 else 1
+
+
+def folder_output(rows: int) -> int:
+    """One report file per row in a folder."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "emissions.csv"
+        make_csv(path, rows)
+        base_rate = baseline(path, min(rows, 20_000))
+        out = Path(folder) / "reports"
+        elapsed, peak = ours(path, out)
+        files = sum(1 for _ in out.iterdir())
+    rate = files / elapsed
+    print(f"rows:                 {rows:,}")
+    print(f"baseline:             {base_rate:,.0f} rows/s (per-row build + jsonschema)")
+    print(f"folder output:        {rate:,.0f} reports/s ({elapsed:.2f} s, {files:,} files)")
+    print(f"ratio:                {rate / base_rate:.1f}x baseline")
+    print(f"peak memory:          {peak:.0f} MB (target 300 MB)")
+    print(f"target 20,000 reports/s: {'met' if rate >= 20_000 else 'MISSED'}")
+    return 0 if rate >= 20_000 and files == rows and peak <= 300 else 1
+
+
+def rejected_rows(rows: int) -> int:
+    """Every row rejected, the rejects written to a CSV."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "emissions.csv"
+        make_csv(path, rows)
+        base_rate = baseline(path, min(rows, 20_000))
+        make_csv(path, rows, rejected=True)
+        rejects = Path(folder) / "rejects.csv"
+        out = Path(folder) / "out.jsonl"
+        elapsed, peak = ours(path, out, "--rejects", str(rejects), status=1)
+        with rejects.open(encoding="utf-8", newline="") as handle:
+            recorded = sum(1 for _ in csv.reader(handle)) - 1
+    rate = rows / elapsed
+    print(f"rows:                 {rows:,} (all rejected)")
+    print(f"baseline:             {base_rate:,.0f} rows/s (per-row build + jsonschema)")
+    print(f"rejected rows:        {rate:,.0f} rows/s ({elapsed:.2f} s, {recorded:,} recorded)")
+    print(f"ratio:                {rate / base_rate:.1f}x baseline")
+    print(f"peak memory:          {peak:.0f} MB (target 300 MB)")
+    print(f"target 50,000 rows/s: {'met' if rate >= 50_000 else 'MISSED'}")
+    return 0 if rate >= 50_000 and recorded == rows and peak <= 300 else 1
 
 
 if __name__ == "__main__":

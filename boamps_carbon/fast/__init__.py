@@ -3,7 +3,7 @@ results to the byte. The pipeline, module by module:
 
 source_bytes, chunks  the file cut into pieces at line ends outside quotes
 prepass               first pass, in workers: rows per piece, repeated run_ids, encoding, hash
-cells                 a piece's fields found by position, read as strings only where needed
+cells                 a piece's fields read by pyarrow, when the csv module reads it alike
 plan                  which columns vary from row to row (slots) and which make a row's kind
 columns               a piece's columns, each read once, for the slots' column forms
                       (fieldmap.transforms) and the conditions

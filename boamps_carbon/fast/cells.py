@@ -1,139 +1,135 @@
-"""A plain piece's fields found by position, read only where needed.
+"""A piece's fields read by pyarrow's CSV parser (C++), a column at a time, when the csv
+module would read every line of the piece as one row, the same way.
 
-Splitting every line at its commas makes dozens of strings per row that are mostly never
-read. Here the commas and line ends of the whole piece are found at once (numpy over its
-bytes); a column becomes strings only when it is read, and a column that holds the same
-text on every row is recognised by comparing bytes, without any string.
+That holds when each line is a row of the header's width, no line is blank, no quoted field
+spans lines, and every quote stands where a quote means quoting: opening a field, doubled
+inside it, or closing it before a comma or the line end. A quote elsewhere is text to the
+csv module and quoting to pyarrow (`"ab"c` is an error to one and `abc` to the other), so
+such a piece, like any other odd one, is left to the csv module: `read_fields` says None.
+Single rows (a template's, an odd row's) are read by the csv module from their line.
 """
 
 from __future__ import annotations
 
-from operator import itemgetter
+import codecs
+import csv
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
-COMMA, NEWLINE = ord(","), ord("\n")
-# stands, with its number, for a field that held a comma or a quote (chunks._unquoted)
-MARK = "\x01"
+QUOTE, COMMA, NEWLINE, RETURN = (ord(c) for c in '",\n\r')
 
 
-def _unmarked(values: list[str], quoted: list[str]) -> list[str]:
-    return [quoted[int(v[1:])] if v[:1] == MARK else v for v in values]
+class PieceFields:
+    """The rows of a piece: the columns asked for, as pyarrow read them; any row by its line."""
 
-
-class SplitRows:
-    """The piece as lists of fields: for text that is not ASCII."""
-
-    def __init__(self, lines: list[str], quoted: list[str] | None = None) -> None:
-        self.rows = [line.split(",") for line in lines]
-        if quoted:
-            self.rows = [_unmarked(row, quoted) for row in self.rows]
-        self.size = len(self.rows)
+    def __init__(self, data: bytes, width: int, table: Any) -> None:
+        self.data, self.width, self.table = data, width, table
+        self.size: int = table.num_rows
+        self._starts: np.ndarray | None = None
 
     def values(self, column: int) -> list[str]:
-        return list(map(itemgetter(column), self.rows))
+        self._read([column])
+        found: list[str] = self.table.column(str(column)).to_pylist()
+        return found
+
+    def _read(self, columns: Iterable[int]) -> None:
+        """Columns no plan named, read now, in one pass over the piece."""
+        missing = [c for c in columns if str(c) not in self.table.column_names]
+        if missing:
+            more = _parse(self.data, self.width, missing)
+            for name in more.column_names:
+                self.table = self.table.append_column(name, more.column(name))
 
     def row(self, index: int) -> list[str]:
-        return self.rows[index]
+        if self._starts is None:
+            ends = np.flatnonzero(np.frombuffer(self.data, np.uint8) == NEWLINE) + 1
+            self._starts = np.concatenate(([0], ends))
+        start = int(self._starts[index])
+        end = int(self._starts[index + 1]) if index + 1 < len(self._starts) else len(self.data)
+        line = self.data[start:end].decode("utf-8")
+        return next(csv.reader([line], strict=True))
+
+    @property
+    def rows(self) -> list[list[str]]:
+        columns = range(self.width)
+        self._read(columns)
+        return [list(row) for row in zip(*map(self.values, columns), strict=True)]
 
     def varying(self, columns: tuple[int, ...]) -> list[int]:
         """The columns whose text is not the same on every row."""
+        if not self.size:
+            return []
+        import pyarrow.compute as pc
+
         found = []
+        self._read(columns)
         for column in columns:
-            values = self.values(column)
-            if values.count(values[0]) != self.size:
+            values = self.table.column(str(column))
+            if not pc.all(pc.equal(values, values[0])).as_py():
                 found.append(column)
         return found
 
 
-class PieceFields:
-    """The piece as the positions of its fields, for ASCII text."""
+# The name columns.py gives the same thing in its annotations (one class reads every piece).
+SplitRows = PieceFields
 
-    def __init__(
-        self, text: str, data: np.ndarray, ends: np.ndarray, quoted: list[str] | None = None
-    ) -> None:
-        self.text, self.bytes, self.ends = text, data, ends
-        # fields with a comma or a quote, marked in the text; equal fields have equal marks,
-        # so that comparing bytes still tells which columns vary
-        self.quoted = quoted or []
-        self.size = len(ends)
-        self.starts = np.empty_like(ends)
-        self.starts[:, 1:] = ends[:, :-1] + 1
-        if self.size:
-            self.starts[0, 0] = 0
-            self.starts[1:, 0] = ends[:-1, -1] + 1
 
-    @classmethod
-    def of(cls, text: str, width: int, quoted: list[str] | None = None) -> PieceFields | None:
-        """None unless the text is ASCII and every line has exactly `width` fields (so no
-        line is blank either)."""
-        if not text.isascii():
-            return None
-        text = text if text.endswith("\n") else text + "\n"
-        data = np.frombuffer(text.encode("ascii"), np.uint8)
-        newline = data == NEWLINE
-        found = np.flatnonzero(newline | (data == COMMA))
-        if len(found) % width:
-            return None
-        ends = found.reshape(-1, width)
-        if not newline[ends[:, -1]].all() or newline[ends[:, :-1]].any():
-            return None
-        return cls(text, data, ends, quoted)
+def read_fields(data: bytes, width: int, columns: Iterable[int]) -> PieceFields | None:
+    """The piece's fields (UTF-8 `data`), with `columns` read; None when the csv module
+    might read it otherwise, or finds some row wrong: it reads such a piece itself."""
+    if width < 2 or b"\x00" in data or data.startswith(codecs.BOM_UTF8):
+        return None  # blank one-column rows; NUL; a BOM pyarrow would drop
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+        return None  # a lone CR ends a line to the csv module
+    array = np.frombuffer(data, np.uint8)
+    if b'"' in data and not _plain_quotes(array):
+        return None
+    import pyarrow as pa
 
-    def values(self, column: int) -> list[str]:
-        found = self._values(column)
-        if self.quoted and MARK in "".join(found):
-            return _unmarked(found, self.quoted)
-        return found
+    wanted = sorted({c for c in columns if 0 <= c < width}) or [0]
+    try:
+        table = _parse(data, width, wanted)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # a row of another width, bad UTF-8
+        return None
+    lines = np.count_nonzero(array == NEWLINE) + (not data.endswith(b"\n"))
+    if table.num_rows != lines:  # blank lines, which pyarrow skips
+        return None
+    return PieceFields(data, width, table)
 
-    def _values(self, column: int) -> list[str]:
-        """The column's fields: their bytes gathered with their delimiters, each delimiter
-        made a newline, then one split."""
-        starts = self.starts[:, column]
-        lengths = self.ends[:, column] - starts + 1
-        if (lengths == lengths[0]).all():  # times, ids: one width, one simpler gather
-            gathered = self.bytes[starts[:, None] + np.arange(lengths[0])]
-            gathered[:, -1] = NEWLINE
-            texts: list[str] = gathered.tobytes().decode("ascii").split("\n")[:-1]
-            return texts
-        stops = np.cumsum(lengths)
-        where = np.arange(stops[-1]) + np.repeat(starts - (stops - lengths), lengths)
-        gathered = self.bytes[where]
-        gathered[stops - 1] = NEWLINE
-        cells: list[str] = gathered.tobytes().decode("ascii").split("\n")[:-1]
-        return cells
 
-    def row(self, index: int) -> list[str]:
-        line = self.text[self.starts[index, 0] : self.ends[index, -1]]
-        if self.quoted and MARK in line:
-            return _unmarked(line.split(","), self.quoted)
-        return line.split(",")
+def _parse(data: bytes, width: int, columns: list[int]) -> Any:
+    import pyarrow as pa
+    from pyarrow import csv as pa_csv
 
-    @property
-    def rows(self) -> list[list[str]]:
-        return [self.row(i) for i in range(self.size)]
+    names = [str(i) for i in range(width)]
+    read = pa_csv.ReadOptions(
+        column_names=names, use_threads=False, block_size=max(1 << 20, len(data) + 1)
+    )
+    convert = pa_csv.ConvertOptions(
+        column_types={str(c): pa.string() for c in columns},
+        include_columns=[str(c) for c in columns],
+    )
+    return pa_csv.read_csv(pa.py_buffer(data), read_options=read, convert_options=convert)
 
-    def varying(self, columns: tuple[int, ...]) -> list[int]:
-        """The columns whose text is not the same on every row: lengths first, then the
-        bytes of all the others in one gather."""
-        if not columns or not self.size:
-            return []
-        starts = self.starts[:, columns]
-        lengths = self.ends[:, columns] - starts
-        same_length = (lengths == lengths[0]).all(axis=0)
-        widths = lengths[0] * same_length
-        offsets = np.repeat(np.cumsum(widths) - widths, widths)
-        where = np.repeat(starts[:, same_length & (widths > 0)], widths[widths > 0], axis=1)
-        where += np.arange(widths.sum()) - offsets
-        picked = self.bytes[where]
-        differs = (picked != picked[0]).any(axis=0)
-        stops = np.cumsum(widths)
-        changed = [
-            bool(differs[stop - width : stop].any())
-            for stop, width in zip(stops.tolist(), widths.tolist(), strict=True)
-        ]
-        return [
-            c
-            for c, same, moved in zip(columns, same_length.tolist(), changed, strict=True)
-            if not same or moved
-        ]
+
+def _plain_quotes(data: np.ndarray) -> bool:
+    """Whether every quote is where quoting puts one, and none spans a line end. The
+    quotes, counted from the start: an odd one opens a field (after a comma or a line end)
+    or follows the even one before it (`""`, a quote inside the field); an even one closes
+    the field (before a comma or a line end) or precedes that odd one. (An odd quote after
+    a quote follows the even one before it: the quotes are in order.)"""
+    quotes = np.flatnonzero(data == QUOTE)
+    if len(quotes) % 2:
+        return False
+    opening, closing = quotes[0::2], quotes[1::2]
+    before = data[opening - 1] if opening[0] else np.concatenate(([NEWLINE], data[opening[1:] - 1]))
+    if not np.isin(before, (COMMA, NEWLINE, QUOTE)).all():
+        return False
+    last = closing[-1] == len(data) - 1
+    after = data[closing[:-1] + 1] if last else data[closing + 1]
+    if not np.isin(after, (COMMA, NEWLINE, RETURN, QUOTE)).all():
+        return False
+    newlines = np.flatnonzero(data == NEWLINE)
+    return not (np.searchsorted(quotes, newlines) % 2).any()

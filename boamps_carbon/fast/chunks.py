@@ -11,9 +11,10 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from operator import methodcaller
+
+import numpy as np
 
 from ..io import MAX_LINE_BYTES, line_too_long
 from ..sources.codecarbon_csv import (
@@ -25,7 +26,7 @@ from ..sources.codecarbon_csv import (
     unreadable,
 )
 from ..sources.encodings import CODEC
-from .cells import MARK, PieceFields, SplitRows
+from .cells import QUOTE, PieceFields, read_fields
 from .source_bytes import Bytes, FileBytes, MemoryBytes
 
 PIECE_BYTES = 2 << 20
@@ -82,6 +83,9 @@ class Body:
         name = ("utf-8-sig" if self.bom else "utf-8") if utf8 else "cp1252"
         return Scan(name, "")
 
+    def several_pieces(self) -> bool:
+        return self.buffer.size - self.start > PIECE_BYTES
+
     def pieces(self, size: int | None = None) -> list[Piece]:
         size = size or PIECE_BYTES
         found: list[Piece] = []
@@ -136,42 +140,18 @@ class Body:
             lines += line_ends(block)
         return lines + len(carry)
 
-    def text(self, piece: Piece) -> str:
-        return self.buffer.read(piece.start, piece.end).decode(self.encoding, self.errors)
+    def read(self, piece: Piece) -> bytes:
+        return self.buffer.read(piece.start, piece.end)
 
-    def plain_text(self, text: str) -> str | None:
-        """The piece with LF line ends, when its lines are its rows: no line end inside a
-        quoted field, no NUL, no lone carriage return. (Blank lines and lines of another
-        width are found by the readers below.)"""
-        if "\x00" in text or MARK in text:
-            return None
-        if "\r" in text:
-            if text.count("\r") != text.count("\r\n"):
-                return None
-            text = text.replace("\r\n", "\n")
-        return text
-
-    def fields(self, text: str) -> PieceFields | SplitRows | None:
-        """The piece's fields, when every line is a row with as many as the header."""
-        plain = self.plain_text(text)
-        if plain is None:
-            return None
-        quoted: list[str] = []
-        if '"' in plain:
-            found = _unquoted(plain)
-            if found is None:
-                return None
-            plain, quoted = found
-        table = PieceFields.of(plain, self.width, quoted)
-        if table is not None or plain.isascii():
-            return table
-        lines = plain.split("\n")
-        if lines[-1] == "":
-            lines.pop()
-        commas = self.width - 1
-        if not all(map(commas.__eq__, map(methodcaller("count", ","), lines))):
-            return None
-        return SplitRows(lines, quoted)
+    def fields(
+        self, raw: bytes, columns: Iterable[int], utf8: bool | None = None
+    ) -> PieceFields | None:
+        """The piece's fields, `columns` read, when pyarrow reads them as the csv module
+        would (cells); `utf8`: whether `raw` is UTF-8 (default: the file's encoding says)."""
+        if utf8 is None:
+            utf8 = self.encoding == "utf-8"
+        data = raw if utf8 or raw.isascii() else raw.decode(CODEC).encode("utf-8")
+        return read_fields(data, self.width, columns)
 
     def records(self, text: str, first_row: int, first_line: int) -> Iterator[Record]:
         """A piece read by the csv module, as the whole file would have been."""
@@ -229,30 +209,6 @@ class _Lines:
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)")
 
 
-def _unquoted(text: str) -> tuple[str, list[str]] | None:
-    """The text with each line holding quotes read by the csv module, as the whole file
-    would be, and written back without them: a field with a comma or a quote in it becomes
-    a mark, `\x01` and its number in the list returned (the same text, the same mark, so
-    that equal fields stay equal). None when a quoted field spans lines, or when the csv
-    module refuses a line: the piece is then read by the csv module, row by row."""
-    lines = text.split("\n")
-    where = [i for i, line in enumerate(lines) if '"' in line]
-    try:
-        rows = list(csv.reader([lines[i] for i in where], strict=True))
-    except csv.Error:
-        return None
-    if len(rows) != len(where):  # a line end inside quotes: its row spans lines
-        return None
-    numbers: dict[str, int] = {}
-    for i, row in zip(where, rows, strict=True):
-        for place, value in enumerate(row):
-            if "," in value or '"' in value:
-                number = numbers.setdefault(value, len(numbers))
-                row[place] = f"{MARK}{number}"
-        lines[i] = ",".join(row)
-    return "\n".join(lines), list(numbers)
-
-
 def line_ends(text: str | bytes) -> int:
     """Line ends as the csv module counts them: LF, CR or CR LF."""
     if isinstance(text, bytes):
@@ -261,8 +217,11 @@ def line_ends(text: str | bytes) -> int:
 
 
 def _quotes(block: bytes) -> int:
-    # find() runs at memchr speed, count() five times slower: most files have no quote
-    return block.count(b'"') if b'"' in block else 0
+    # find() runs at memchr speed, count() five times slower than numpy: most files have no
+    # quote
+    if b'"' not in block:
+        return 0
+    return int(np.count_nonzero(np.frombuffer(block, np.uint8) == QUOTE))
 
 
 def needs_strip(values: list[str]) -> bool:

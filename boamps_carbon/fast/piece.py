@@ -14,7 +14,7 @@ from ..rows import RowRuns
 from ..sources.codecarbon_csv import Record
 from ..validation.problems import Problem
 from ..writers import report_json
-from .cells import PieceFields, SplitRows
+from .cells import PieceFields
 from .columns import Columns, SlotValues
 from .output import OutputTable
 from .plan import Plan, make_plan
@@ -31,14 +31,14 @@ class FastPathMismatch(AssertionError):
 
 @dataclass
 class PieceResult:
-    text: str = ""  # the JSON Lines of the piece's reports, in row order
+    data: bytes = b""  # the JSON Lines of the piece's reports, in row order, as UTF-8
     converted: int = 0
     rejected: list[Rejected] = field(default_factory=list)
     warnings: dict[str, RowRuns] = field(default_factory=dict)  # ordered by first row
     notes: dict[str, Problem] = field(default_factory=dict)  # each warning as a problem
     # each warning's first row and place among that row's warnings, while the piece is made
     first: dict[str, tuple[int, int]] = field(default_factory=dict)
-    spill: str | None = None  # where `text` went, from a worker process
+    spill: str | None = None  # where `data` went, from a worker process
 
 
 class PieceConverter:
@@ -47,6 +47,14 @@ class PieceConverter:
         self.templates: dict[Any, Template] = {}
         self.checked: dict[Any, int] = {}  # kind -> pieces its template was checked in
         self.run = conversion.run_context()
+        # the columns a piece's rows are read by: the others only in a row read whole
+        self.columns = (
+            {c for slot in plan.slots for c in slot.columns}
+            | set(plan.key_columns)
+            | {atom.column for atom in plan.atoms}
+            if plan
+            else set()
+        )
 
     def __getstate__(self) -> dict[str, Any]:
         # what a worker starts from; the plan holds compiled conditions: made there again
@@ -60,9 +68,10 @@ class PieceConverter:
     def __call__(self, index: int) -> PieceResult:
         placed = self.layout.pieces[index]
         body = self.layout.body
-        text = body.text(placed.piece)
-        fields = body.fields(text) if placed.plain and self.plan else None
+        raw = body.read(placed.piece)
+        fields = body.fields(raw, self.columns) if placed.plain and self.plan else None
         if fields is None:
+            text = raw.decode(body.encoding, body.errors)
             records = body.records(text, placed.first_row, placed.first_line)
             return self._ordinary(records)
         return self._fast(fields, placed.first_row, placed.first_line)
@@ -73,7 +82,7 @@ class PieceConverter:
             line = self._one(record, result)
             if line is not None:
                 lines.append(line)
-        result.text = "".join(lines)
+        result.data = "".join(lines).encode("utf-8")
         return result
 
     def _one(self, record: Record, result: PieceResult) -> str | None:
@@ -89,7 +98,7 @@ class PieceConverter:
         result.converted += 1
         return report_json(outcome.report, None) + "\n"
 
-    def _fast(self, rows: PieceFields | SplitRows, first_row: int, first_line: int) -> PieceResult:
+    def _fast(self, rows: PieceFields, first_row: int, first_line: int) -> PieceResult:
         assert self.plan is not None
         columns = Columns(rows, first_row)
         values = [columns.slot(slot, self.run) for slot in self.plan.slots]
@@ -115,7 +124,7 @@ class PieceConverter:
             for index in self._to_check(key_of[id(template)], members):
                 self._check(template, index, cells, rows, first_row, first_line)
         result.converted += int(cells.done.sum())
-        result.text = cells.text()
+        result.data = cells.text().encode("utf-8")
         for template, _ in filled:
             for message, note in zip(template.warnings, template.notes, strict=True):
                 result.notes.setdefault(message, note)
@@ -148,7 +157,7 @@ class PieceConverter:
         return sorted(set(ends)) if checked == 0 else [ends[checked % 2]]
 
     def _groups(
-        self, rows: PieceFields | SplitRows, bits: np.ndarray, odd: np.ndarray
+        self, rows: PieceFields, bits: np.ndarray, odd: np.ndarray
     ) -> Iterator[tuple[Any, np.ndarray]]:
         """Rows by key values and kind bits, each group in row order; odd rows in none."""
         size = rows.size
@@ -175,7 +184,7 @@ class PieceConverter:
         self,
         key: Any,
         members: np.ndarray,
-        rows: PieceFields | SplitRows,
+        rows: PieceFields,
         values: list[SlotValues],
         first_row: int,
         first_line: int,
@@ -202,7 +211,7 @@ class PieceConverter:
         template: Template,
         index: int,
         cells: OutputTable,
-        rows: PieceFields | SplitRows,
+        rows: PieceFields,
         first_row: int,
         first_line: int,
     ) -> None:

@@ -14,7 +14,7 @@ from ..sources.codecarbon_csv import Scan, UnreadableCsv
 from ..sources.encodings import CODEC
 from ..sources.run_ids import Halves, RepeatFinder, UniqueRunIds, uuid_halves
 from .chunks import HEADER_LINES, Body, Piece, line_ends, needs_strip
-from .pool import ordered_map
+from .pool import ordered_map, start_early
 
 HASH = -1  # the task that hashes the file rather than count a piece
 HASH_BLOCK = 1 << 20
@@ -50,6 +50,8 @@ class _Count:
 
 def prepass(body: Body, workers: int) -> PlacedPieces:
     """Counts every piece, and settles the source's Scan (encoding and hash)."""
+    if workers > 1 and body.several_pieces():
+        start_early()  # while this process cuts the file
     pieces = body.pieces()
     column = body.header.index("run_id") if "run_id" in body.header else -1
     tasks = [HASH, *range(len(pieces))]
@@ -124,11 +126,11 @@ def _count(body: Body, piece: Piece, column: int) -> _Count:
     raw = body.buffer.read(piece.start, piece.end)
     ascii_only = raw.isascii()
     utf8 = ascii_only or (body.encoding == "utf-8" and _is_utf8(raw))
-    text = raw.decode("utf-8" if utf8 else CODEC)
-    fields = body.fields(text)
+    fields = body.fields(raw, [column], utf8)
     if fields is not None:
         ids = fields.values(column) if column >= 0 else []
         return _Count(fields.size, fields.size, True, _ids(ids), utf8, ascii_only)
+    text = raw.decode("utf-8" if utf8 else CODEC)
     try:
         records = list(body.records(text, 0, 0))
     except UnreadableCsv as exc:

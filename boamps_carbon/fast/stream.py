@@ -25,7 +25,7 @@ def piece_outputs(
     """Each piece's result, in order, with its output; `fd`: where workers may write."""
     if workers <= 1 or pieces <= 1:
         for result in ordered_map(converter, range(pieces), 1):
-            yield result, Output(result.converted, result.text.encode("utf-8"))
+            yield result, Output(result.converted, result.data)
         return
     if fd is not None:
         yield from _written(converter, pieces, workers, fd)
@@ -43,7 +43,7 @@ def piece_outputs(
 
 
 class Spilled:
-    """A piece converted in a worker, its text left in a file of `folder`."""
+    """A piece converted in a worker, its JSON Lines left in a file of `folder`."""
 
     def __init__(self, converter: PieceConverter, folder: str) -> None:
         self.converter, self.folder = converter, folder
@@ -52,8 +52,8 @@ class Spilled:
         result = self.converter(index)
         path = os.path.join(self.folder, f"{index}.jsonl")
         with open(path, "wb") as handle:
-            handle.write(result.text.encode("utf-8"))
-        result.text, result.spill = "", path
+            handle.write(result.data)
+        result.data, result.spill = b"", path
         return result
 
 
@@ -84,7 +84,7 @@ class WrittenInTurn:
 
     def __call__(self, index: int) -> PieceResult:
         result = self.converter(index)
-        data, result.text = result.text.encode("utf-8"), ""
+        data, result.data = result.data, b""
         with self.changed:
             self.changed.wait_for(lambda: self.turn.value == index)
         write_all(self.output.fd, data)
