@@ -72,10 +72,6 @@ class PieceFields:
         return found
 
 
-# The name columns.py gives the same thing in its annotations (one class reads every piece).
-SplitRows = PieceFields
-
-
 def read_fields(data: bytes, width: int, columns: Iterable[int]) -> PieceFields | None:
     """The piece's fields (UTF-8 `data`), with `columns` read; None when the csv module
     might read it otherwise, or finds some row wrong: it reads such a piece itself."""

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..fieldmap.parsing import Moments, Numbers, read_moments, read_numbers
 from ..fieldmap.transforms import SlotValues
-from .cells import PieceFields, SplitRows
+from .cells import PieceFields
 from .chunks import needs_strip
 from .plan import Atom, Slot
 
@@ -19,7 +19,7 @@ __all__ = ["Columns", "SlotValues"]
 class Columns:
     """The varying columns of one piece, each read once whatever reads it."""
 
-    def __init__(self, fields: PieceFields | SplitRows, first_row: int) -> None:
+    def __init__(self, fields: PieceFields, first_row: int) -> None:
         self.fields, self.size, self.first_row = fields, fields.size, first_row
         self._texts: dict[int, list[str]] = {}
         self._numbers: dict[int, Numbers] = {}
