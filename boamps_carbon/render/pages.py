@@ -90,20 +90,22 @@ def write_reports(
     print the totals after the reports: they are written as the reports are read. The html
     page and a user's template may print the totals anywhere, before the reports: every
     report is read first and spooled to disk (`SpooledItems`), then the page is written as
-    the template runs; the html page also adds each report to the dashboard's aggregates,
-    for its charts; a user's template goes to a temporary file first, copied to `out`
-    once it has run to its end, so that its failure leaves no partial output."""
+    the template runs; an html page (ours or a user's) also adds each report to the
+    dashboard's aggregates, for its charts (`sections`); a user's template goes to a
+    temporary file first, copied to `out` once it has run to its end, so that its failure
+    leaves no partial output."""
     if template is None and fmt != "html":
         render(FORMATS[fmt], variables(reports), markup=fmt, out=out)
         return
     from ..readings.dashboard import Aggregates, sections
 
-    charts = Aggregates()  # fed for our page only: a user's template has no charts
-    with SpooledItems(reports, charts if template is None else None) as items:
+    charts = Aggregates() if fmt == "html" else None
+    with SpooledItems(reports, charts) as items:
         page: dict[str, Any] = {"items": items, "t": items.totals}
-        if template is None:
-            # the dashboard's charts of these reports, made from their sums
+        if charts is not None:
+            # an html page, ours or a user's, gets the dashboard's charts of its reports
             page["sections"] = sections(charts, PAGE_CHARTS) if len(items) else []
+        if template is None:
             render(FORMATS[fmt], page, markup=fmt, out=out)
             return
         with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as rendered:
