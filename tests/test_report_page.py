@@ -14,7 +14,7 @@ from browser_support import chromium, colour_count, layout, needs_chromium, png_
 from readings_data import many_reports
 from test_streaming import three_reports
 
-from boamps_carbon import dashboard
+from boamps_carbon import InputError, dashboard
 from boamps_carbon.render.pages import render_reports
 
 
@@ -128,8 +128,12 @@ def test_no_report_no_chart_and_a_users_html_template_has_them(tmp_path: Path) -
     assert page.startswith("model: 1; project: 2; trend: 1; <svg ")  # the SVG, not escaped
     text = tmp_path / "mine.txt.j2"
     text.write_text("{{ sections }}", encoding="utf-8")
-    with pytest.raises(Exception, match="'sections' is undefined"):
+    with pytest.raises(InputError) as caught:
         render_reports(three_reports(), "text", text)
+    assert caught.value.message == (
+        f"Unknown template variable at {text} line 1: 'sections' is undefined. Use the "
+        "variables the built-in templates use."
+    )
 
 
 def hundred_reports() -> list[dict[str, Any]]:
