@@ -7,13 +7,11 @@ import json
 import os
 import re
 import stat
-import struct
-import zlib
 from pathlib import Path
 
 import pytest
+from browser_support import chromium, colour_count, needs_chromium, png_rgb, probe
 from readings_data import many_reports
-from test_html_chromium import chromium, needs_chromium
 from test_render import example_reports
 
 from boamps_carbon import InputError, dashboard
@@ -142,62 +140,6 @@ def test_cli_writes_the_page(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         "Error: Bad date at --since: '2026-13-01'. Write it YYYY-MM-DD, such as 2026-01-31.",
     )
     assert not (tmp_path / "x.html").exists()
-
-
-def png_rgb(path: Path) -> tuple[int, int, list[bytes]]:
-    """Width, height and the unfiltered RGB(A) rows of an 8-bit PNG, by the specification."""
-    data = path.read_bytes()
-    position, chunks = 8, []
-    width = height = channels = 0
-    while position < len(data):
-        length, kind = struct.unpack(">I4s", data[position : position + 8])
-        body = data[position + 8 : position + 8 + length]
-        if kind == b"IHDR":
-            width, height, depth, colour = struct.unpack(">IIBB", body[:10])
-            assert depth == 8
-            channels = {2: 3, 6: 4}[colour]
-        elif kind == b"IDAT":
-            chunks.append(body)
-        position += 12 + length
-    raw = zlib.decompress(b"".join(chunks))
-    stride, rows, previous = width * channels, [], bytearray(width * channels)
-    for y in range(height):
-        kind, line = (
-            raw[y * (stride + 1)],
-            bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)]),
-        )
-        for i in range(stride):
-            a = line[i - channels] if i >= channels else 0
-            b, c = previous[i], previous[i - channels] if i >= channels else 0
-            if kind == 1:
-                line[i] = (line[i] + a) & 255
-            elif kind == 2:
-                line[i] = (line[i] + b) & 255
-            elif kind == 3:
-                line[i] = (line[i] + (a + b) // 2) & 255
-            elif kind == 4:
-                p = a + b - c
-                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-        rows.append(bytes(line))
-        previous = line
-    return width, height, rows
-
-
-def colour_count(rows: list[bytes], rgb: tuple[int, int, int], channels: int) -> int:
-    wanted = bytes(rgb)
-    return sum(1 for row in rows for i in range(0, len(row), channels) if row[i : i + 3] == wanted)
-
-
-def probe(page: str, width: int) -> str:
-    """The page at `width` px with a script (in this copy only) that writes the rightmost
-    edge of any element into the DOM."""
-    return page.replace("</head>", f"<style>html{{width:{width}px}}</style></head>").replace(
-        "</body>",
-        "<script>document.body.setAttribute('data-right', Math.ceil(Math.max(...Array.from("
-        "document.querySelectorAll('body *'), e => e.getBoundingClientRect().right))))"
-        "</script></body>",
-    )
 
 
 @needs_chromium

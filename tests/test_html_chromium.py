@@ -2,56 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-import struct
-import subprocess
-import zlib
 from pathlib import Path
 
-import pytest
+from browser_support import chromium, needs_chromium, png_rgb
 from test_render import example_reports
 
 from boamps_carbon.render.pages import render_reports
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-needs_chromium = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="Chromium is not installed (Debian package chromium; .ci/run installs it)",
-)
-
-
-def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    assert CHROMIUM is not None
-    flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-quic",
-        f"--user-data-dir={tmp_path / 'profile'}",
-    ]
-    return subprocess.run(
-        [CHROMIUM, *flags, *args], capture_output=True, text=True, timeout=120, check=False
-    )
-
-
-def png_pixels(path: Path) -> tuple[int, int, bytes]:
-    """Width, height and the raw (filtered) scanlines of a PNG, with the standard library."""
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    position, width, height, chunks = 8, 0, 0, []
-    while position < len(data):
-        length, kind = struct.unpack(">I4s", data[position : position + 8])
-        body = data[position + 8 : position + 8 + length]
-        if kind == b"IHDR":
-            width, height = struct.unpack(">II", body[:8])
-        elif kind == b"IDAT":
-            chunks.append(body)
-        position += 12 + length
-    return width, height, zlib.decompress(b"".join(chunks))
 
 
 @needs_chromium
@@ -78,10 +34,11 @@ def test_page_renders_the_figures(tmp_path: Path) -> None:
         page.as_uri(),
     )
     assert taken.returncode == 0 and shot.exists()
-    width, height, pixels = png_pixels(shot)
+    width, height, rows = png_rgb(shot)
     assert (width, height) == (1200, 800)
-    # a blank page is one colour; text, boxes and the table make many
-    assert len(set(pixels[::7])) > 20
+    channels = len(rows[0]) // width
+    # a blank page is one colour; text, boxes, charts and the table make many
+    assert len({row[i : i + 3] for row in rows for i in range(0, len(row), channels * 7)}) > 20
 
 
 @needs_chromium

@@ -123,6 +123,7 @@ def test_every_template_in_the_folder_is_used_and_renders() -> None:
         "statement.tex.j2",
         "references.bib",
         "dashboard.html.j2",  # boamps dashboard: tests/test_dashboard.py renders it
+        "charts.html.j2",  # the chart sections of the dashboard and of report.html.j2
     }
     assert {p.name for p in TEMPLATES.iterdir()} == used
     reports = example_reports()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -103,7 +103,11 @@ class Aggregates:
             next(select([report], self.project, self.since), None) is None
         ):
             return
-        found = figures(report)
+        self.add_figures(figures(report), report)
+
+    def add_figures(self, found: ReportFigures, report: dict[str, Any]) -> None:
+        """Add a report whose figures are made already (the html page of `render` makes
+        them for its table): no selection by project or date here."""
         summed = self.totals
         summed.runs += 1
         summed.energy_kwh += found.energy_kwh
@@ -252,11 +256,15 @@ def _sums_section(
     }
 
 
-def sections(found: Aggregates) -> list[dict[str, Any]]:
+def sections(found: Aggregates, keys: Collection[str] | None = None) -> list[dict[str, Any]]:
+    """The charts and their data tables in the dashboard's order; with `keys`, only the
+    sections of these ids (BREAKDOWNS' names, "trend", "accuracy")."""
     from markupsafe import Markup
 
     done = []
     for key, (title, _) in BREAKDOWNS.items():
+        if keys is not None and key not in keys:
+            continue
         groups = found.groups[key]
         if key == "country":
             groups = {found.spelling.get(name, name): sums for name, sums in groups.items()}
@@ -264,7 +272,7 @@ def sections(found: Aggregates) -> list[dict[str, Any]]:
         if len(groups) > TOP:
             caption += f"; the {TOP} largest, then the {len(groups) - TOP} others together"
         done.append(_sums_section(key, title, top(groups), caption))
-    period, buckets = trend(found.days)
+    period, buckets = trend(found.days) if keys is None or "trend" in keys else ("day", [])
     if buckets:
         energy_top = max(s.energy_kwh for _, s in buckets)
         emission_top = max(s.emissions_kg for _, s in buckets)
@@ -307,8 +315,10 @@ def sections(found: Aggregates) -> list[dict[str, Any]]:
             }
         )
     # hardware and country after the trend, as the issue orders the page
-    done = done[:3] + done[5:] + done[3:5]
-    if found.points:
+    names = list(BREAKDOWNS)
+    order = [*names[:3], "trend", *names[3:]]
+    done.sort(key=lambda section: order.index(section["id"]))
+    if found.points and (keys is None or "accuracy" in keys):
         done.append(_accuracy_section(found.points))
     return done
 
