@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..validation.semantic import counts_logical_cpus, energy_kwh, number
+from .units import significant
 
 
 @dataclass
@@ -47,15 +48,14 @@ def _number(value: Any) -> float:
 def _duration(measures: list[dict[str, Any]]) -> float | None:
     """Seconds measured, or None when a measure does not say: a missing length is unknown,
     not zero. Measures of one window (one per component) share it; distinct windows add up."""
-    if not measures or any(
-        not isinstance(m.get("measurementDuration"), (int, float))
-        or isinstance(m.get("measurementDuration"), bool)
-        for m in measures
-    ):
+    if not measures:
         return None
-    windows = {
-        (m.get("measurementDateTime"), _number(m.get("measurementDuration"))) for m in measures
-    }
+    windows = set()
+    for m in measures:
+        length = m.get("measurementDuration")
+        if not isinstance(length, (int, float)) or isinstance(length, bool):
+            return None
+        windows.add((m.get("measurementDateTime"), _number(length)))
     return sum(length for _, length in windows)
 
 
@@ -67,7 +67,7 @@ def component_label(component: dict[str, Any], report: dict[str, Any] | None = N
     kind = str(component.get("componentType", "")).upper()
     if kind == "RAM" and component.get("memorySize") is not None:
         return f"{significant_text(component['memorySize'])} GB RAM"
-    if counts_logical_cpus(component, report or {}):
+    if kind.strip() == "CPU" and counts_logical_cpus(component, report or {}):
         logical = f"{count} logical CPU{'' if count == 1 else 's'}"
         return f"{name} ({logical})" if name else logical
     if name:
@@ -76,8 +76,6 @@ def component_label(component: dict[str, Any], report: dict[str, Any] | None = N
 
 
 def significant_text(value: Any) -> str:
-    from .units import significant
-
     return significant(float(value))
 
 
