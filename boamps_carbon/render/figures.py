@@ -118,7 +118,7 @@ def figures(report: dict[str, Any]) -> ReportFigures:
             or algorithm.get("algorithmType")
             or ""
         ),
-        energy_kwh=sum(energy_kwh(m) or 0.0 for m in measures),
+        energy_kwh=sum([energy_kwh(m) or 0.0 for m in measures]),
         duration_s=_duration(measures),
         intensity=float(intensity) if isinstance(intensity, (int, float)) else None,
         country=str(env.get("country", "")),

@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Table, delete, func, select, update
 
@@ -141,20 +141,21 @@ def _report_id(report: dict[str, Any], position: int) -> str:
     return found
 
 
-@dataclass(slots=True)
-class Pending:
+class Pending(NamedTuple):
     """A report waiting for its batch to be written: its rows are made as it comes, and the
     parsed report is let go (a batch of parsed reports, thousands of small objects each,
     would keep the garbage collector busy); its text is parsed again only when an id meets
-    a stored one with another text."""
+    a stored one with another text. Tuples of plain values all through (the row dict holds
+    plain values too): the collector stops tracking them, so that a batch does not make it
+    sweep the whole process."""
 
     report_id: str
     digest: str  # of the text
     text: str
     corrective: bool
     row: dict[str, Any]
-    measures: list[tuple[Any, ...]]
-    components: list[tuple[Any, ...]]
+    measures: tuple[tuple[Any, ...], ...]
+    components: tuple[tuple[Any, ...], ...]
 
 
 class Conflicts:
@@ -194,8 +195,8 @@ class Adding:
                 text,
                 isinstance(header, dict) and header.get("reportStatus") == "corrective",
                 report_row(report),
-                measure_rows(report),
-                component_rows(report),
+                tuple(measure_rows(report)),
+                tuple(component_rows(report)),
             )
         )
         if len(self.batch) >= BATCH:
