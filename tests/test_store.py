@@ -412,7 +412,7 @@ def test_migrates_a_version_1_file(tmp_path: Path) -> None:
         )
     engine.dispose()
     with Store(path) as store:
-        assert store.version() == 2
+        assert store.version() == 3
         assert store.get(ID1).columns["quality"] == "high"
         assert ids(store.query(project="alpha")) == [ID1]
         assert store.check_token(store.create_token("after-migration")).name == "after-migration"
@@ -427,6 +427,98 @@ def test_migrates_a_version_1_file(tmp_path: Path) -> None:
             )
 
 
+def _version_2_store(url: str, rows: list[tuple[int, dict, bool]]) -> None:
+    """A store as version 2 left it (its own steps, frozen in migrations), holding `rows`:
+    (seq, report, current)."""
+    from sqlalchemy import MetaData, Table, create_engine, insert
+
+    from boamps_carbon.store import migrations, tables
+    from boamps_carbon.store.rows import content_sha256, report_row
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        for version, step in enumerate(migrations.STEPS[:2], start=1):
+            step(conn)
+            conn.execute(
+                insert(tables.schema_version).values(version=version, applied_at="2026-01-01")
+            )
+        old = Table("reports", MetaData(), autoload_with=conn)  # its version 2 columns
+        for seq, stored, current in rows:
+            row = {k: v for k, v in report_row(stored).items() if k in old.c}
+            conn.execute(
+                insert(old).values(
+                    seq=seq,
+                    report_id=stored["header"]["reportId"],
+                    current=current,
+                    superseded_by=None,
+                    added_at="2026-01-01 00:00:00",
+                    content_sha256=content_sha256(stored),
+                    document=json.dumps(stored),
+                    **row,
+                )
+            )
+    engine.dispose()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_version_3_keeps_one_current_revision_per_id(kind: str, tmp_path: Path) -> None:
+    from sqlalchemy import exc, insert, inspect
+
+    from boamps_carbon.store import tables
+    from boamps_carbon.store.rows import report_row
+
+    url = store_url(kind, tmp_path)
+    # version 2 could hold two current revisions of one id (only writers' locks kept it
+    # from happening): the migration keeps the newest as current, the other as its history
+    _version_2_store(
+        url,
+        [
+            (1, report(1, energy=0.1), False),
+            (2, report(1, energy=0.2), True),
+            (3, report(2), True),
+            (4, report(1, energy=0.4), True),
+        ],
+    )
+    with Store(url) as store:
+        assert store.version() == 3
+        history = store.history(ID1)
+        assert [(h.columns["seq"], h.columns["current"]) for h in history] == [
+            (1, False),
+            (2, False),
+            (4, True),
+        ]
+        assert history[1].columns["superseded_by"] == 4
+        assert history[0].columns["superseded_by"] is None  # history before stays as it was
+        assert store.get(ID1).report["measures"][0]["powerConsumption"] == 0.4
+        assert ids(store.query()) == [ID2, ID1]
+        found = inspect(store.engine)
+        assert sorted(i["name"] for i in found.get_indexes("reports")) == sorted(
+            i.name for i in tables.reports.indexes if i.name
+        )
+        # the database itself refuses a second current revision of an id...
+        duplicate = report(2, energy=0.9)
+        with pytest.raises(exc.IntegrityError), store.engine.begin() as conn:
+            conn.execute(
+                insert(tables.reports).values(
+                    seq=5,
+                    report_id=ID2,
+                    current=True,
+                    superseded_by=None,
+                    added_at="2026-01-01 00:00:00",
+                    content_sha256="0" * 64,
+                    document=json.dumps(duplicate),
+                    **report_row(duplicate),
+                )
+            )
+        # ...and takes older ones, which the store writes as before
+        result = store.add([report(2, energy=0.9, status="corrective")])
+        assert result.superseded == [ID2]
+        assert [h.columns["current"] for h in store.history(ID2)] == [False, True]
+        assert store.delete(ID1) == 3
+        assert store.history(ID1) == []
+        assert store.count() == 1
+
+
 def test_newer_store_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "new.db"
     Store(path).close()
@@ -435,7 +527,7 @@ def test_newer_store_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StoreError) as caught:
         Store(path)
     assert caught.value.message == (
-        f"Store made by a newer boamps_carbon at {path}: schema version 9, this one knows up to 2. "
+        f"Store made by a newer boamps_carbon at {path}: schema version 9, this one knows up to 3. "
         "Upgrade boamps_carbon."
     )
 

@@ -224,6 +224,11 @@ class Adding:
             )
 
 
+# a report's revisions: the current one and the older ones, each found through its own
+# index on the id (see tables.reports)
+_REVISIONS = (reports.c.current, ~reports.c.current)
+
+
 class Store:
     """BoAmps reports in a database.
 
@@ -453,11 +458,13 @@ class Store:
     def delete(self, report_id: str) -> int:
         """Removes a report and its history; returns how many revisions went (0: not stored)."""
         with transaction(self.engine, self.url, write=True) as conn:
-            seqs = list(
-                conn.execute(select(reports.c.seq).where(reports.c.report_id == report_id))
-                .scalars()
-                .all()
-            )
+            seqs = [
+                seq
+                for condition in _REVISIONS
+                for seq in conn.execute(
+                    select(reports.c.seq).where(reports.c.report_id == report_id, condition)
+                ).scalars()
+            ]
             self._delete_seqs(conn, seqs)
         return len(seqs)
 
@@ -478,10 +485,14 @@ class Store:
     def history(self, report_id: str) -> list[StoredReport]:
         """Every revision of a report, oldest first (the last one is current)."""
         with transaction(self.engine, self.url, write=False) as conn:
-            rows = conn.execute(
-                select(reports).where(reports.c.report_id == report_id).order_by(reports.c.seq)
-            ).mappings()
-            return [self._stored(dict(row)) for row in rows]
+            rows = [
+                dict(row)
+                for condition in _REVISIONS
+                for row in conn.execute(
+                    select(reports).where(reports.c.report_id == report_id, condition)
+                ).mappings()
+            ]
+        return [self._stored(row) for row in sorted(rows, key=operator.itemgetter("seq"))]
 
     @staticmethod
     def _stored(row: dict[str, Any]) -> StoredReport:

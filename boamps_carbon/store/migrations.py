@@ -23,6 +23,7 @@ from sqlalchemy import (
     MetaData,
     Table,
     Text,
+    func,
     inspect,
     select,
     text,
@@ -121,8 +122,34 @@ def _to_v2(conn: Connection) -> None:
         last = rows[-1][0]
 
 
+def _to_v3(conn: Connection) -> None:
+    """One current revision per report id, enforced by a unique index over the current rows
+    (version 2 had only a plain index on the id, and relied on writers taking the write lock).
+    A database that somehow holds several current revisions of an id keeps the newest as
+    current and the others as its history, as a corrective report would have left them."""
+    reports = tables.reports
+    newer = reports.alias("newer")
+    newest = (
+        select(func.max(newer.c.seq))
+        .where(newer.c.report_id == reports.c.report_id, newer.c.current)
+        .scalar_subquery()
+    )
+    conn.execute(
+        update(reports)
+        .where(reports.c.current, reports.c.seq < newest)
+        .values(current=False, superseded_by=newest)
+    )
+    sqlite = conn.dialect.name == "sqlite"
+    current, older = ("current = 1", "current = 0") if sqlite else ("current", "NOT current")
+    conn.execute(text("DROP INDEX reports_id"))
+    conn.execute(
+        text(f"CREATE UNIQUE INDEX reports_current_id ON reports (report_id) WHERE {current}")
+    )
+    conn.execute(text(f"CREATE INDEX reports_history_id ON reports (report_id) WHERE {older}"))
+
+
 # STEPS[n - 1] takes a database from version n - 1 to version n
-STEPS: list[Callable[[Connection], None]] = [_to_v1, _to_v2]
+STEPS: list[Callable[[Connection], None]] = [_to_v1, _to_v2, _to_v3]
 assert len(STEPS) == CURRENT_VERSION
 
 
