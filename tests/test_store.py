@@ -331,6 +331,26 @@ def test_export_jsonl_folder_parquet(store: Store, tmp_path: Path) -> None:
     assert store.export(empty) == 2  # an empty folder is free
 
 
+def test_export_folder_names_never_clash(store: Store, tmp_path: Path) -> None:
+    # "a/b" and "a:b" both clean up to a_b: the third report takes its cursor (3), and that
+    # name is already the own name of the second report, id a_b-3
+    first, taken, alike = report(1), report(2), report(3)
+    first["header"]["reportId"], taken["header"]["reportId"] = "a/b", "a_b-3"
+    alike["header"]["reportId"] = "a:b"
+    store.add([first, taken, alike])
+    assert [item.cursor for item in store.query()] == ["1", "2", "3"]
+    assert store.export(tmp_path / "out") == 3
+    written = {
+        p.name: json.loads(p.read_bytes())["header"]["reportId"]
+        for p in (tmp_path / "out").iterdir()
+    }
+    assert written == {
+        "alpha-training-a_b.json": "a/b",
+        "alpha-training-a_b-3.json": "a_b-3",
+        "alpha-training-a_b-3-1.json": "a:b",
+    }
+
+
 def test_tokens(store: Store) -> None:
     from sqlalchemy import select
 
