@@ -539,6 +539,20 @@ def test_version_3_keeps_one_current_revision_per_id(kind: str, tmp_path: Path) 
         assert store.count() == 1
 
 
+def test_new_sqlite_store_has_large_pages_and_an_old_one_keeps_its_own(tmp_path: Path) -> None:
+    Store(tmp_path / "new.db").close()
+    with sqlite3.connect(tmp_path / "new.db") as conn:
+        assert conn.execute("PRAGMA page_size").fetchone() == (16384,)
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    with sqlite3.connect(tmp_path / "old.db") as conn:
+        conn.execute("CREATE TABLE notes (line TEXT)")  # a file made with the default pages
+    with Store(tmp_path / "old.db") as store:
+        store.add([report(1)])
+        assert store.count() == 1
+    with sqlite3.connect(tmp_path / "old.db") as conn:
+        assert conn.execute("PRAGMA page_size").fetchone() == (4096,)
+
+
 def test_newer_store_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "new.db"
     Store(path).close()

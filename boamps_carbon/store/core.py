@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Table, delete, func, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, func, select, update
 
 from .. import fastjson
 from . import filters, tokens
@@ -227,6 +227,20 @@ class Adding:
 # a report's revisions: the current one and the older ones, each found through its own
 # index on the id (see tables.reports)
 _REVISIONS = (reports.c.current, ~reports.c.current)
+# the current revisions of some ids (a list bound at once, not one parameter per id to build)
+_CURRENT_OF = select(reports.c.seq, reports.c.report_id, reports.c.content_sha256).where(
+    reports.c.current, reports.c.report_id.in_(bindparam("ids", expanding=True))
+)
+# the columns a store add fills before the report's own (`rows.report_row`)
+_BOOKKEEPING = (
+    "seq",
+    "report_id",
+    "current",
+    "superseded_by",
+    "added_at",
+    "content_sha256",
+    "document",
+)
 
 
 class Store:
@@ -338,18 +352,16 @@ class Store:
         stored: dict[str, tuple[int, str, str | None]] = {}
         for start in range(0, len(ids), 500):
             for seq, report_id, digest in conn.execute(
-                select(reports.c.seq, reports.c.report_id, reports.c.content_sha256).where(
-                    reports.c.current, reports.c.report_id.in_(ids[start : start + 500])
-                )
+                _CURRENT_OF, {"ids": ids[start : start + 500]}
             ):
                 stored[report_id] = (seq, digest, None)
         added_at = now_text()
-        new_reports: list[dict[str, Any]] = []
-        new_measures: list[tuple[Any, ...]] = []  # (report_seq, *MEASURE_COLUMNS)
-        new_components: list[tuple[Any, ...]] = []
+        # rows of _BOOKKEEPING then the report's columns; None: replaced within this batch
+        rows: list[tuple[Any, ...] | None] = []
+        written: list[Pending] = []  # the report of each row
         retired: list[tuple[int, int]] = []  # (old seq, superseded by seq)
         dropped: list[int] = []
-        pending: dict[str, int] = {}  # id -> index in new_reports, for repeats within the batch
+        pending: dict[str, int] = {}  # id -> index in rows, for repeats within the batch
         for item in batch:
             report_id = item.report_id
             before = stored.get(report_id)
@@ -360,15 +372,15 @@ class Store:
                 if replace:
                     if report_id in pending:
                         # replaced earlier in this batch: forget the row not yet written
-                        index = pending.pop(report_id)
-                        new_reports[index] = {}
+                        rows[pending.pop(report_id)] = None
                     else:
                         dropped.append(before[0])
                     result.note("replaced", report_id)
                 elif item.corrective:
                     if report_id in pending:
-                        new_reports[pending[report_id]]["current"] = False
-                        new_reports[pending[report_id]]["superseded_by"] = next_seq
+                        older = rows[pending[report_id]]
+                        assert older is not None
+                        rows[pending[report_id]] = (older[0], older[1], False, next_seq, *older[4:])
                     else:
                         retired.append((before[0], next_seq))
                     result.note("superseded", report_id)
@@ -377,40 +389,44 @@ class Store:
                     continue
             else:
                 result.note("added", report_id)
-            row = item.row
-            row.update(
-                seq=next_seq,
-                report_id=report_id,
-                current=True,
-                superseded_by=None,
-                added_at=added_at,
-                content_sha256=item.digest,
-                document=item.text,
-            )
-            pending[report_id] = len(new_reports)
+            pending[report_id] = len(rows)
             stored[report_id] = (next_seq, item.digest, item.text)
-            new_reports.append(row)
-            new_measures += [(next_seq, *part) for part in item.measures]
-            new_components += [(next_seq, *part) for part in item.components]
+            rows.append(
+                (
+                    next_seq,
+                    report_id,
+                    True,
+                    None,
+                    added_at,
+                    item.digest,
+                    item.text,
+                    *item.row.values(),
+                )
+            )
+            written.append(item)
             next_seq += 1
-        if conflicts.count:
-            return next_seq  # nothing will be written: the caller raises
-        kept = [row for row in new_reports if row]
+        if conflicts.count or not rows:
+            return next_seq  # nothing to write (on a conflict, the caller raises)
         if dropped:
             self._delete_seqs(conn, dropped)
         for old, by in retired:
             conn.execute(
                 update(reports).where(reports.c.seq == old).values(current=False, superseded_by=by)
             )
-        if kept:
-            names = list(kept[0])
-            self._insert(conn, reports, names, list(map(operator.itemgetter(*names), kept)))
-        live = {row["seq"] for row in kept}
-        if len(live) < len(new_reports):
-            new_measures = [m for m in new_measures if m[0] in live]
-            new_components = [c for c in new_components if c[0] in live]
-        self._insert(conn, measures, ("report_seq", *MEASURE_COLUMNS), new_measures)
-        self._insert(conn, components, ("report_seq", *COMPONENT_COLUMNS), new_components)
+        kept = [(row, item) for row, item in zip(rows, written, strict=True) if row is not None]
+        self._insert(conn, reports, (*_BOOKKEEPING, *written[0].row), [row for row, _ in kept])
+        self._insert(
+            conn,
+            measures,
+            ("report_seq", *MEASURE_COLUMNS),
+            [(row[0], *part) for row, item in kept for part in item.measures],
+        )
+        self._insert(
+            conn,
+            components,
+            ("report_seq", *COMPONENT_COLUMNS),
+            [(row[0], *part) for row, item in kept for part in item.components],
+        )
         return next_seq
 
     def _same(
