@@ -49,28 +49,32 @@ def texts(count: int, offset: int = 0) -> list[str]:
     return out
 
 
-def baseline(path: Path, lines: list[str]) -> float:
+# rates as (by the clock, by this process's CPU time): on a machine shared with other work
+# the clock counts their time too, the CPU time only ours (the disk's waits are left out)
+
+
+def baseline(path: Path, lines: list[str]) -> tuple[float, float]:
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("CREATE TABLE reports (report_id TEXT PRIMARY KEY, document TEXT NOT NULL)")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     with conn:
         conn.executemany(
             "INSERT INTO reports VALUES (?, ?)",
             ((json.loads(line)["header"]["reportId"], line) for line in lines),
         )
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     conn.close()
-    return len(lines) / elapsed
+    return len(lines) / elapsed, len(lines) / cpu
 
 
-def ours(path: Path, lines: list[str]) -> float:
+def ours(path: Path, lines: list[str]) -> tuple[float, float]:
     with Store(path) as store:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = store.add(lines)
-        elapsed = time.perf_counter() - start
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     assert len(result.added) == len(lines)
-    return len(lines) / elapsed
+    return len(lines) / elapsed, len(lines) / cpu
 
 
 def summary_seconds(path: Path, count: int) -> tuple[float, int]:
@@ -148,17 +152,26 @@ def main() -> int:
     large = int(sys.argv[4]) if len(sys.argv) > 4 else 100_000
     lines = texts(imported)
     with tempfile.TemporaryDirectory() as folder:
-        base_rate = baseline(Path(folder) / "plain.db", lines)
-        rate = ours(Path(folder) / "store.db", lines)
+        base_rate, base_cpu = baseline(Path(folder) / "plain.db", lines)
+        rate, cpu_rate = ours(Path(folder) / "store.db", lines)
         seconds, groups = summary_seconds(Path(folder) / "summed.db", summed)
         del lines
         small_mb = import_peak_mb(Path(folder), small)
         large_mb = import_peak_mb(Path(folder), large)
     flat = large_mb <= MEMORY_TARGET_MB and large_mb <= small_mb * MEMORY_GROWTH
     print(f"reports imported:   {imported}")
-    print(f"plain executemany:  {base_rate:,.0f} reports/s (id and text only)")
-    print(f"Store.add:          {rate:,.0f} reports/s (columns, measures, components, checks)")
-    print(f"ratio:              {rate / base_rate:.2f}x the plain executemany")
+    print(
+        f"plain executemany:  {base_rate:,.0f} reports/s (id and text only; "
+        f"{base_cpu:,.0f}/s of CPU time)"
+    )
+    print(
+        f"Store.add:          {rate:,.0f} reports/s (columns, measures, components, checks; "
+        f"{cpu_rate:,.0f}/s of CPU time)"
+    )
+    print(
+        f"ratio:              {rate / base_rate:.2f}x the plain executemany "
+        f"({cpu_rate / base_cpu:.2f}x in CPU time)"
+    )
     print(f"target {IMPORT_TARGET:,}/s:    {'met' if rate >= IMPORT_TARGET else 'MISSED'}")
     print(f"stored to sum:      {summed} reports")
     print(f"summary by project: {seconds:.3f} s ({groups} groups)")
