@@ -332,6 +332,26 @@ def test_export_jsonl_folder_parquet(store: Store, tmp_path: Path) -> None:
     assert store.export(empty) == 2  # an empty folder is free
 
 
+def test_export_folder_names_never_clash(store: Store, tmp_path: Path) -> None:
+    # "a/b" and "a:b" both clean up to a_b: the third report takes its cursor (3), and that
+    # name is already the own name of the second report, id a_b-3
+    first, taken, alike = report(1), report(2), report(3)
+    first["header"]["reportId"], taken["header"]["reportId"] = "a/b", "a_b-3"
+    alike["header"]["reportId"] = "a:b"
+    store.add([first, taken, alike])
+    assert [item.cursor for item in store.query()] == ["1", "2", "3"]
+    assert store.export(tmp_path / "out") == 3
+    written = {
+        p.name: json.loads(p.read_bytes())["header"]["reportId"]
+        for p in (tmp_path / "out").iterdir()
+    }
+    assert written == {
+        "alpha-training-a_b.json": "a/b",
+        "alpha-training-a_b-3.json": "a_b-3",
+        "alpha-training-a_b-3-1.json": "a:b",
+    }
+
+
 def test_tokens(store: Store) -> None:
     from sqlalchemy import select
 
@@ -429,6 +449,112 @@ def test_migrates_a_version_1_file(tmp_path: Path) -> None:
             assert sorted(i["name"] for i in found.get_indexes(table.name)) == sorted(
                 i.name for i in table.indexes if i.name
             )
+
+
+def _version_2_store(url: str, rows: list[tuple[int, dict, bool]]) -> None:
+    """A store as version 2 left it (its own steps, frozen in migrations), holding `rows`:
+    (seq, report, current)."""
+    from sqlalchemy import MetaData, Table, create_engine, insert
+
+    from boamps_carbon.store import migrations, tables
+    from boamps_carbon.store.rows import content_sha256, report_row
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        for version, step in ((v, migrations.STEPS[v]) for v in (1, 2)):
+            step(conn)
+            conn.execute(
+                insert(tables.schema_version).values(version=version, applied_at="2026-01-01")
+            )
+        old = Table("reports", MetaData(), autoload_with=conn)  # its version 2 columns
+        for seq, stored, current in rows:
+            row = {k: v for k, v in report_row(stored).items() if k in old.c}
+            conn.execute(
+                insert(old).values(
+                    seq=seq,
+                    report_id=stored["header"]["reportId"],
+                    current=current,
+                    superseded_by=None,
+                    added_at="2026-01-01 00:00:00",
+                    content_sha256=content_sha256(stored),
+                    document=json.dumps(stored),
+                    **row,
+                )
+            )
+    engine.dispose()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_version_3_keeps_one_current_revision_per_id(kind: str, tmp_path: Path) -> None:
+    from sqlalchemy import exc, insert, inspect
+
+    from boamps_carbon.store import tables
+    from boamps_carbon.store.rows import report_row
+
+    url = store_url(kind, tmp_path)
+    # version 2 could hold two current revisions of one id (only writers' locks kept it
+    # from happening): the migration keeps the newest as current, the other as its history
+    _version_2_store(
+        url,
+        [
+            (1, report(1, energy=0.1), False),
+            (2, report(1, energy=0.2), True),
+            (3, report(2), True),
+            (4, report(1, energy=0.4), True),
+        ],
+    )
+    with Store(url) as store:
+        assert store.version() == 4
+        history = store.history(ID1)
+        assert [(h.columns["seq"], h.columns["current"]) for h in history] == [
+            (1, False),
+            (2, False),
+            (4, True),
+        ]
+        assert history[1].columns["superseded_by"] == 4
+        assert history[0].columns["superseded_by"] is None  # history before stays as it was
+        assert store.get(ID1).report["measures"][0]["powerConsumption"] == 0.4
+        assert ids(store.query()) == [ID2, ID1]
+        found = inspect(store.engine)
+        assert sorted(i["name"] for i in found.get_indexes("reports")) == sorted(
+            i.name for i in tables.reports.indexes if i.name
+        )
+        # the database itself refuses a second current revision of an id...
+        duplicate = report(2, energy=0.9)
+        with pytest.raises(exc.IntegrityError), store.engine.begin() as conn:
+            conn.execute(
+                insert(tables.reports).values(
+                    seq=5,
+                    report_id=ID2,
+                    current=True,
+                    superseded_by=None,
+                    added_at="2026-01-01 00:00:00",
+                    content_sha256="0" * 64,
+                    document=json.dumps(duplicate),
+                    **report_row(duplicate),
+                )
+            )
+        # ...and takes older ones, which the store writes as before
+        result = store.add([report(2, energy=0.9, status="corrective")])
+        assert result.superseded == [ID2]
+        assert [h.columns["current"] for h in store.history(ID2)] == [False, True]
+        assert store.delete(ID1) == 3
+        assert store.history(ID1) == []
+        assert store.count() == 1
+
+
+def test_new_sqlite_store_has_large_pages_and_an_old_one_keeps_its_own(tmp_path: Path) -> None:
+    Store(tmp_path / "new.db").close()
+    with sqlite3.connect(tmp_path / "new.db") as conn:
+        assert conn.execute("PRAGMA page_size").fetchone() == (16384,)
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    with sqlite3.connect(tmp_path / "old.db") as conn:
+        conn.execute("CREATE TABLE notes (line TEXT)")  # a file made with the default pages
+    with Store(tmp_path / "old.db") as store:
+        store.add([report(1)])
+        assert store.count() == 1
+    with sqlite3.connect(tmp_path / "old.db") as conn:
+        assert conn.execute("PRAGMA page_size").fetchone() == (4096,)
 
 
 def test_newer_store_is_refused(tmp_path: Path) -> None:

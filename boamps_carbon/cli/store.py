@@ -177,25 +177,27 @@ def run_import(args: argparse.Namespace) -> int:
     from ..sources.reports import iter_documents
     from ..validation import validate
 
-    invalid: list[str] = []
+    invalid = 0  # counted, not listed: memory stays flat however many reports come
 
     def valid() -> Iterator[Any]:
+        nonlocal invalid
         for document in iter_documents(args.reports):
             problems = document.problems or validate(document.data, args.schema_version).errors
             if problems:
-                invalid.append(document.where)
+                invalid += 1
                 print(f"invalid: {document.where}: {problems[0]}", file=sys.stderr)
             else:
                 yield document.data, document.raw  # stored as it came, byte for byte
 
     with _open(args) as store:
-        result = store.add(valid(), replace=args.replace)
+        result = store.add(valid(), replace=args.replace, ids=False)
         where = store.where
+    counts = result.counts
     print(
-        f"{where}: {result.stored + len(result.unchanged) + len(invalid)} reports, "
-        f"{len(result.added)} added, {len(result.unchanged)} unchanged, "
-        f"{len(result.superseded)} superseded, {len(result.replaced)} replaced, "
-        f"{len(invalid)} invalid",
+        f"{where}: {result.stored + counts['unchanged'] + invalid} reports, "
+        f"{counts['added']} added, {counts['unchanged']} unchanged, "
+        f"{counts['superseded']} superseded, {counts['replaced']} replaced, "
+        f"{invalid} invalid",
         file=sys.stderr,
     )
     return 1 if invalid else 0

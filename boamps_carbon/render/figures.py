@@ -19,6 +19,7 @@ from ..validation.semantic import (
 
 if TYPE_CHECKING:
     from ..trust.bands import BandTotal, Uncertainty
+from .units import significant
 
 
 @dataclass
@@ -79,15 +80,14 @@ def _number(value: Any) -> float:
 def _duration(measures: list[dict[str, Any]]) -> float | None:
     """Seconds measured, or None when a measure does not say: a missing length is unknown,
     not zero. Measures of one window (one per component) share it; distinct windows add up."""
-    if not measures or any(
-        not isinstance(m.get("measurementDuration"), (int, float))
-        or isinstance(m.get("measurementDuration"), bool)
-        for m in measures
-    ):
+    if not measures:
         return None
-    windows = {
-        (m.get("measurementDateTime"), _number(m.get("measurementDuration"))) for m in measures
-    }
+    windows = set()
+    for m in measures:
+        length = m.get("measurementDuration")
+        if not isinstance(length, (int, float)) or isinstance(length, bool):
+            return None
+        windows.add((m.get("measurementDateTime"), _number(length)))
     return sum(length for _, length in windows)
 
 
@@ -99,7 +99,7 @@ def component_label(component: dict[str, Any], report: dict[str, Any] | None = N
     kind = str(component.get("componentType", "")).upper()
     if kind == "RAM" and component.get("memorySize") is not None:
         return f"{significant_text(component['memorySize'])} GB RAM"
-    if counts_logical_cpus(component, report or {}):
+    if kind.strip() == "CPU" and counts_logical_cpus(component, report or {}):
         logical = f"{count} logical CPU{'' if count == 1 else 's'}"
         return f"{name} ({logical})" if name else logical
     if name:
@@ -108,8 +108,6 @@ def component_label(component: dict[str, Any], report: dict[str, Any] | None = N
 
 
 def significant_text(value: Any) -> str:
-    from .units import significant
-
     return significant(float(value))
 
 
@@ -184,7 +182,7 @@ def figures(report: dict[str, Any], memo: HardwareMemo | None = None) -> ReportF
             or algorithm.get("algorithmType")
             or ""
         ),
-        energy_kwh=sum(energy_kwh(m) or 0.0 for m in measures),
+        energy_kwh=sum([energy_kwh(m) or 0.0 for m in measures]),
         duration_s=_duration(measures),
         intensity=float(intensity) if isinstance(intensity, (int, float)) else None,
         country=str(env.get("country", "")),

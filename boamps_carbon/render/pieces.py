@@ -64,9 +64,11 @@ def big_json_lines(paths: list[str]) -> list[str] | None:
     workers to pay, else None (read them one report at a time)."""
     if (os.cpu_count() or 1) < 2 or STDIN in paths:
         return None
-    names = expand_paths(paths)
-    if not all(name.endswith(".jsonl") for name in names):
-        return None
+    names: list[str] = []
+    for name in expand_paths(paths):  # stops at the first other file: no list of a big folder
+        if not name.endswith(".jsonl"):
+            return None
+        names.append(name)
     try:
         size = sum(Path(name).stat().st_size for name in names)
     except OSError:

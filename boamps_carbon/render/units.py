@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 # the last unit also takes everything smaller: 0.000478 kWh reads 0.478 Wh
@@ -9,6 +10,7 @@ ENERGY_UNITS = [(1e3, "MWh"), (1.0, "kWh"), (1e-3, "Wh")]
 MASS_UNITS = [(1e3, "t"), (1.0, "kg"), (1e-3, "g")]
 
 
+@functools.lru_cache(maxsize=4096)  # the same sizes come again and again (16 GB RAM...)
 def significant(value: float, digits: int = 3) -> str:
     """12345 -> 12300, 0.0012345 -> 0.00123, 0.9996 -> 1.00; beyond 1e15, an exponent."""
     if value == 0 or not math.isfinite(value):

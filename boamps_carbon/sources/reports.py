@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -31,38 +32,57 @@ class ReportDocument:
         return self.file if self.line is None else f"{self.file}:{self.line}"
 
 
-def expand_paths(paths: Iterable[str]) -> list[str]:
-    """Files named, plus every *.json and *.jsonl below the folders named, in a stable order."""
-    found: list[str] = []
-    for name in paths:
+def expand_paths(paths: Iterable[str]) -> Iterator[str]:
+    """Files named, plus every *.json and *.jsonl below the folders named, in a stable order
+    (a folder's files by path). Every path is checked at once (it exists; a folder holds
+    some report file); the folders are then walked as their files are read, so that memory
+    stays flat however many files they hold."""
+    names = list(paths)
+    for name in names:
         if name == STDIN:
-            found.append(name)
             continue
         path = Path(name)
         if path.is_dir():
-            # a staging folder left by a killed `convert` holds no finished report
-            below = sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix in (".json", ".jsonl")
-                and not any(STAGING_MARK in part for part in p.relative_to(path).parts)
-                and p.is_file()
-            )
-            if not below:
+            if next(_report_files(name), None) is None:
                 raise InputError(
                     "No report files",
                     name,
                     "no *.json or *.jsonl below this folder",
                     "Pass report files or a folder that holds some.",
                 )
-            found += [str(p) for p in below]
-        elif path.is_file():
-            found.append(name)
-        else:
+        elif not path.is_file():
             raise InputError(
                 "Cannot read reports", name, "no such file or folder", "Check the path."
             )
-    return found
+    return _expanded(names)
+
+
+def _expanded(names: list[str]) -> Iterator[str]:
+    for name in names:
+        if name != STDIN and Path(name).is_dir():
+            yield from _report_files(name)
+        else:
+            yield name
+
+
+def _report_files(folder: str) -> Iterator[str]:
+    """The *.json and *.jsonl files below `folder`, in the order of their sorted paths: one
+    folder's names in memory at a time, not the whole tree's. As `Path.rglob` walks: links
+    to folders are not followed, unreadable folders are passed over; a staging folder left
+    by a killed `convert` holds no finished report."""
+    try:
+        names = sorted(os.listdir(folder), key=os.path.normcase)
+    except PermissionError:
+        return
+    for name in names:
+        if STAGING_MARK in name:
+            continue
+        path = str(Path(folder, name))  # as rglob names it ("./a" gives "a/...")
+        if os.path.isdir(path):
+            if not os.path.islink(path):
+                yield from _report_files(path)
+        elif Path(name).suffix in (".json", ".jsonl") and os.path.isfile(path):
+            yield path
 
 
 def _cannot_read(name: str, exc: OSError) -> InputError:

@@ -10,13 +10,14 @@ import hashlib
 import json
 import operator
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Table, delete, func, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, func, select, update
 
+from .. import fastjson
 from . import filters, tokens
 from .engine import open_engine, shown, sqlite_file, transaction
 from .errors import StoreConflict, StoreError
@@ -24,55 +25,82 @@ from .ledger import record_added, record_removed
 from .location import data_folder, resolve_url
 from .migrations import migrate, now_text, version_of
 from .records import StoredReport
-from .rows import component_rows, content_sha256, measure_rows, report_row
+from .rows import (
+    COMPONENT_COLUMNS,
+    MEASURE_COLUMNS,
+    component_rows,
+    content_sha256,
+    measure_rows,
+    report_row,
+)
 from .tables import CURRENT_VERSION, components, measures, reports
 
 # reports handled per round trip within an add's one transaction
 BATCH = 2000
 # reports read per round trip when streaming a query
 PAGE = 1000
+# conflicting ids a StoreConflict names when an add keeps no ids (the rest are counted)
+NAMED_CONFLICTS = 1000
+OUTCOMES = ("added", "unchanged", "superseded", "replaced")
 
 
 @dataclass
 class AddResult:
     """What an add did, by report id, in input order. `superseded`: a corrective report took
-    the place of a stored one (kept as history); `replaced`: `replace=True` overwrote one."""
+    the place of a stored one (kept as history); `replaced`: `replace=True` overwrote one.
+    `counts`: how many of each; an add told not to keep ids (`ids=False`) leaves the lists
+    empty and keeps only these counts."""
 
     added: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     superseded: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
+    keep_ids: bool = True
+
+    def note(self, outcome: str, report_id: str) -> None:
+        self.counts[outcome] += 1
+        if self.keep_ids:
+            getattr(self, outcome).append(report_id)
 
     @property
     def stored(self) -> int:
         """How many reports this add wrote."""
-        return len(self.added) + len(self.superseded) + len(self.replaced)
+        return self.counts["added"] + self.counts["superseded"] + self.counts["replaced"]
 
 
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
-def _parsed(item: Any, position: int) -> tuple[dict[str, Any], str]:
-    """(report, its text) from a dict, JSON text or bytes, or a pair (dict, its JSON text or
-    bytes) when the caller parsed it already."""
+def _parsed(item: Any, position: int) -> tuple[dict[str, Any], str, bytes]:
+    """(report, its text, the text's UTF-8 bytes) from a dict, JSON text or bytes, or a pair
+    (dict, its JSON text or bytes) when the caller parsed it already."""
     if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], dict):
         report, raw = item
-        return report, _text(raw, position)
+        text = _text(raw, position)
+        return report, text, _utf8(raw, text)
     if isinstance(item, dict):
         from ..writers import report_json
 
-        return item, report_json(item, indent=None)
+        text = report_json(item, indent=None)
+        return item, text, text.encode("utf-8")
     if isinstance(item, (bytes, bytearray, str)):
-        text = _text(item, position)
-        try:
-            value = json.loads(text, parse_constant=_no_constant)
-        except (ValueError, RecursionError) as error:
-            raise StoreError(
-                "Report is not JSON", f"report {position}", str(error), "Nothing was written."
-            ) from None
+        data = item.encode("utf-8", "surrogatepass") if isinstance(item, str) else bytes(item)
+        value = fastjson.fast(data)
+        if value is not fastjson.SLOW:
+            text = item if isinstance(item, str) else data.decode("utf-8")
+        else:  # the standard parser, for its exact words on what is wrong
+            text = _text(item, position)
+            try:
+                value = json.loads(text, parse_constant=_no_constant)
+            except (ValueError, RecursionError) as error:
+                raise StoreError(
+                    "Report is not JSON", f"report {position}", str(error), "Nothing was written."
+                ) from None
+            data = _utf8(item, text)
         if isinstance(value, dict):
-            return value, text
+            return value, text, data
         item = value
     raise StoreError(
         "Report is not a JSON object",
@@ -93,6 +121,14 @@ def _text(raw: Any, position: int) -> str:
         ) from None
 
 
+def _utf8(raw: Any, text: str) -> bytes:
+    """The stored text's bytes: the given bytes themselves unless they began with a byte
+    order mark (or were text)."""
+    if isinstance(raw, (bytes, bytearray)) and not raw.startswith(b"\xef\xbb\xbf"):
+        return bytes(raw)
+    return text.encode("utf-8", "surrogatepass")
+
+
 def _report_id(report: dict[str, Any], position: int) -> str:
     header = report.get("header")
     found = header.get("reportId") if isinstance(header, dict) else None
@@ -106,21 +142,64 @@ def _report_id(report: dict[str, Any], position: int) -> str:
     return found
 
 
+class Pending(NamedTuple):
+    """A report waiting for its batch to be written: its rows are made as it comes, and the
+    parsed report is let go (a batch of parsed reports, thousands of small objects each,
+    would keep the garbage collector busy); its text is parsed again only when an id meets
+    a stored one with another text. Tuples of plain values all through (the row dict holds
+    plain values too): the collector stops tracking them, so that a batch does not make it
+    sweep the whole process."""
+
+    report_id: str
+    digest: str  # of the text
+    text: str
+    corrective: bool
+    row: dict[str, Any]
+    measures: tuple[tuple[Any, ...], ...]
+    components: tuple[tuple[Any, ...], ...]
+
+
+class Conflicts:
+    """The conflicting ids of an add: all of them, or when ids are not kept, the first
+    NAMED_CONFLICTS and a count (memory stays flat, however many conflict)."""
+
+    def __init__(self, keep_all: bool) -> None:
+        self.ids: list[str] = []
+        self.count = 0
+        self.keep_all = keep_all
+
+    def note(self, report_id: str) -> None:
+        self.count += 1
+        if self.keep_all or len(self.ids) < NAMED_CONFLICTS:
+            self.ids.append(report_id)
+
+
 class Adding:
     """Reports being added within one transaction; see `Store.adding`."""
 
-    def __init__(self, store: Store, conn: Connection, replace: bool) -> None:
+    def __init__(self, store: Store, conn: Connection, replace: bool, ids: bool = True) -> None:
         self.store, self.conn, self.replace = store, conn, replace
-        self.result = AddResult()
-        self.conflicts: list[str] = []
+        self.result = AddResult(keep_ids=ids)
+        self.conflicts = Conflicts(keep_all=ids)
         self.position = 0
-        self.batch: list[tuple[str, dict[str, Any], str]] = []
+        self.batch: list[Pending] = []
         self.next_seq = int(conn.execute(select(func.max(reports.c.seq))).scalar() or 0) + 1
 
     def add(self, item: Any) -> None:
         self.position += 1
-        report, text = _parsed(item, self.position)
-        self.batch.append((_report_id(report, self.position), report, text))
+        report, text, data = _parsed(item, self.position)
+        header = report.get("header")
+        self.batch.append(
+            Pending(
+                _report_id(report, self.position),
+                hashlib.sha256(data).hexdigest(),
+                text,
+                isinstance(header, dict) and header.get("reportStatus") == "corrective",
+                report_row(report),
+                tuple(measure_rows(report)),
+                tuple(component_rows(report)),
+            )
+        )
         if len(self.batch) >= BATCH:
             self._flush()
 
@@ -133,11 +212,9 @@ class Adding:
 
     def finish(self) -> None:
         self._flush()
-        if self.conflicts:
-            conflicts = self.conflicts
-            shown_ids = ", ".join(conflicts[:5]) + (
-                f" and {len(conflicts) - 5} more" if len(conflicts) > 5 else ""
-            )
+        if self.conflicts.count:
+            conflicts, count = self.conflicts.ids, self.conflicts.count
+            shown_ids = ", ".join(conflicts[:5]) + (f" and {count - 5} more" if count > 5 else "")
             raise StoreConflict(
                 "Report ids already stored with other content",
                 self.store.where,
@@ -146,6 +223,25 @@ class Adding:
                 "overwrite them (store import --replace, convert --force).",
                 report_ids=conflicts,
             )
+
+
+# a report's revisions: the current one and the older ones, each found through its own
+# index on the id (see tables.reports)
+_REVISIONS = (reports.c.current, ~reports.c.current)
+# the current revisions of some ids (a list bound at once, not one parameter per id to build)
+_CURRENT_OF = select(reports.c.seq, reports.c.report_id, reports.c.content_sha256).where(
+    reports.c.current, reports.c.report_id.in_(bindparam("ids", expanding=True))
+)
+# the columns a store add fills before the report's own (`rows.report_row`)
+_BOOKKEEPING = (
+    "seq",
+    "report_id",
+    "current",
+    "superseded_by",
+    "added_at",
+    "content_sha256",
+    "document",
+)
 
 
 class Store:
@@ -212,7 +308,9 @@ class Store:
 
     # -- writing -----------------------------------------------------------------------------
 
-    def add(self, reports_in: Iterable[Any], *, replace: bool = False) -> AddResult:
+    def add(
+        self, reports_in: Iterable[Any], *, replace: bool = False, ids: bool = True
+    ) -> AddResult:
         """Stores reports in one transaction: dicts, JSON texts or bytes (kept as given, and
         given back byte for byte), or pairs (dict, its JSON text or bytes) for callers that
         parsed them already.
@@ -222,143 +320,151 @@ class Store:
         `reportStatus: corrective` (it supersedes the stored one, which stays as history) or
         `replace` is true (it overwrites it). Any conflict raises StoreConflict naming every
         conflicting id, and nothing is written. The reports are not validated here: validate
-        them first (`boamps_carbon.validate`), as `boamps store import` does.
+        them first (`boamps_carbon.validate`), as `boamps store import` does. `ids=False`:
+        the result only counts (its id lists stay empty) and a conflict names the first
+        NAMED_CONFLICTS ids, so that memory stays flat however many reports come.
         """
-        with self.adding(replace=replace) as adding:
+        with self.adding(replace=replace, ids=ids) as adding:
             for item in reports_in:
                 adding.add(item)
         return adding.result
 
     @contextmanager
-    def adding(self, *, replace: bool = False) -> Iterator[Adding]:
+    def adding(self, *, replace: bool = False, ids: bool = True) -> Iterator[Adding]:
         """A transaction to add reports one at a time (`adding.add(report)`), as `add` does:
         committed when the block ends (`adding.result` then says what happened), rolled back
         if it raises. For writers that produce reports as they go, such as `convert`."""
         with transaction(self.engine, self.url, write=True) as conn:
-            adding = Adding(self, conn, replace)
+            adding = Adding(self, conn, replace, ids)
             yield adding
             adding.finish()
 
     def _add_batch(
         self,
         conn: Connection,
-        batch: list[tuple[str, dict[str, Any], str]],
+        batch: list[Pending],
         next_seq: int,
         replace: bool,
         result: AddResult,
-        conflicts: list[str],
+        conflicts: Conflicts,
     ) -> int:
-        ids = list({report_id for report_id, _, _ in batch})
-        stored: dict[str, tuple[int, str, dict[str, Any] | None]] = {}
+        ids = list({item.report_id for item in batch})
+        # id -> (seq, digest of its text, its text when it came in this batch)
+        stored: dict[str, tuple[int, str, str | None]] = {}
         for start in range(0, len(ids), 500):
             for seq, report_id, digest in conn.execute(
-                select(reports.c.seq, reports.c.report_id, reports.c.content_sha256).where(
-                    reports.c.current, reports.c.report_id.in_(ids[start : start + 500])
-                )
+                _CURRENT_OF, {"ids": ids[start : start + 500]}
             ):
                 stored[report_id] = (seq, digest, None)
         added_at = now_text()
-        new_reports: list[dict[str, Any]] = []
-        new_measures: list[dict[str, Any]] = []
-        new_components: list[dict[str, Any]] = []
+        # rows of _BOOKKEEPING then the report's columns; None: replaced within this batch
+        rows: list[tuple[Any, ...] | None] = []
+        written: list[Pending] = []  # the report of each row
         retired: list[tuple[int, int]] = []  # (old seq, superseded by seq)
         dropped: list[int] = []
-        pending: dict[str, int] = {}  # id -> index in new_reports, for repeats within the batch
-        for report_id, report, text in batch:
-            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        pending: dict[str, int] = {}  # id -> index in rows, for repeats within the batch
+        for item in batch:
+            report_id = item.report_id
             before = stored.get(report_id)
-            if before is not None and self._same(conn, before, digest, report):
-                result.unchanged.append(report_id)
+            if before is not None and self._same(conn, before, item.digest, item.text):
+                result.note("unchanged", report_id)
                 continue
             if before is not None:
-                corrective = (report.get("header") or {}).get("reportStatus") == "corrective"
                 if replace:
                     if report_id in pending:
                         # replaced earlier in this batch: forget the row not yet written
-                        index = pending.pop(report_id)
-                        new_reports[index] = {}
+                        rows[pending.pop(report_id)] = None
                     else:
                         dropped.append(before[0])
-                    result.replaced.append(report_id)
-                elif corrective:
+                    result.note("replaced", report_id)
+                elif item.corrective:
                     if report_id in pending:
-                        new_reports[pending[report_id]]["current"] = False
-                        new_reports[pending[report_id]]["superseded_by"] = next_seq
+                        older = rows[pending[report_id]]
+                        assert older is not None
+                        rows[pending[report_id]] = (older[0], older[1], False, next_seq, *older[4:])
                     else:
                         retired.append((before[0], next_seq))
-                    result.superseded.append(report_id)
+                    result.note("superseded", report_id)
                 else:
-                    conflicts.append(report_id)
+                    conflicts.note(report_id)
                     continue
             else:
-                result.added.append(report_id)
-            row = report_row(report)
-            row.update(
-                seq=next_seq,
-                report_id=report_id,
-                current=True,
-                superseded_by=None,
-                added_at=added_at,
-                content_sha256=digest,
-                document=text,
+                result.note("added", report_id)
+            pending[report_id] = len(rows)
+            stored[report_id] = (next_seq, item.digest, item.text)
+            rows.append(
+                (
+                    next_seq,
+                    report_id,
+                    True,
+                    None,
+                    added_at,
+                    item.digest,
+                    item.text,
+                    *item.row.values(),
+                )
             )
-            pending[report_id] = len(new_reports)
-            stored[report_id] = (next_seq, digest, report)
-            new_reports.append(row)
-            new_measures += measure_rows(next_seq, report)
-            new_components += component_rows(next_seq, report)
+            written.append(item)
             next_seq += 1
-        if conflicts:
-            return next_seq  # nothing will be written: the caller raises
-        kept = [row for row in new_reports if row]
+        if conflicts.count or not rows:
+            return next_seq  # nothing to write (on a conflict, the caller raises)
         if dropped:
             self._delete_seqs(conn, dropped)
         for old, by in retired:
             conn.execute(
                 update(reports).where(reports.c.seq == old).values(current=False, superseded_by=by)
             )
-        self._insert(conn, reports, kept)
-        record_added(conn, kept)  # the store's ledger, in the same transaction
-        live = {row["seq"] for row in kept}
-        if len(live) < len(new_reports):
-            new_measures = [m for m in new_measures if m["report_seq"] in live]
-            new_components = [c for c in new_components if c["report_seq"] in live]
-        self._insert(conn, measures, new_measures)
-        self._insert(conn, components, new_components)
+        kept = [(row, item) for row, item in zip(rows, written, strict=True) if row is not None]
+        self._insert(conn, reports, (*_BOOKKEEPING, *written[0].row), [row for row, _ in kept])
+        # the store's ledger, in the same transaction
+        record_added(conn, [{"seq": r[0], "report_id": r[1], "document": r[6]} for r, _ in kept])
+        self._insert(
+            conn,
+            measures,
+            ("report_seq", *MEASURE_COLUMNS),
+            [(row[0], *part) for row, item in kept for part in item.measures],
+        )
+        self._insert(
+            conn,
+            components,
+            ("report_seq", *COMPONENT_COLUMNS),
+            [(row[0], *part) for row, item in kept for part in item.components],
+        )
         return next_seq
 
     def _same(
-        self,
-        conn: Connection,
-        before: tuple[int, str, dict[str, Any] | None],
-        digest: str,
-        report: dict[str, Any],
+        self, conn: Connection, before: tuple[int, str, str | None], digest: str, text: str
     ) -> bool:
-        """Whether a stored revision says what `report` says: the same text, or texts that
+        """Whether a stored revision says what `text` says: the same text, or texts that
         differ only in spacing and key order (compared only when the texts differ)."""
-        seq, stored_digest, stored_report = before
+        seq, stored_digest, stored_text = before
         if stored_digest == digest:
             return True
-        if stored_report is None:
-            text = conn.execute(select(reports.c.document).where(reports.c.seq == seq)).scalar()
-            stored_report = json.loads(text or "null")
-        return content_sha256(stored_report) == content_sha256(report)
+        if stored_text is None:
+            stored_text = conn.execute(
+                select(reports.c.document).where(reports.c.seq == seq)
+            ).scalar()
+        return content_sha256(json.loads(stored_text or "null")) == content_sha256(json.loads(text))
 
-    def _insert(self, conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    def _insert(
+        self,
+        conn: Connection,
+        table: Table,
+        names: Sequence[str],
+        rows: list[tuple[Any, ...]],
+    ) -> None:
         if not rows:
             return
         if self.dialect != "sqlite":
-            conn.execute(table.insert(), rows)
+            conn.execute(table.insert(), [dict(zip(names, row, strict=True)) for row in rows])
             return
         # the bulk path: the driver's executemany, past SQLAlchemy's per-row work; the
         # names are our own columns, the values parameters
-        names = list(rows[0])
         statement = (
             f"INSERT INTO {table.name} ({', '.join(names)}) "
             f"VALUES ({', '.join('?' for _ in names)})"
         )
-        values = operator.itemgetter(*names)
-        conn.exec_driver_sql(statement, [values(row) for row in rows])
+        conn.exec_driver_sql(statement, rows)
 
     @staticmethod
     def _delete_seqs(conn: Connection, seqs: list[int]) -> None:
@@ -372,11 +478,13 @@ class Store:
     def delete(self, report_id: str) -> int:
         """Removes a report and its history; returns how many revisions went (0: not stored)."""
         with transaction(self.engine, self.url, write=True) as conn:
-            seqs = list(
-                conn.execute(select(reports.c.seq).where(reports.c.report_id == report_id))
-                .scalars()
-                .all()
-            )
+            seqs = [
+                seq
+                for condition in _REVISIONS
+                for seq in conn.execute(
+                    select(reports.c.seq).where(reports.c.report_id == report_id, condition)
+                ).scalars()
+            ]
             self._delete_seqs(conn, seqs)
         return len(seqs)
 
@@ -397,10 +505,14 @@ class Store:
     def history(self, report_id: str) -> list[StoredReport]:
         """Every revision of a report, oldest first (the last one is current)."""
         with transaction(self.engine, self.url, write=False) as conn:
-            rows = conn.execute(
-                select(reports).where(reports.c.report_id == report_id).order_by(reports.c.seq)
-            ).mappings()
-            return [self._stored(dict(row)) for row in rows]
+            rows = [
+                dict(row)
+                for condition in _REVISIONS
+                for row in conn.execute(
+                    select(reports).where(reports.c.report_id == report_id, condition)
+                ).mappings()
+            ]
+        return [self._stored(row) for row in sorted(rows, key=operator.itemgetter("seq"))]
 
     @staticmethod
     def _stored(row: dict[str, Any]) -> StoredReport:

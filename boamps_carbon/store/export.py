@@ -95,12 +95,22 @@ def _folder(items: Iterator[StoredReport], staging: Path) -> int:
     os.chmod(staging, 0o777 & ~_umask())
     count = 0
     for item in items:
-        name = file_name(item.report)
-        if (staging / name).exists():  # two reports whose names clean up alike
-            name = f"{name[:-5]}-{item.cursor}.json"
-        (staging / name).write_bytes(item.text.encode("utf-8"))
+        name = _free_name(staging, file_name(item.report), item.cursor)
+        with open(staging / name, "xb") as out:  # never over a report written before
+            out.write(item.text.encode("utf-8"))
         count += 1
     return count
+
+
+def _free_name(staging: Path, name: str, cursor: str) -> str:
+    """`name`, or when a report written before has it (two reports whose names clean up
+    alike), the name with this report's cursor, then with a counter too, until no report
+    has it: the name with the cursor may itself be another report's own name."""
+    stem, candidate, more = name[: -len(".json")], name, 0
+    while (staging / candidate).exists():
+        candidate = f"{stem}-{cursor}{f'-{more}' if more else ''}.json"
+        more += 1
+    return candidate
 
 
 def _umask() -> int:

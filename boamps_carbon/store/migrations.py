@@ -23,6 +23,7 @@ from sqlalchemy import (
     MetaData,
     Table,
     Text,
+    func,
     inspect,
     select,
     text,
@@ -121,6 +122,32 @@ def _to_v2(conn: Connection) -> None:
         last = rows[-1][0]
 
 
+def _to_v3(conn: Connection) -> None:
+    """One current revision per report id, enforced by a unique index over the current rows
+    (version 2 had only a plain index on the id, and relied on writers taking the write lock).
+    A database that somehow holds several current revisions of an id keeps the newest as
+    current and the others as its history, as a corrective report would have left them."""
+    reports = tables.reports
+    newer = reports.alias("newer")
+    newest = (
+        select(func.max(newer.c.seq))
+        .where(newer.c.report_id == reports.c.report_id, newer.c.current)
+        .scalar_subquery()
+    )
+    conn.execute(
+        update(reports)
+        .where(reports.c.current, reports.c.seq < newest)
+        .values(current=False, superseded_by=newest)
+    )
+    sqlite = conn.dialect.name == "sqlite"
+    current, older = ("current = 1", "current = 0") if sqlite else ("current", "NOT current")
+    conn.execute(text("DROP INDEX reports_id"))
+    conn.execute(
+        text(f"CREATE UNIQUE INDEX reports_current_id ON reports (report_id) WHERE {current}")
+    )
+    conn.execute(text(f"CREATE INDEX reports_history_id ON reports (report_id) WHERE {older}"))
+
+
 def _to_v4(conn: Connection) -> None:
     """The rating as a column, filled from stored reports (rated as of the migration); the
     store's ledger, with an entry for every report row already stored."""
@@ -152,10 +179,9 @@ def _to_v4(conn: Connection) -> None:
     record_all(conn)
 
 
-# STEPS[n] takes a database from version n - 1 to version n. Version 3 is the migration of
-# another branch (store-speed); until they are merged a store here goes from 2 to 4.
-STEPS: dict[int, Callable[[Connection], None]] = {1: _to_v1, 2: _to_v2, 4: _to_v4}
-assert max(STEPS) == CURRENT_VERSION
+# STEPS[n] takes a database from version n - 1 to version n
+STEPS: dict[int, Callable[[Connection], None]] = {1: _to_v1, 2: _to_v2, 3: _to_v3, 4: _to_v4}
+assert sorted(STEPS) == list(range(1, CURRENT_VERSION + 1))
 
 
 def now_text() -> str:

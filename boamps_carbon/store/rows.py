@@ -36,10 +36,12 @@ def _text(value: Any) -> str | None:
 
 
 def _names(values: list[Any]) -> str:
-    seen: list[str] = []
+    seen: dict[str, None] = {}  # in order, once each
     for value in values:
-        if value is not None and str(value) and str(value) not in seen:
-            seen.append(str(value))
+        if value is not None:
+            text = str(value)
+            if text:
+                seen[text] = None
     return ", ".join(seen)
 
 
@@ -54,20 +56,23 @@ def _dicts(value: Any) -> list[dict[str, Any]]:
 def report_row(report: dict[str, Any]) -> dict[str, Any]:
     """The report's columns (without `seq`, `current`, `document` and the bookkeeping ones)."""
     found = figures(report)
-    header: dict[str, Any] = _dict(report.get("header"))
     task: dict[str, Any] = _dict(report.get("task"))
     algorithms = _dicts(task.get("algorithms"))
-    starts: list[str] = []
-    ends: list[datetime] = []
+    first: str | None = None
+    last: datetime | None = None
     for measure in _dicts(report.get("measures")):
         text = measure.get("measurementDateTime")
         start = _time(text)
         if start is not None:
-            starts.append(str(text))
+            if first is None or str(text) < first:
+                first = str(text)
             length = number(measure.get("measurementDuration"))
-            ends.append(start + timedelta(seconds=length) if length is not None else start)
+            end = start + timedelta(seconds=length) if length is not None else start
+            if last is None or end > last:
+                last = end
+    quality = report.get("quality")
     return {
-        "report_status": str(header.get("reportStatus", "")),
+        "report_status": str(_dict(report.get("header")).get("reportStatus", "")),
         "report_datetime": found.date,
         "project": found.project,
         "task_stage": found.stage,
@@ -80,48 +85,70 @@ def report_row(report: dict[str, Any]) -> dict[str, Any]:
         "hardware": ", ".join(found.hardware),
         "country": found.country,
         # BoAmps times sort as text; isoformat is the same form, and faster than strftime
-        "start_time": min(starts) if starts else None,
-        "end_time": max(ends).replace(microsecond=0).isoformat(" ") if ends else None,
+        "start_time": first,
+        "end_time": last.replace(microsecond=0).isoformat(" ") if last is not None else None,
         "energy_kwh": found.energy_kwh,
         "emissions_kg": found.emissions_kg,
         "duration_s": found.duration_s,
         "nb_request": number(task.get("nbRequest")),
         "measured_accuracy": number(task.get("measuredAccuracy")),
-        "quality": _text(report.get("quality")),
+        "quality": None if quality is None else str(quality),
         "rating": rate(report, explain=False).rating,
     }
 
 
-def measure_rows(seq: int, report: dict[str, Any]) -> list[dict[str, Any]]:
+# the columns of `measure_rows` and `component_rows`, after `report_seq`
+MEASURE_COLUMNS = (
+    "idx",
+    "method",
+    "version",
+    "energy_kwh",
+    "duration_s",
+    "start_time",
+    "cpu_tracking_mode",
+    "gpu_tracking_mode",
+)
+COMPONENT_COLUMNS = (
+    "idx",
+    "component_type",
+    "component_name",
+    "nb_component",
+    "manufacturer",
+    "family",
+    "memory_size",
+)
+
+
+def measure_rows(report: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """The report's measures as rows of MEASURE_COLUMNS (tuples: thousands are made a second)."""
     return [
-        {
-            "report_seq": seq,
-            "idx": index,
-            "method": str(m.get("measurementMethod", "")),
-            "version": _text(m.get("version")),
-            "energy_kwh": energy_kwh(m),
-            "duration_s": number(m.get("measurementDuration")),
-            "start_time": _text(m.get("measurementDateTime")),
-            "cpu_tracking_mode": _text(m.get("cpuTrackingMode")),
-            "gpu_tracking_mode": _text(m.get("gpuTrackingMode")),
-        }
+        (
+            index,
+            str(m.get("measurementMethod", "")),
+            _text(m.get("version")),
+            energy_kwh(m),
+            number(m.get("measurementDuration")),
+            _text(m.get("measurementDateTime")),
+            _text(m.get("cpuTrackingMode")),
+            _text(m.get("gpuTrackingMode")),
+        )
         for index, m in enumerate(_dicts(report.get("measures")))
     ]
 
 
-def component_rows(seq: int, report: dict[str, Any]) -> list[dict[str, Any]]:
+def component_rows(report: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """The report's components as rows of COMPONENT_COLUMNS."""
     infrastructure = report.get("infrastructure")
     items = _dicts(infrastructure.get("components")) if isinstance(infrastructure, dict) else []
     return [
-        {
-            "report_seq": seq,
-            "idx": index,
-            "component_type": str(c.get("componentType", "")),
-            "component_name": _text(c.get("componentName")),
-            "nb_component": number(c.get("nbComponent")),
-            "manufacturer": _text(c.get("manufacturer")),
-            "family": _text(c.get("family")),
-            "memory_size": number(c.get("memorySize")),
-        }
+        (
+            index,
+            str(c.get("componentType", "")),
+            _text(c.get("componentName")),
+            number(c.get("nbComponent")),
+            _text(c.get("manufacturer")),
+            _text(c.get("family")),
+            number(c.get("memorySize")),
+        )
         for index, c in enumerate(items)
     ]

@@ -16,9 +16,9 @@ from sqlalchemy import (
     MetaData,
     Table,
     Text,
+    text,
 )
 
-# version 3 belongs to another branch's migration (store-speed): the merge brings it
 CURRENT_VERSION = 4
 
 # an exact 64-bit key on PostgreSQL, SQLite's own integer key there
@@ -67,9 +67,23 @@ reports = Table(
     # version 4: the rating (`boamps rate`) when the report was stored: its temporal
     # indicator ages, so it is the rating as of `added_at`
     Column("rating", Text, nullable=True),
-    # one index serves the current revision and the history; writers hold the write lock
-    # while they check ids, so no second current revision can slip in
-    Index("reports_id", "report_id"),
+    # version 3: one current revision per report id, held by the database itself (a unique
+    # index over the current rows only), and the older revisions found by id (each row is
+    # in one of the two, so that adding costs no more than one index on the id did). The
+    # SQLite condition is written as queries write `current` there, so that they use it.
+    Index(
+        "reports_current_id",
+        "report_id",
+        unique=True,
+        sqlite_where=text("current = 1"),
+        postgresql_where=text("current"),
+    ),
+    Index(
+        "reports_history_id",
+        "report_id",
+        sqlite_where=text("current = 0"),
+        postgresql_where=text("NOT current"),
+    ),
     # covers a summary by project: read from the index alone, not from the rows that
     # hold whole reports
     Index(

@@ -23,7 +23,7 @@ class StoreWriter:
         self._stack = contextlib.ExitStack()
         try:
             store = self._stack.enter_context(Store(url))
-            self._adding = self._stack.enter_context(store.adding(replace=force))
+            self._adding = self._stack.enter_context(store.adding(replace=force, ids=False))
         except BaseException:
             self._stack.close()
             raise

@@ -300,17 +300,26 @@ def cpu_count_beyond_sockets(component: dict[str, Any]) -> bool:
 
 
 def measured_by_codecarbon(report: dict[str, Any]) -> bool:
-    methods = [m.get("measurementMethod") for _, m in _measures(report)]
-    return bool(methods) and all(is_codecarbon(m) for m in methods)
+    """Some measures, all by CodeCarbon (a loop, not generators: every stored report asks)."""
+    measures = report.get("measures")
+    found = False
+    for measure in measures if isinstance(measures, list) else ():
+        if isinstance(measure, dict):
+            if not is_codecarbon(measure.get("measurementMethod")):
+                return False
+            found = True
+    return found
 
 
 def counts_logical_cpus(component: dict[str, Any], report: dict[str, Any]) -> bool:
     """A cpu component whose nbComponent counts logical CPUs, not processors: more than any
     server has sockets, or measured by CodeCarbon, whose cpu_count is logical CPUs (the
     field table and live trackers take the count from it)."""
-    return cpu_count_beyond_sockets(component) or (
-        _is_cpu(component) and measured_by_codecarbon(report)
-    )
+    if not _is_cpu(component):
+        return False
+    count = component.get("nbComponent")
+    beyond_sockets = isinstance(count, int) and count > MAX_CPU_SOCKETS
+    return beyond_sockets or measured_by_codecarbon(report)
 
 
 def cpu_counts(report: dict[str, Any]) -> Iterator[Problem]:
