@@ -537,3 +537,40 @@ def test_full_or_closed_stdout_is_a_user_error_and_revokes_an_unseen_token(tmp_p
     )
     listed = _cli("store", "token", "list", "--db", str(db)).stdout.splitlines()
     assert listed[1].split()[1] == "lost" and listed[1].split()[-1] != "-"
+
+
+def test_until_the_end_of_the_calendar(filled: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for until in ("9999-12-31", "9999-12-31 23:59:59"):
+        code, out, err = run(
+            capsys, "store", "query", "--db", str(filled), "--format", "csv", "--until", until
+        )
+        assert (code, err) == (0, "")
+        assert [line.split(",")[0] for line in out.splitlines()[1:]] == [ID1, ID2]
+        out_file = filled.parent / "out.jsonl"
+        code, _, err = run(
+            capsys,
+            "store",
+            "export",
+            "--db",
+            str(filled),
+            "--until",
+            until,
+            "-o",
+            str(out_file),
+            "--force",
+        )
+        assert (code, err) == (0, f"{out_file}: 2 reports\n")
+        lines = out_file.read_text().splitlines()
+        assert [json.loads(line)["header"]["reportId"] for line in lines] == [ID1, ID2]
+
+
+@pytest.mark.parametrize("option", ["--hardware", "--project", "--country", "--since"])
+def test_an_overlong_filter_is_refused(
+    filled: Path, capsys: pytest.CaptureFixture[str], option: str
+) -> None:
+    assert run(capsys, "store", "query", "--db", str(filled), option, "x" * 60_000) == (
+        2,
+        "",
+        f"Error: Filter value too long at {option}: 60000 characters. "
+        "Give at most 1000 characters.\n",
+    )

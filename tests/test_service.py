@@ -1108,3 +1108,38 @@ def test_readme_service_snippet_runs() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr.startswith("serving ") and done.stderr.endswith("stopped\n")
+
+
+@pytest.mark.parametrize("until", ["9999-12-31", "9999-12-31 23:59:59"])
+def test_until_the_end_of_the_calendar(
+    service: Service, queried: list[dict[str, Any]], until: str
+) -> None:
+    a1, a2, *_ = ids(*queried)
+    with service.client() as client:
+        found = client.get("/reports", params={"project": "query-a", "until": until})
+        assert _listed(found) == [a1, a2]
+        for path, extra in [
+            ("/summary", {}),
+            ("/dashboard", {}),
+            ("/compare", {"by": "task.taskStage"}),
+        ]:
+            answer = client.get(path, params={"project": "query-a", "until": until, **extra})
+            assert answer.status_code == 200, answer.text
+
+
+@pytest.mark.parametrize("path", ["/reports", "/summary", "/dashboard", "/compare"])
+def test_an_overlong_filter_is_a_bad_request(service: Service, path: str) -> None:
+    # 60,000 characters: httpx refuses longer URLs; SQLite already found the pattern too complex
+    with service.client() as client:
+        answer = client.get(
+            path,
+            params={"hardware": "x" * 60_000, "by": "task.taskStage"}
+            if path == "/compare"
+            else {"hardware": "x" * 60_000},
+        )
+    assert answer.status_code == 400
+    assert answer.json() == {
+        "code": "bad-request",
+        "message": "Filter value too long at --hardware: 60000 characters.",
+        "hint": "Give at most 1000 characters.",
+    }

@@ -19,6 +19,8 @@ from sqlalchemy.dialects.postgresql import JSONB, JSONPATH
 from .errors import StoreError
 from .tables import reports
 
+MAX_FILTER = 1000  # characters in the value of a text filter
+
 GROUPS = {
     "project": reports.c.project,
     "model": reports.c.model,
@@ -124,15 +126,11 @@ def _day_bound(text: str, option: str, end: bool) -> str:
     """A BoAmps time text from `YYYY-MM-DD` or `YYYY-MM-DD HH:MM:SS` (or with a T); a date
     alone as a bound of --until covers that whole day."""
     try:
-        if len(text) == 10:
-            day = date.fromisoformat(text)
-            moment = datetime(day.year, day.month, day.day) + timedelta(days=1 if end else 0)
-        else:
-            moment = datetime.fromisoformat(text.replace("T", " "))
-            if moment.tzinfo is not None:
-                raise ValueError
-            if end:
-                moment += timedelta(seconds=1)
+        return _bound(text, end)
+    except OverflowError:
+        # the calendar's last day (or second) as a bound of --until: the range ends at the
+        # last moment; the text sorts after every time of that day as the next day would
+        return "9999-12-31 24:00:00"
     except ValueError:
         raise StoreError(
             "Not a date",
@@ -140,6 +138,18 @@ def _day_bound(text: str, option: str, end: bool) -> str:
             repr(text),
             "Use YYYY-MM-DD or YYYY-MM-DD HH:MM:SS (the reports' own time, no zone).",
         ) from None
+
+
+def _bound(text: str, end: bool) -> str:
+    if len(text) == 10:
+        day = date.fromisoformat(text)
+        moment = datetime(day.year, day.month, day.day) + timedelta(days=1 if end else 0)
+    else:
+        moment = datetime.fromisoformat(text.replace("T", " "))
+        if moment.tzinfo is not None:
+            raise ValueError
+        if end:
+            moment += timedelta(seconds=1)
     return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
@@ -175,10 +185,21 @@ def conditions(
         "--quantization": quantization,
         "--hardware": hardware,
         "--country": country,
+        "--since": since,
+        "--until": until,
     }
     pairs = list(where.items() if isinstance(where, Mapping) else (where or []))
     given.update((f"--where {path}", raw) for path, raw in pairs)
     for option, value in given.items():
+        if value is not None and len(value) > MAX_FILTER:
+            # no field of a report is matched by more: a longer pattern only costs the database
+            # (SQLite refuses a LIKE pattern over 50,000 bytes as "too complex")
+            raise StoreError(
+                "Filter value too long",
+                option,
+                f"{len(value)} characters",
+                f"Give at most {MAX_FILTER} characters.",
+            )
         if value is not None and "\x00" in value:
             # SQLite ends text at NUL in LIKE and PostgreSQL refuses it: no report holds one
             raise StoreError(
