@@ -271,7 +271,7 @@ def test_verify_refuses_a_bad_head_and_a_missing_store(
     assert main(["store", "verify", "--db", str(missing), "--expect-head", "abc"]) == 2
     assert capsys.readouterr().err == (
         "Error: Expected head is not a SHA-256 hash at --expect-head: abc. Give the 64 "
-        "hexadecimal digits printed by `boamps ledger append`.\n"
+        "hexadecimal digits printed by `boamps store verify`.\n"
     )
     assert main(["store", "verify", "--db", str(missing)]) == 2
     assert capsys.readouterr().err == (

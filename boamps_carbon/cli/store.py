@@ -273,10 +273,10 @@ def run_stats(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from ..store.ledger import verify
+    from ..store.ledger import PRINTED_BY, verify
     from ..trust.ledger import check_expect_head
 
-    expect_head = check_expect_head(args.expect_head)
+    expect_head = check_expect_head(args.expect_head, PRINTED_BY)
     with _open(args, create=False) as store:
         result = verify(store, expect_head)
         where = printable(store.where)

@@ -33,6 +33,7 @@ from .tables import ledger, reports
 
 STORE_FIELDS = ("seq", "time", "action", "reportId", "reportSeq", "reportSha256", "prev", "hash")
 PAGE = 1000
+PRINTED_BY = "boamps store verify"  # the command that prints a store's head
 UNDETECTABLE = (
     "the last entries and their reports removed together cannot be detected without "
     "--expect-head (the head hash printed by an earlier `boamps store verify`)"
@@ -163,7 +164,7 @@ def verify(store: Any, expect_head: str | None = None) -> StoreVerification:
     a time; only the entries of removed reports are held."""
     from .engine import transaction
 
-    expect_head = check_expect_head(expect_head)
+    expect_head = check_expect_head(expect_head, PRINTED_BY)
     result = StoreVerification()
     removed: set[int] = set()
     column: dict[str, Any] = {}

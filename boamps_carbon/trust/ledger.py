@@ -324,8 +324,11 @@ def verify(
     return check_chain(_lines(Path(ledger)), verifier, expect_head, check)
 
 
-def check_expect_head(expect_head: str | None) -> str | None:
-    """`expect_head` in lower case; LedgerError when it is not a SHA-256 hash."""
+def check_expect_head(
+    expect_head: str | None, printed_by: str = "boamps ledger append"
+) -> str | None:
+    """`expect_head` in lower case; LedgerError when it is not a SHA-256 hash (the hint names
+    `printed_by`, the command that prints heads of this kind of ledger)."""
     if expect_head is None:
         return None
     expect_head = expect_head.strip().lower()
@@ -334,7 +337,7 @@ def check_expect_head(expect_head: str | None) -> str | None:
             "Expected head is not a SHA-256 hash",
             "--expect-head",
             expect_head,
-            "Give the 64 hexadecimal digits printed by `boamps ledger append`.",
+            f"Give the 64 hexadecimal digits printed by `{printed_by}`.",
         )
     return expect_head
 
