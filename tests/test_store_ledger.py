@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -292,3 +295,54 @@ def test_ledger_verify_takes_one_place_for_the_reports(
     assert capsys.readouterr().err == (
         "Error: Two places to find the reports at --reports and --db. Give one of them.\n"
     )
+
+
+WRITER = """
+import sys
+from pathlib import Path
+from boamps_carbon import Store
+from tests.store_support import report
+
+url, folder = sys.argv[1], Path(sys.argv[2])
+with Store(url) as store:
+    round = 0
+    while not (folder / "stop").exists():
+        round += 1
+        # replace the first reports (their rows removed, new rows added), then add new ones
+        store.add([report(n, energy=0.5 + round) for n in range(1, 6)], replace=True)
+        store.add([report(1000 + 2 * round + k) for k in range(2)])
+        (folder / "next").write_text(str(round))
+        (folder / "next").replace(folder / "written")  # whole, for the test to read
+"""
+
+
+def test_verify_while_another_process_writes_says_ok(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # verify reads one snapshot: rows replaced or added meanwhile are neither missing nor
+    # unrecorded; small pages make many reads, each a chance for a writer to come between
+    monkeypatch.setattr("boamps_carbon.store.ledger.PAGE", 2)
+    with Store(url) as store:
+        store.add([report(n) for n in range(4, 40)])
+    folder = tmp_path / "writer"
+    folder.mkdir()
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, url, str(folder)], cwd=Path(__file__).parent.parent
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (folder / "written").exists():
+            assert writer.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        with Store(url) as store:
+            for _ in range(8):
+                found = verify(store)
+                assert found.tampering is None, str(found.tampering)
+                # the rows matched are those of the entries up to the head it checked
+                assert found.reports == found.entries - 2 * len(found.removed)
+        rounds = int((folder / "written").read_text())
+    finally:
+        (folder / "stop").write_text("")
+        writer.wait(timeout=60)
+    assert writer.returncode == 0
+    assert rounds > 1  # the writer did write while verify ran

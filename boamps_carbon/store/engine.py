@@ -109,6 +109,18 @@ def transaction(engine: Engine, url: str, *, write: bool) -> Iterator[Connection
             conn.close()
 
 
+@contextmanager
+def snapshot(engine: Engine, url: str) -> Iterator[Connection]:
+    """One read transaction that sees the database as it was at its first read, however
+    long it lasts and whatever writers commit meanwhile: SQLite in WAL mode gives every read
+    transaction that (the write-ahead log keeps the pages it sees); PostgreSQL needs
+    REPEATABLE READ, asked for before the transaction's first query."""
+    with transaction(engine, url, write=False) as conn:
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield conn
+
+
 def _begin(conn: Connection) -> Any:
     deadline = time.monotonic() + BUSY_TIMEOUT_S
     pause = 0.01

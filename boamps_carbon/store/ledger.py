@@ -160,17 +160,25 @@ class StoreVerification(Verification):
 def verify(store: Any, expect_head: str | None = None) -> StoreVerification:
     """The store's ledger against its reports: the chain (an edited, deleted or inserted
     entry), then every report row against the entry that added it (an edited report, a
-    report row deleted or added behind the store's back). The chain is read twice, a page at
-    a time; only the entries of removed reports are held."""
-    from .engine import transaction
+    report row deleted or added behind the store's back). Everything is read in one read
+    transaction, so that writers at work meanwhile are not taken for tampering: on SQLite
+    (write-ahead log) a reader sees the database as at its first read, on PostgreSQL the
+    transaction is REPEATABLE READ. Within it the chain is read twice, a page at a time; only
+    the entries of removed reports are held."""
+    from .engine import snapshot
 
     expect_head = check_expect_head(expect_head, PRINTED_BY)
+    with snapshot(store.engine, store.url) as conn:
+        return _verify(conn, expect_head)
+
+
+def _verify(conn: Connection, expect_head: str | None) -> StoreVerification:
     result = StoreVerification()
     removed: set[int] = set()
     column: dict[str, Any] = {}
 
     def rows() -> Iterator[tuple[int, bytes]]:
-        for row, text, report_seq in _ledger_rows(store, transaction):
+        for row, text, report_seq in _ledger_rows(conn):
             column["report_seq"] = report_seq
             yield row, text.encode("utf-8")
 
@@ -200,20 +208,19 @@ def verify(store: Any, expect_head: str | None = None) -> StoreVerification:
     result.tampering, result.notes, result.removed = chain.tampering, chain.notes, removed
     if chain.tampering is not None:
         return result
-    result.tampering = _match_reports(store, transaction, removed, result)
+    result.tampering = _match_reports(conn, removed, result)
     return result
 
 
-def _ledger_rows(store: Any, transaction: Any) -> Iterator[tuple[int, str, int | None]]:
+def _ledger_rows(conn: Connection) -> Iterator[tuple[int, str, int | None]]:
     last = 0
     while True:
-        with transaction(store.engine, store.url, write=False) as conn:
-            rows = conn.execute(
-                select(ledger.c.seq, ledger.c.report_seq, ledger.c.entry)
-                .where(ledger.c.seq > last)
-                .order_by(ledger.c.seq)
-                .limit(PAGE)
-            ).all()
+        rows = conn.execute(
+            select(ledger.c.seq, ledger.c.report_seq, ledger.c.entry)
+            .where(ledger.c.seq > last)
+            .order_by(ledger.c.seq)
+            .limit(PAGE)
+        ).all()
         for seq, report_seq, text in rows:
             yield seq, text, report_seq
         if len(rows) < PAGE:
@@ -221,25 +228,24 @@ def _ledger_rows(store: Any, transaction: Any) -> Iterator[tuple[int, str, int |
         last = rows[-1][0]
 
 
-def _added_entries(store: Any, transaction: Any, removed: set[int]) -> Iterator[dict[str, Any]]:
+def _added_entries(conn: Connection, removed: set[int]) -> Iterator[dict[str, Any]]:
     """The entries of reports added and not removed since, in ledger order (which is the
     order of their report rows: a row number is reused only after its report was removed)."""
-    for _, text, _ in _ledger_rows(store, transaction):
+    for _, text, _ in _ledger_rows(conn):
         entry = json.loads(text)
         if entry["action"] == "add" and entry["seq"] not in removed:
             yield entry
 
 
-def _report_rows(store: Any, transaction: Any) -> Iterator[tuple[int, str, str]]:
+def _report_rows(conn: Connection) -> Iterator[tuple[int, str, str]]:
     last = 0
     while True:
-        with transaction(store.engine, store.url, write=False) as conn:
-            rows = conn.execute(
-                select(reports.c.seq, reports.c.report_id, reports.c.document)
-                .where(reports.c.seq > last)
-                .order_by(reports.c.seq)
-                .limit(PAGE)
-            ).all()
+        rows = conn.execute(
+            select(reports.c.seq, reports.c.report_id, reports.c.document)
+            .where(reports.c.seq > last)
+            .order_by(reports.c.seq)
+            .limit(PAGE)
+        ).all()
         yield from ((seq, report_id, document) for seq, report_id, document in rows)
         if len(rows) < PAGE:
             return
@@ -247,11 +253,11 @@ def _report_rows(store: Any, transaction: Any) -> Iterator[tuple[int, str, str]]
 
 
 def _match_reports(
-    store: Any, transaction: Any, removed: set[int], result: StoreVerification
+    conn: Connection, removed: set[int], result: StoreVerification
 ) -> Tampering | None:
     """Merges the report rows with the entries that added them, both in row order."""
-    entries = _added_entries(store, transaction, removed)
-    rows = _report_rows(store, transaction)
+    entries = _added_entries(conn, removed)
+    rows = _report_rows(conn)
     entry, row = next(entries, None), next(rows, None)
     while entry is not None or row is not None:
         if row is None or (entry is not None and entry["reportSeq"] < row[0]):
