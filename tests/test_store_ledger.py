@@ -346,3 +346,39 @@ def test_verify_while_another_process_writes_says_ok(
         writer.wait(timeout=60)
     assert writer.returncode == 0
     assert rounds > 1  # the writer did write while verify ran
+
+
+def test_edited_columns_are_named(url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # the text is untouched, the columns that `summary --db` adds up are not
+    tamper(url, "UPDATE reports SET energy_kwh = 5000 WHERE seq = 2")
+    assert check(url) == (
+        f"store row 2 (seq 2): edited-columns: report '{ID2}': its column energy_kwh holds "
+        "5000.0, its text says 0.5"
+    )
+    tamper(url, "UPDATE reports SET energy_kwh = 0.5, project = 'other' WHERE seq = 2")
+    assert check(url) == (
+        f"store row 2 (seq 2): edited-columns: report '{ID2}': its column project holds "
+        "'other', its text says 'alpha'"
+    )
+    tamper(url, "UPDATE reports SET project = 'alpha' WHERE seq = 2")
+    tamper(url, "UPDATE reports SET rating = 'gold' WHERE seq = 3")
+    rating = fetch(url, "SELECT rating FROM reports WHERE seq = 1")
+    assert check(url) == (
+        f"store row 3 (seq 3): edited-columns: report '{ID3}': its column rating holds "
+        f"'gold', its text rates {rating!r}"
+    )
+    assert main(["store", "verify", "--db", url]) == 1
+    assert capsys.readouterr().out.endswith(f"its text rates {rating!r}\n")
+
+
+def test_a_dropped_ledger_is_named(url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    tamper(url, "DROP TABLE ledger")
+    assert check(url) == (
+        "ledger row 1: missing-ledger: the table 'ledger' is gone: it was dropped behind the "
+        "store's back"
+    )
+    assert main(["store", "verify", "--db", url]) == 1
+    assert capsys.readouterr().out.endswith(
+        ": TAMPERED at ledger row 1: missing-ledger: the table 'ledger' is gone: it was "
+        "dropped behind the store's back\n"
+    )

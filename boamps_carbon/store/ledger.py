@@ -11,12 +11,13 @@ store take its write lock first, so entries are numbered one writer at a time.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, inspect, select
 
 from ..trust.ledger import (
     GENESIS,
@@ -29,6 +30,7 @@ from ..trust.ledger import (
     entry_hash,
     report_sha256,
 )
+from ..trust.rating import rate
 from .tables import ledger, reports
 
 STORE_FIELDS = ("seq", "time", "action", "reportId", "reportSeq", "reportSha256", "prev", "hash")
@@ -169,10 +171,32 @@ def verify(store: Any, expect_head: str | None = None) -> StoreVerification:
 
     expect_head = check_expect_head(expect_head, PRINTED_BY)
     with snapshot(store.engine, store.url) as conn:
-        return _verify(conn, expect_head)
+        if not inspect(conn).has_table(ledger.name):
+            # the store made it when it was created or migrated: only dropped behind its back
+            gone = StoreVerification()
+            gone.tampering = Tampering(
+                1,
+                None,
+                "missing-ledger",
+                "the table 'ledger' is gone: it was dropped behind the store's back",
+                "ledger row",
+            )
+            return gone
+        return _verify(conn, expect_head, _rated_since(conn))
 
 
-def _verify(conn: Connection, expect_head: str | None) -> StoreVerification:
+def _rated_since(conn: Connection) -> str | None:
+    """When the store was migrated to version 4: rows added before were rated then."""
+    from .tables import schema_version
+
+    return conn.execute(
+        select(schema_version.c.applied_at).where(schema_version.c.version == 4)
+    ).scalar()
+
+
+def _verify(
+    conn: Connection, expect_head: str | None, rated_since: str | None
+) -> StoreVerification:
     result = StoreVerification()
     removed: set[int] = set()
     column: dict[str, Any] = {}
@@ -208,7 +232,7 @@ def _verify(conn: Connection, expect_head: str | None) -> StoreVerification:
     result.tampering, result.notes, result.removed = chain.tampering, chain.notes, removed
     if chain.tampering is not None:
         return result
-    result.tampering = _match_reports(conn, removed, result)
+    result.tampering = _match_reports(conn, removed, result, rated_since)
     return result
 
 
@@ -237,23 +261,52 @@ def _added_entries(conn: Connection, removed: set[int]) -> Iterator[dict[str, An
             yield entry
 
 
-def _report_rows(conn: Connection) -> Iterator[tuple[int, str, str]]:
+def _report_rows(conn: Connection) -> Iterator[Any]:
     last = 0
+    others = [c for c in reports.c if c.name not in ("seq", "report_id", "document")]
     while True:
         rows = conn.execute(
-            select(reports.c.seq, reports.c.report_id, reports.c.document)
+            select(reports.c.seq, reports.c.report_id, reports.c.document, *others)
             .where(reports.c.seq > last)
             .order_by(reports.c.seq)
             .limit(PAGE)
         ).all()
-        yield from ((seq, report_id, document) for seq, report_id, document in rows)
+        yield from rows
         if len(rows) < PAGE:
             return
         last = rows[-1][0]
 
 
+def _edited_column(row: Any, rated_since: str | None) -> str | None:
+    """The first column of a report row that is not what the store derives from its text
+    (the rating as of the day the row was added, or rated, within a day for the clock's
+    zone)."""
+    from .rows import report_row
+
+    try:
+        data = json.loads(row.document)
+    except ValueError:
+        return None  # the text itself was edited: its SHA-256 said so already
+    expected = report_row(data)
+    for name, value in expected.items():
+        if name != "rating" and getattr(row, name) != value:
+            return f"its column {name} holds {getattr(row, name)!r}, its text says {value!r}"
+    day = row.added_at if rated_since is None or row.added_at >= rated_since else rated_since
+    try:
+        added = dt.date.fromisoformat(day[:10])
+    except ValueError:
+        return f"its column added_at holds {row.added_at!r}, not a time"
+    ratings = {
+        rate(data, added + dt.timedelta(days=shift), explain=False).rating for shift in (-1, 0, 1)
+    }
+    if row.rating not in ratings:
+        shown = " or ".join(sorted(repr(r) for r in ratings))
+        return f"its column rating holds {row.rating!r}, its text rates {shown}"
+    return None
+
+
 def _match_reports(
-    conn: Connection, removed: set[int], result: StoreVerification
+    conn: Connection, removed: set[int], result: StoreVerification, rated_since: str | None
 ) -> Tampering | None:
     """Merges the report rows with the entries that added them, both in row order."""
     entries = _added_entries(conn, removed)
@@ -291,6 +344,15 @@ def _match_reports(
                 f"report {row[1]!r} no longer has the SHA-256 its entry recorded"
                 if row[1] == entry["reportId"]
                 else f"report {entry['reportId']!r} is now named {row[1]!r}",
+                "store row",
+            )
+        edited = _edited_column(row, rated_since)
+        if edited is not None:
+            return Tampering(
+                row[0],
+                entry["seq"],
+                "edited-columns",
+                f"report {row[1]!r}: {edited}",
                 "store row",
             )
         result.reports += 1
