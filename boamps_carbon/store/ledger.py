@@ -287,15 +287,17 @@ def _edited_column(row: Any, rated_since: str | None) -> str | None:
         data = json.loads(row.document)
     except ValueError:
         return None  # the text itself was edited: its SHA-256 said so already
-    expected = report_row(data)
-    for name, value in expected.items():
-        if name != "rating" and getattr(row, name) != value:
-            return f"its column {name} holds {getattr(row, name)!r}, its text says {value!r}"
     day = row.added_at if rated_since is None or row.added_at >= rated_since else rated_since
     try:
         added = dt.date.fromisoformat(day[:10])
     except ValueError:
         return f"its column added_at holds {row.added_at!r}, not a time"
+    expected = report_row(data, added)
+    for name, value in expected.items():
+        if name != "rating" and getattr(row, name) != value:
+            return f"its column {name} holds {getattr(row, name)!r}, its text says {value!r}"
+    if row.rating == expected["rating"]:
+        return None
     ratings = {
         rate(data, added + dt.timedelta(days=shift), explain=False).rating for shift in (-1, 0, 1)
     }

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from ..render.figures import figures
@@ -53,8 +53,9 @@ def _dicts(value: Any) -> list[dict[str, Any]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
-def report_row(report: dict[str, Any]) -> dict[str, Any]:
-    """The report's columns (without `seq`, `current`, `document` and the bookkeeping ones)."""
+def report_row(report: dict[str, Any], today: date | None = None) -> dict[str, Any]:
+    """The report's columns (without `seq`, `current`, `document` and the bookkeeping ones),
+    rated as of `today` (by default the clock's)."""
     found = figures(report)
     task: dict[str, Any] = _dict(report.get("task"))
     algorithms = _dicts(task.get("algorithms"))
@@ -93,7 +94,7 @@ def report_row(report: dict[str, Any]) -> dict[str, Any]:
         "nb_request": number(task.get("nbRequest")),
         "measured_accuracy": number(task.get("measuredAccuracy")),
         "quality": None if quality is None else str(quality),
-        "rating": rate(report, explain=False).rating,
+        "rating": rate(report, today, explain=False).rating,
     }
 
 
