@@ -337,6 +337,23 @@ def test_bodies_that_are_not_reports(
     assert (answer.status_code, answer.json()) == (422, _invalid({"errors": errors}))
 
 
+def test_a_lone_surrogate_is_a_problem_of_the_report(service: Service) -> None:
+    one = fresh("surrogate")
+    one["header"]["publisher"]["projectName"] = "sent\ud800"
+    with service.client(service.writer) as client:
+        # json.dumps writes the lone surrogate as its escape, `\ud800`
+        answer = client.post("/reports", content=json.dumps(one).encode())
+        back = client.get(f"/reports/{one['header']['reportId']}")
+    error = {
+        "path": "header.publisher.projectName",
+        "code": "lone-surrogate",
+        "message": 'expected valid Unicode text, got a lone surrogate in "sent\\ud800"',
+        "hint": "Replace the character; JSON text must be valid Unicode (RFC 7493)",
+    }
+    assert (answer.status_code, answer.json()) == (422, _invalid({"errors": [error]}))
+    assert back.status_code == 404
+
+
 def test_deep_nesting_inside_a_report(service: Service) -> None:
     one = fresh("deep")
     deep: Any = "bottom"

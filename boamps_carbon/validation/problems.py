@@ -162,6 +162,11 @@ CATALOGUE: dict[str, ProblemType] = {
             "expected at most {expected} levels of nested objects and arrays, got {actual}",
         ),
         _t("not-object", "Not a JSON object", "expected a JSON object, got {actual}"),
+        _t(
+            "lone-surrogate",
+            "Lone surrogate",
+            "expected valid Unicode text, got a lone surrogate in {actual}",
+        ),
     )
 }
 
