@@ -809,6 +809,59 @@ def test_reports_the_schema_refuses_are_counted_in_a_header(service: Service) ->
     )
 
 
+def test_a_reading_left_with_no_report_says_why_in_query_terms(service: Service) -> None:
+    from boamps_carbon.schema import SchemaVersion
+    from tests.factories import make_report
+
+    older = make_report(SchemaVersion.V1_0)
+    older["header"]["reportId"] = "00000000-0000-4000-8000-00000000a101"
+    older["header"]["publisher"] = {"projectName": "older-only", "confidentialityLevel": "public"}
+    with service.client(service.writer) as client:
+        stored = client.post("/reports", json=older, params={"schema_version": "1.0"})
+        assert stored.status_code == 201, stored.text
+    where = "header.publisher.projectName=older-only"
+    with service.client() as client:
+        page = client.get("/dashboard", params={"project": "older-only", "where": where})
+        compared = client.get("/compare", params={"project": "older-only", "by": "task.taskStage"})
+        nothing = client.get("/dashboard", params={"project": "nothing"})
+    with Store(service.server.db) as store:
+        skipped = (
+            f"1; first: {store.where}[00000000-0000-4000-8000-00000000a101]: "
+            "task.dataset[0].dataUsage: required field is missing (expected a string)"
+        )
+    hint = (
+        "1 selected reports are invalid under BoAmps 1.1 (see Boamps-Skipped): "
+        "give schema_version=VERSION they follow, or fix them."
+    )
+    assert (page.status_code, page.headers["boamps-skipped"], page.json()) == (
+        400,
+        skipped,
+        {
+            "code": "bad-request",
+            "message": f"No report to show at query: project=older-only, where={where}.",
+            "hint": hint,
+        },
+    )
+    assert (compared.status_code, compared.headers["boamps-skipped"], compared.json()) == (
+        400,
+        skipped,
+        {
+            "code": "bad-request",
+            "message": "No report to compare at query: project=older-only.",
+            "hint": hint,
+        },
+    )
+    assert (nothing.status_code, "boamps-skipped" in nothing.headers, nothing.json()) == (
+        400,
+        False,
+        {
+            "code": "bad-request",
+            "message": "No report to show at query: project=nothing.",
+            "hint": "No stored report matches: check the query parameters with GET /reports.",
+        },
+    )
+
+
 # -- POST /convert ---------------------------------------------------------------------------
 
 
