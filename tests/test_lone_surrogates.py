@@ -136,3 +136,31 @@ def test_store_import_rejects_only_that_report(
         f'lone surrogate in "sent\\ud800". {HINT}',
         f"{db}: 2 reports, 1 added, 0 unchanged, 0 superseded, 0 replaced, 1 invalid",
     ]
+
+
+def test_rate_and_tables_skip_the_report(
+    pair: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad, good = pair
+    assert main(["rate", str(bad), str(good)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"{bad}: cannot rate: header.publisher.projectName: expected valid Unicode text, got "
+        f'a lone surrogate in "sent\\ud800". {HINT}'
+    ]
+    folder = str(tmp_path / "tables")
+    assert main(["render", "--format", "tables", "-o", folder, str(bad), str(good)]) == 1
+    assert SKIPPED.format(path=bad) in capsys.readouterr().err.splitlines()
+
+
+def test_json_lines_name_the_line(
+    pair: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad, good = pair
+    lines = bad.parent / "both.jsonl"
+    lines.write_text(good.read_text() + "\n" + bad.read_text() + "\n", encoding="ascii")
+    assert main(["validate", str(lines)]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        f"{lines}:2: header.publisher.projectName: expected valid Unicode text, got a lone "
+        f'surrogate in "sent\\ud800". {HINT}',
+        "1 valid, 1 invalid",
+    ]
