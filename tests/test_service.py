@@ -469,7 +469,7 @@ def test_unknown_schema_version(service: Service) -> None:
         400,
         {
             "code": "bad-request",
-            "message": "Unknown BoAmps schema version at --schema-version: '9.9'.",
+            "message": "Unknown BoAmps schema version at schema_version: '9.9'.",
             "hint": "Use one of: 1.1, 1.0.",
         },
     )
@@ -604,10 +604,10 @@ def test_query_pages_with_cursors(service: Service, queried: list[dict[str, Any]
         ),
         (
             {"where": "task.nope=1"},
-            "Unknown report field at --where: 'task.nope'.",
+            "Unknown report field at where: 'task.nope'.",
             None,
         ),
-        ({"since": "yesterday"}, "Not a date at --since: 'yesterday'.", None),
+        ({"since": "yesterday"}, "Not a date at since: 'yesterday'.", None),
         ({"after": "x'; DROP TABLE reports;--"}, None, None),
     ],
 )
@@ -754,13 +754,13 @@ def test_compare_is_the_clis_comparison_of_the_selected_reports(
         ({"by": "task.taskStage", "format": "yaml"}, "Unknown format at format: 'yaml'."),
         (
             {"by": "task.taskStage", "baseline": "testing", "project": "query-a"},
-            "Unknown baseline at --baseline: 'testing'.",
+            "Unknown baseline at baseline: 'testing'.",
         ),
         (
             {"by": "task.taskStage", "metric": "speed"},
-            "Unknown metric at --metric: 'speed'.",
+            "Unknown metric at metric: 'speed'.",
         ),
-        ({"by": "task.taskStage", "since": "yesterday"}, "Not a date at --since: 'yesterday'."),
+        ({"by": "task.taskStage", "since": "yesterday"}, "Not a date at since: 'yesterday'."),
         ({"by": "task.taskStage", "baseline_": "x"}, "Unknown query parameter: 'baseline_'."),
     ],
 )
@@ -805,7 +805,7 @@ def test_reports_the_schema_refuses_are_counted_in_a_header(service: Service) ->
     assert [row["runs"] for row in compared.json()] == [1]
     assert (wrong.status_code, wrong.json()["message"]) == (
         400,
-        "Unknown BoAmps schema version at --schema-version: '9.9'.",
+        "Unknown BoAmps schema version at schema_version: '9.9'.",
     )
 
 
@@ -937,7 +937,7 @@ def test_convert_counts_and_names_rejected_rows(service: Service) -> None:
             {"csv": ("a.csv", (EXAMPLES / "emissions.csv").read_bytes())},
             {"measures": "some"},
             422,
-            "Unknown measures mode at --measures: 'some'.",
+            "Unknown measures mode at measures: 'some'.",
         ),
     ],
     ids=["no-csv", "unknown-field", "bad-option"],
