@@ -73,5 +73,6 @@ def quality_check(report: dict[str, Any], derive: bool) -> tuple[list[str], list
         expected=band.best,
         methods=", ".join(band.methods),
         actual=band.claimed,
+        value=band.claimed or "",
     )
     return [f"quality: {band.warning}"], [found]

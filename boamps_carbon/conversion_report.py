@@ -69,7 +69,7 @@ def warning_entry(file: str, note: Problem, row: int) -> dict[str, Any]:
         "row": row,
         "line": None,
         "column": note.path,
-        "value": "",
+        "value": note.value,
         "message": note.message,
         "hint": note.hint,
     }

@@ -57,3 +57,8 @@ class ReportLoadError(BoampsError):
 
 class InputError(BoampsError):
     """Bad input data: unreadable file, malformed row, impossible value."""
+
+
+class NoReportError(InputError):
+    """A reading (dashboard, comparison) left with no report: none selected, or none valid.
+    Its own type so that the service can say it in terms of its query parameters."""

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO, Any, TextIO
 
 from .errors import InputError
+from .printable import printable
 from .validation.problems import Problem, problem
 
 # Every reader of JSON recurses (copies, merges, validation): deeper values are refused where
@@ -404,7 +405,41 @@ def parse_json_bytes(data: bytes) -> tuple[Any, list[Problem]]:
         reason = str(exc) if "JSON" in str(exc) else "an integer with more than 4300 digits"
         found.append(problem("not-json", "", actual=reason))
         return None, found
+    # only an escape can put a surrogate in the value (strict UTF-8 decoding refuses encoded
+    # ones), and orjson refuses lone ones before this parser is asked: the walk runs only here
+    if not found and _SURROGATE_ESCAPE.search(text):
+        found += lone_surrogates(value)
     return (None if found else value), found
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_HINT = "Replace the character; JSON text must be valid Unicode (RFC 7493)"
+
+
+def lone_surrogates(value: Any) -> list[Problem]:
+    """A `lone-surrogate` problem for each string or key of `value` holding a lone surrogate
+    (a text that cannot be written as UTF-8, and that I-JSON forbids), at its JSON path, in
+    the document's order."""
+    found: list[Problem] = []
+    # (value, its path, whether it is a key): a stack, not recursion, as values nest deep
+    stack: list[tuple[Any, str, bool]] = [(value, "", False)]
+    while stack:
+        item, path, is_key = stack.pop()
+        if isinstance(item, str):
+            if _LONE_SURROGATE.search(item):
+                shown = f'the key "{printable(item)}"' if is_key else f'"{printable(item)}"'
+                found.append(problem("lone-surrogate", path, _SURROGATE_HINT, actual=shown))
+        elif isinstance(item, dict):
+            for key, inner in reversed(item.items()):
+                shown = printable(key)
+                where = f"{path}.{shown}" if path else shown
+                stack += [(inner, where, False), (key, where, True)]
+        elif isinstance(item, list):
+            stack += [
+                (inner, f"{path}[{i}]", False) for i, inner in reversed(list(enumerate(item)))
+            ]
+    return found
 
 
 def write_all(fd: int, data: bytes) -> None:

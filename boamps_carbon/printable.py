@@ -6,6 +6,8 @@ or bidirectional overrides that show text in another order than it is. Every hum
 output (text and Markdown renderings, statements, summaries, messages on stderr) passes the
 values it prints through `printable`, which shows such characters as escapes (`\\x1b`)
 instead of sending them to the terminal. Line feeds and tabs stay: they only lay text out.
+A lone surrogate (which a JSON escape such as `\\ud800` can put in a string) cannot be written
+as UTF-8 at all: it is shown as its escape too, so printing it never fails.
 """
 
 from __future__ import annotations
@@ -23,13 +25,13 @@ def _escape(code: int) -> str:
 
 _TABLE: dict[int, str] = {
     code: _escape(code)
-    for code in [*range(0x00, 0x20), *range(0x7F, 0xA0), *_BIDI]
+    for code in [*range(0x00, 0x20), *range(0x7F, 0xA0), *_BIDI, *range(0xD800, 0xE000)]
     if chr(code) not in _KEPT
 }
-assert all(unicodedata.category(chr(c)) in ("Cc", "Cf") for c in _TABLE)
+assert all(unicodedata.category(chr(c)) in ("Cc", "Cf", "Cs") for c in _TABLE)
 
 
 def printable(text: str) -> str:
     """`text` with control characters (C0 and C1 but line feed and tab, and bidirectional
-    controls) shown as `\\xNN` / `\\uNNNN` escapes."""
+    controls, lone surrogates) shown as `\\xNN` / `\\uNNNN` escapes."""
     return text.translate(_TABLE)

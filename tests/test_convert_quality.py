@@ -99,3 +99,30 @@ def test_cli_fills_quality_unless_told_not_to(
     arguments = ["convert", str(source), "--context", str(context), "-o", "-"]
     assert main([*arguments, "--no-derive-quality"]) == 0
     assert qualities(capsys.readouterr().out) == [None] * 3
+
+
+def test_an_overclaimed_quality_is_in_the_conversion_report_with_its_value(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "emissions.csv"
+    source.write_bytes(many_rows(1))
+    context = tmp_path / "context.json"
+    context.write_text(json.dumps({**CONTEXT, "quality": "high"}), encoding="utf-8")
+    report = tmp_path / "rep.json"
+    arguments = ["convert", str(source), "--context", str(context), "-o", "-"]
+    assert main([*arguments, "--report", str(report)]) == 0
+    capsys.readouterr()
+    found = [p for p in json.loads(report.read_text())["problems"] if p["column"] == "quality"]
+    assert found == [
+        {
+            "file": str(source),
+            "code": "quality-overclaimed",
+            "severity": "warning",
+            "row": 1,
+            "line": None,
+            "column": "quality",
+            "value": "high",
+            "message": "expected low at best for ramHeuristic, unknown, got high",
+            "hint": "Set quality to 'low', or measure with a better method.",
+        }
+    ]

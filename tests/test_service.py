@@ -337,6 +337,23 @@ def test_bodies_that_are_not_reports(
     assert (answer.status_code, answer.json()) == (422, _invalid({"errors": errors}))
 
 
+def test_a_lone_surrogate_is_a_problem_of_the_report(service: Service) -> None:
+    one = fresh("surrogate")
+    one["header"]["publisher"]["projectName"] = "sent\ud800"
+    with service.client(service.writer) as client:
+        # json.dumps writes the lone surrogate as its escape, `\ud800`
+        answer = client.post("/reports", content=json.dumps(one).encode())
+        back = client.get(f"/reports/{one['header']['reportId']}")
+    error = {
+        "path": "header.publisher.projectName",
+        "code": "lone-surrogate",
+        "message": 'expected valid Unicode text, got a lone surrogate in "sent\\ud800"',
+        "hint": "Replace the character; JSON text must be valid Unicode (RFC 7493)",
+    }
+    assert (answer.status_code, answer.json()) == (422, _invalid({"errors": [error]}))
+    assert back.status_code == 404
+
+
 def test_deep_nesting_inside_a_report(service: Service) -> None:
     one = fresh("deep")
     deep: Any = "bottom"
@@ -452,7 +469,7 @@ def test_unknown_schema_version(service: Service) -> None:
         400,
         {
             "code": "bad-request",
-            "message": "Unknown BoAmps schema version at --schema-version: '9.9'.",
+            "message": "Unknown BoAmps schema version at schema_version: '9.9'.",
             "hint": "Use one of: 1.1, 1.0.",
         },
     )
@@ -587,10 +604,10 @@ def test_query_pages_with_cursors(service: Service, queried: list[dict[str, Any]
         ),
         (
             {"where": "task.nope=1"},
-            "Unknown report field at --where: 'task.nope'.",
+            "Unknown report field at where: 'task.nope'.",
             None,
         ),
-        ({"since": "yesterday"}, "Not a date at --since: 'yesterday'.", None),
+        ({"since": "yesterday"}, "Not a date at since: 'yesterday'.", None),
         ({"after": "x'; DROP TABLE reports;--"}, None, None),
     ],
 )
@@ -737,13 +754,13 @@ def test_compare_is_the_clis_comparison_of_the_selected_reports(
         ({"by": "task.taskStage", "format": "yaml"}, "Unknown format at format: 'yaml'."),
         (
             {"by": "task.taskStage", "baseline": "testing", "project": "query-a"},
-            "Unknown baseline at --baseline: 'testing'.",
+            "Unknown baseline at baseline: 'testing'.",
         ),
         (
             {"by": "task.taskStage", "metric": "speed"},
-            "Unknown metric at --metric: 'speed'.",
+            "Unknown metric at metric: 'speed'.",
         ),
-        ({"by": "task.taskStage", "since": "yesterday"}, "Not a date at --since: 'yesterday'."),
+        ({"by": "task.taskStage", "since": "yesterday"}, "Not a date at since: 'yesterday'."),
         ({"by": "task.taskStage", "baseline_": "x"}, "Unknown query parameter: 'baseline_'."),
     ],
 )
@@ -788,7 +805,60 @@ def test_reports_the_schema_refuses_are_counted_in_a_header(service: Service) ->
     assert [row["runs"] for row in compared.json()] == [1]
     assert (wrong.status_code, wrong.json()["message"]) == (
         400,
-        "Unknown BoAmps schema version at --schema-version: '9.9'.",
+        "Unknown BoAmps schema version at schema_version: '9.9'.",
+    )
+
+
+def test_a_reading_left_with_no_report_says_why_in_query_terms(service: Service) -> None:
+    from boamps_carbon.schema import SchemaVersion
+    from tests.factories import make_report
+
+    older = make_report(SchemaVersion.V1_0)
+    older["header"]["reportId"] = "00000000-0000-4000-8000-00000000a101"
+    older["header"]["publisher"] = {"projectName": "older-only", "confidentialityLevel": "public"}
+    with service.client(service.writer) as client:
+        stored = client.post("/reports", json=older, params={"schema_version": "1.0"})
+        assert stored.status_code == 201, stored.text
+    where = "header.publisher.projectName=older-only"
+    with service.client() as client:
+        page = client.get("/dashboard", params={"project": "older-only", "where": where})
+        compared = client.get("/compare", params={"project": "older-only", "by": "task.taskStage"})
+        nothing = client.get("/dashboard", params={"project": "nothing"})
+    with Store(service.server.db) as store:
+        skipped = (
+            f"1; first: {store.where}[00000000-0000-4000-8000-00000000a101]: "
+            "task.dataset[0].dataUsage: required field is missing (expected a string)"
+        )
+    hint = (
+        "1 selected reports are invalid under BoAmps 1.1 (see Boamps-Skipped): "
+        "give schema_version=VERSION they follow, or fix them."
+    )
+    assert (page.status_code, page.headers["boamps-skipped"], page.json()) == (
+        400,
+        skipped,
+        {
+            "code": "bad-request",
+            "message": f"No report to show at query: project=older-only, where={where}.",
+            "hint": hint,
+        },
+    )
+    assert (compared.status_code, compared.headers["boamps-skipped"], compared.json()) == (
+        400,
+        skipped,
+        {
+            "code": "bad-request",
+            "message": "No report to compare at query: project=older-only.",
+            "hint": hint,
+        },
+    )
+    assert (nothing.status_code, "boamps-skipped" in nothing.headers, nothing.json()) == (
+        400,
+        False,
+        {
+            "code": "bad-request",
+            "message": "No report to show at query: project=nothing.",
+            "hint": "No stored report matches: check the query parameters with GET /reports.",
+        },
     )
 
 
@@ -867,7 +937,7 @@ def test_convert_counts_and_names_rejected_rows(service: Service) -> None:
             {"csv": ("a.csv", (EXAMPLES / "emissions.csv").read_bytes())},
             {"measures": "some"},
             422,
-            "Unknown measures mode at --measures: 'some'.",
+            "Unknown measures mode at measures: 'some'.",
         ),
     ],
     ids=["no-csv", "unknown-field", "bad-option"],

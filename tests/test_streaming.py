@@ -143,6 +143,7 @@ def test_only_schema_problems_make_a_report_invalid() -> None:
         "not-json",
         "too-deep",
         "not-object",
+        "lone-surrogate",
     ]
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, NoReportError
 from ..render import units
 from ..render.figures import ReportFigures, figures
 from ..schema import DEFAULT_VERSION, SchemaVersion
@@ -187,7 +187,7 @@ def table(collected: Collected, by: str, baseline: str | None, seed: int, resamp
     # runs without the field come last, and are never the baseline unless nothing else is
     groups = sorted(collected.values, key=lambda name: (name == NOT_STATED, name))
     if not groups:
-        raise InputError("No report to compare", by, "no valid report", "Give some reports.")
+        raise NoReportError("No report to compare", by, "no valid report", "Give some reports.")
     if baseline is None:
         baseline = groups[0]
     if baseline not in collected.values:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, NoReportError
 from ..render import units
 from ..render.figures import GROUPS, ReportFigures, Totals, figures
 from ..render.statement import select
@@ -372,7 +372,7 @@ def page(found: Aggregates) -> str:
     from ..resources import templates_dir
 
     if found.totals.runs == 0:
-        raise InputError(
+        raise NoReportError(
             "No report to show",
             "selection",
             f"project={found.project!r}, since={found.since!r}",

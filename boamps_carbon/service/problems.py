@@ -26,8 +26,13 @@ class ApiProblem(StarletteHTTPException):
 
 
 def sentence(error: BoampsError) -> str:
-    """The error's `<what> at <where>: <value>.`, without its hint (the problem has its own)."""
-    text = error.what + (f" at {error.where}" if error.where else "")
+    """The error's `<what> at <where>: <value>.`, without its hint (the problem has its own).
+    A place the library names as a CLI option (`--schema-version`) is the service's parameter
+    of the same meaning (`schema_version`): the service has no such option."""
+    where = error.where
+    if where.startswith("--"):
+        where = where[2:].replace("-", "_")
+    text = error.what + (f" at {where}" if where else "")
     return text + (f": {error.value}" if error.value is not None else "") + "."
 
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, NoReportError
 from ..printable import printable
 from ..sources.reports import ReportDocument
 from ..store import Store, StoreError
-from .problems import from_error
+from .problems import ApiProblem, from_error
 
 COMPARE_FORMATS = {
     "json": "application/json",
@@ -50,6 +50,31 @@ class Skipped:
         return {"Boamps-Skipped": text.decode("ascii")}
 
 
+def _asked(given: dict[str, Any]) -> str:
+    """The query parameters that selected the reports, as they were given."""
+    asked = [f"{name}={value}" for name, value in given.items() if name != "where" and value]
+    asked += [f"where={path}={value}" for path, value in given.get("where", [])]
+    return printable(", ".join(asked))[:300] if asked else "no filter"
+
+
+def _failed(error: InputError, given: dict[str, Any], version: str, skipped: Skipped) -> ApiProblem:
+    """The 400 problem of a reading, in the service's terms, with the skipped reports' header
+    (the reports left out are often why nothing is left)."""
+    if isinstance(error, NoReportError):
+        if skipped.count:
+            hint = (
+                f"{skipped.count} selected reports are invalid under BoAmps {version} (see "
+                "Boamps-Skipped): give schema_version=VERSION they follow, or fix them."
+            )
+        else:
+            hint = "No stored report matches: check the query parameters with GET /reports."
+        failed = ApiProblem(400, "bad-request", f"{error.what} at query: {_asked(given)}.", hint)
+    else:
+        failed = from_error(400, "bad-request", error)
+    failed.headers = skipped.headers() or None
+    return failed
+
+
 def dashboard_page(store: Store, given: dict[str, Any], version: str, skipped: Skipped) -> bytes:
     """The dashboard of the selected reports: 400 when none is selected."""
     from ..readings.dashboard import dashboard
@@ -58,7 +83,7 @@ def dashboard_page(store: Store, given: dict[str, Any], version: str, skipped: S
         page = dashboard(_selected(store, given), version=version, on_invalid=skipped)
         return page.encode("utf-8")
     except InputError as error:
-        raise from_error(400, "bad-request", error) from None
+        raise _failed(error, given, version, skipped) from None
     except StoreError as error:
         raise from_error(503, "store-unavailable", error) from None
 
@@ -88,7 +113,7 @@ def comparison(
             on_invalid=skipped,
         )
     except InputError as error:
-        raise from_error(400, "bad-request", error) from None
+        raise _failed(error, given, version, skipped) from None
     except StoreError as error:
         raise from_error(503, "store-unavailable", error) from None
     writers = {

@@ -162,6 +162,11 @@ CATALOGUE: dict[str, ProblemType] = {
             "expected at most {expected} levels of nested objects and arrays, got {actual}",
         ),
         _t("not-object", "Not a JSON object", "expected a JSON object, got {actual}"),
+        _t(
+            "lone-surrogate",
+            "Lone surrogate",
+            "expected valid Unicode text, got a lone surrogate in {actual}",
+        ),
     )
 }
 
@@ -175,6 +180,8 @@ class Problem:
     # where in a text file, for problems found while reading it
     line: int | None = None
     column: int | None = None
+    # the value at `path` the problem is about, when it is one (a conversion report's `value`)
+    value: str = ""
 
     @property
     def type(self) -> ProblemType:
@@ -205,9 +212,11 @@ def problem(
     *,
     line: int | None = None,
     column: int | None = None,
+    value: str = "",
     **values: Any,
 ) -> Problem:
-    return Problem(code, path, CATALOGUE[code].template.format(**values), hint, line, column)
+    message = CATALOGUE[code].template.format(**values)
+    return Problem(code, path, message, hint, line, column, value)
 
 
 @dataclass
