@@ -1210,6 +1210,6 @@ def test_an_overlong_filter_is_a_bad_request(service: Service, path: str) -> Non
     assert answer.status_code == 400
     assert answer.json() == {
         "code": "bad-request",
-        "message": "Filter value too long at --hardware: 60000 characters.",
+        "message": "Filter value too long at hardware: 60000 characters.",
         "hint": "Give at most 1000 characters.",
     }
