@@ -168,3 +168,28 @@ def test_invalid_reports_are_named_and_not_copied(
         f"Error: Key file does not hold a key at {key}: 3 characters. A key is at least 32 "
         "hexadecimal digits; make one with --new-key.\n"
     )
+
+
+def test_users_at_hosts_and_home_folders_are_replaced() -> None:
+    source = json.loads((EXAMPLES / "report.json").read_text(encoding="utf-8"))
+    source["task"]["taskDescription"] = "run by root@vm from /home/jdoe/src and C:\\Users\\ann\\x"
+    source["task"]["algorithms"][0]["classPath"] = "/home/jdoe/src/model.py"
+    source["task"]["algorithms"][0]["foundationModelName"] = "jdoe@gpu-node-17"
+    report = anonymise(source, KEY, "share").report
+    assert report["task"]["taskDescription"] == (
+        f"run by {pseudonym(KEY, 'email', 'root@vm')} from /home/{pseudonym(KEY, 'user', 'jdoe')}"
+        f"/src and C:\\Users\\{pseudonym(KEY, 'user', 'ann')}\\x"
+    )
+    algorithm = report["task"]["algorithms"][0]
+    assert algorithm["classPath"] == f"/home/{pseudonym(KEY, 'user', 'jdoe')}/src/model.py"
+    assert algorithm["foundationModelName"] == pseudonym(KEY, "email", "jdoe@gpu-node-17")
+    assert validate(report).errors == []
+    text = json.dumps(report, ensure_ascii=False)
+    assert [s for s in ("jdoe", "root@vm", "ann\\", "gpu-node-17") if s in text] == []
+
+
+def test_a_long_run_of_word_characters_costs_linear_time() -> None:
+    from boamps_carbon.trust.anonymise import EMAIL
+
+    # each start inside the run is refused at once: no rescanning the run from every place
+    assert EMAIL.search("a" * 200_000 + " b@c").group(0) == "b@c"

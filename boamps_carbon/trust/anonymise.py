@@ -41,7 +41,10 @@ COORDINATES = {("environment", "latitude"), ("environment", "longitude")}
 TIMESTAMPS = {("header", "reportDatetime"), ("measures", "measurementDateTime")}
 FREE_TEXT = {("task", "taskDescription"), ("task", "algorithms", "foundationModelUri")}
 REPORT_ID = ("header", "reportId")
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# an address, or a user at a host with no domain (`jdoe@gpu-node-17`, `root@vm`)
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*")
+# a user's home folder inside a path: `/home/jdoe/...`, `/Users/jdoe/...`, `C:\\Users\\jdoe\\...`
+HOME = re.compile(r"(?<![\w.-])((?:/home|/Users|[A-Za-z]:\\Users)[/\\])([^/\\\s]+)")
 # Lamarr's experiment ids: project___user___host (user and host must never leak)
 JOINED_ID = re.compile(r"[^\s/]+___[^\s/]+___[^\s/]+")
 TIMESTAMP = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T]")
@@ -178,6 +181,7 @@ def _field(
     if isinstance(value, str):
         scrubbed = EMAIL.sub(lambda m: pseudonym(key, "email", m.group(0)), value)
         scrubbed = JOINED_ID.sub(lambda m: pseudonym(key, "id", m.group(0)), scrubbed)
+        scrubbed = HOME.sub(lambda m: m.group(1) + pseudonym(key, "user", m.group(2)), scrubbed)
         if scrubbed != value:
             changes[(where, "names inside replaced")] += 1
         return scrubbed
