@@ -336,10 +336,11 @@ def test_signatures_checked_with_the_verifiers_key_only(
     assert verify_cli(capsys, str(forged), "--key", str(public))[:2] == (
         1, f"{forged}: TAMPERED at line 3 (seq 3): bad-signature: the signature does not match the given public key\n"
     )  # fmt: skip
-    # an entry appended and signed with the forger's key
-    ledger.append(forged, [reports / "r1.json"], key=other_private)
+    # an entry signed with the forger's key (in a ledger of its own: `append` refuses to
+    # sign with another key than the ledger's), put at the end
+    ledger.append(tmp_path / "forgers.jsonl", [reports / "r1.json"], key=other_private)
     text = lines(path)
-    tail = lines(forged)[-1]
+    tail = lines(tmp_path / "forgers.jsonl")[-1]
     (tmp_path / "swapped.jsonl").write_text("".join(text) + tail, encoding="utf-8")
     signed_by_other = json.loads(tail)
     signed_by_other.update(seq=5, prev=json.loads(text[-1])["hash"])
@@ -456,3 +457,33 @@ def test_the_quick_way_writes_what_the_careful_way_writes(value: Any) -> None:
             canonical.canonical_json(value)
         return
     assert canonical.canonical_json(value) == "".join(careful).encode("utf-8")
+
+
+def test_a_signed_ledger_is_appended_to_with_its_own_key_only(
+    tmp_path: Path, reports: Path, keys: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    private, public = keys
+    path = build(tmp_path, reports, key=private)
+    before = path.read_bytes()
+    other_private, _ = ledger.generate_keys(tmp_path / "other")
+    report = str(reports / "r1.json")
+    assert main(["ledger", "append", str(path), report]) == 2
+    assert capsys.readouterr().err == (
+        f"Error: Ledger is signed at {path}: entry 4 carries a signature. Give --key with the "
+        "private key its entries were signed with.\n"
+    )
+    assert main(["ledger", "append", str(path), report, "--key", str(other_private)]) == 2
+    assert capsys.readouterr().err == (
+        f"Error: Key did not sign this ledger at {other_private}: entry 4 of {path} is signed "
+        "with another key. Give --key with the private key its entries were signed with.\n"
+    )
+    assert path.read_bytes() == before
+    assert main(["ledger", "append", str(path), report, "--key", str(private)]) == 0
+    assert verify_cli(capsys, str(path), "--key", str(public))[0] == 0
+    (tmp_path / "plain").mkdir()
+    unsigned = build(tmp_path / "plain", reports)
+    assert main(["ledger", "append", str(unsigned), report, "--key", str(private)]) == 2
+    assert capsys.readouterr().err == (
+        f"Error: Ledger is not signed at {unsigned}: entries 1 to 4 carry no signature. Append "
+        "without --key, or start a new ledger to sign its entries.\n"
+    )
