@@ -188,6 +188,13 @@ def test_unknown_baseline_and_metric_are_errors() -> None:
         "energy-per-request, accuracy."
     )
 
+    with pytest.raises(InputError) as caught:
+        compare(experiment_reports(), "task.algorithms[0].quantisation")
+    assert caught.value.message == (
+        "No report has the field at --by: 'task.algorithms[0].quantisation'. Check the path "
+        "against a report (e.g. task.algorithms[0].quantization)."
+    )
+
 
 def test_an_invalid_report_raises_in_the_library() -> None:
     reports = experiment_reports()

@@ -188,6 +188,13 @@ def table(collected: Collected, by: str, baseline: str | None, seed: int, resamp
     groups = sorted(collected.values, key=lambda name: (name == NOT_STATED, name))
     if not groups:
         raise NoReportError("No report to compare", by, "no valid report", "Give some reports.")
+    if groups == [NOT_STATED]:  # most likely a misspelt path: one group of everything says nothing
+        raise InputError(
+            "No report has the field",
+            "--by",
+            repr(by),
+            "Check the path against a report (e.g. task.algorithms[0].quantization).",
+        )
     if baseline is None:
         baseline = groups[0]
     if baseline not in collected.values:
