@@ -153,7 +153,14 @@ def test_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert record["raise"] == [
         {"advice": "measure the whole machine at the wall with a wattmeter (RAM has no good meter of its own)", "from": "bronze", "to": "gold"}
     ]  # fmt: skip
-    assert err == f"{bad}: cannot rate: not a JSON object\n"
+    assert err == f"{bad}: cannot rate: (root): expected a JSON object, got an array of 1 item\n"
+    # an object that is no valid report gets no rating either
+    bad.write_text('{"a": 1}', encoding="utf-8")
+    assert main(["rate", str(bad)]) == 1
+    assert capsys.readouterr() == (
+        "",
+        f"{bad}: cannot rate: task: required field is missing (expected an object)\n",
+    )
 
 
 @pytest.mark.parametrize(("name", "measures", "level", "expected"), SNAPSHOT_RATINGS)

@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from ..printable import printable
+from ..schema import DEFAULT_VERSION
 from .reading import DB_HELP, source_documents
 
 HELP = "Rate reports: five pedigree indicators, gold/silver/bronze, and what would raise it."
@@ -28,19 +29,30 @@ def register(commands: Any) -> None:
         help="text for people, json (one JSON object per line) for programs",
     )
     parser.add_argument("--db", metavar="URL", help=DB_HELP)
+    parser.add_argument(
+        "--schema-version",
+        default=DEFAULT_VERSION.value,
+        help="the BoAmps version reports are checked against before they are rated",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..trust.rating import rate
+    from ..validation import SectionMemo
 
+    memo = SectionMemo(args.schema_version)
     unreadable = 0
     for document in source_documents(args.paths, args.db):
         where = printable(document.where)
-        if document.problems or not isinstance(document.data, dict):
+        # a rating speaks of a report: what is not one (or not a valid one) gets none
+        problems = document.problems or memo.errors(document.data)
+        if problems:
             unreadable += 1
-            why = document.problems[0] if document.problems else "not a JSON object"
-            print(f"{where}: cannot rate: {printable(str(why))}", file=sys.stderr)
+            print(
+                f"{where}: cannot rate: {printable(str(problems[0]))}",
+                file=sys.stderr,
+            )
             continue
         rating = rate(document.data)
         if args.format == "json":
