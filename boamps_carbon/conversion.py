@@ -3,6 +3,7 @@ validation together. Every input row ends converted or rejected, never lost."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,14 @@ from .fieldmap import FieldEngine, FieldTable, load_field_table
 from .fieldmap.engine import Mark, to_plain
 from .fieldmap.parsing import RowError
 from .fieldmap.transforms import REPORT_ID_NAMESPACE, RunContext
-from .grouping import by_task, group_report_id, split_warning, task_label
+from .grouping import (
+    by_setting,
+    group_report_id,
+    mixed_intensity,
+    part_label,
+    setting,
+    split_warning,
+)
 from .outcomes import Outcome, Output, Rejected
 from .preflight import missing_hint, structural_gaps
 from .render.flat import unflatten
@@ -233,17 +241,24 @@ class Conversion:
             key = self._values[converted.row][column].strip() or f"\0row {converted.row}"
             groups.setdefault(key, []).append(converted)
         for key, group in groups.items():
-            parts = by_task((member, member.report) for member in group)
+            parts = by_setting((member, member.report) for member in group)
             if len(parts) > 1:
-                labels = [task_label(part[0].report) for part in parts]
+                tasks_only = len({setting(p[0].report)[1:] for p in parts}) == 1
+                labels = [part_label(p[0].report, tasks_only) for p in parts]
                 warned = self.warning_rows.setdefault(
-                    split_warning(self.group_by, key, labels), RowRuns()
+                    split_warning(self.group_by, key, labels, tasks_only), RowRuns()
                 )
                 warned.extend(member.row for member in group)
             for part, members in enumerate(parts):
                 report = members[0].report
                 derived = self._quality_derived(report, members[0].row)
+                intensity = mixed_intensity([member.report for member in members])
                 report["measures"] = [m for member in members for m in member.report["measures"]]
+                if intensity is not None and isinstance(report.get("environment"), dict):
+                    if math.isnan(intensity):  # unknown for some runs: no emissions, not wrong ones
+                        report["environment"].pop("powerSourceCarbonIntensity", None)
+                    else:
+                        report["environment"]["powerSourceCarbonIntensity"] = intensity
                 if derived:  # the group's measures together have their own band
                     report["quality"] = uncertainty(report).quality
                 header = report.setdefault("header", {})

@@ -4,6 +4,7 @@ how), converted to reports field by field."""
 from __future__ import annotations
 
 import json
+import math
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -312,6 +313,45 @@ def ledger_context() -> dict[str, Any]:
     context = json.loads(CONTEXT_FRA.read_text(encoding="utf-8"))
     del context["environment"]  # the ledger's regions tell the country
     return context
+
+
+def test_grouped_runs_in_two_countries_are_two_reports_with_their_own_intensity() -> None:
+    conversion = convert(LEDGER, ledger_context(), group_by="project_name")
+    found = [c.report for c in conversion]
+    assert [(r["environment"]["country"], len(r["measures"])) for r in found] == [
+        ("FRA", 2),
+        ("DEU", 1),
+    ]
+    assert [r["environment"]["powerSourceCarbonIntensity"] for r in found] == [50, 400]
+    assert (
+        "project_name 'ledger-demo' holds the runs of 2 different tasks, machines or places "
+        "(training / textClassification in FRA, training / textClassification in DEU): one "
+        "report each"
+    ) in conversion.warning_rows
+
+    # emissions stay the sum of the runs' (g CO2e: kWh x g/kWh)
+    def grams(reports: list[dict[str, Any]]) -> float:
+        return sum(
+            m["powerConsumption"] * r["environment"]["powerSourceCarbonIntensity"]
+            for r in reports
+            for m in r["measures"]
+        )
+
+    assert grams(found) == pytest.approx(
+        grams([c.report for c in convert(LEDGER, ledger_context())])
+    )
+
+
+def test_runs_of_one_place_grouped_get_the_intensity_of_their_electricity_together() -> None:
+    from boamps_carbon.grouping import mixed_intensity
+
+    def run(energy: float, intensity: float | None) -> dict[str, Any]:
+        environment = {} if intensity is None else {"powerSourceCarbonIntensity": intensity}
+        return {"environment": environment, "measures": [{"powerConsumption": energy}]}
+
+    assert mixed_intensity([run(1.0, 50), run(3.0, 50)]) is None  # theirs already
+    assert mixed_intensity([run(1.0, 50), run(3.0, 100)]) == 87.5  # (50 + 300) / 4
+    assert math.isnan(mixed_intensity([run(1.0, 50), run(3.0, None)]) or 0.0)
 
 
 def test_carbon_ops_ledger_field_by_field() -> None:
