@@ -574,3 +574,35 @@ def test_an_overlong_filter_is_refused(
         f"Error: Filter value too long at {option}: 60000 characters. "
         "Give at most 1000 characters.\n",
     )
+
+
+def test_a_failed_convert_leaves_no_store_it_made(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = next((ROOT / "tests" / "data" / "sources" / "carbontracker").glob("*_carbontracker.log"))
+    db = tmp_path / "new.db"
+    args = ["convert", str(ROOT / "examples" / "emissions.csv"), str(log)]
+    code, out, err = run(
+        capsys, *args, "--context", str(ROOT / "examples" / "context.json"), "-o", f"sqlite:///{db}"
+    )
+    assert (code, out) == (2, "")
+    assert err.startswith("Error: ")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    # a store that was there before stays, with what it held
+    assert (
+        run(
+            capsys,
+            "convert",
+            *args[1:2],
+            "--context",
+            str(ROOT / "examples" / "context.json"),
+            "-o",
+            f"sqlite:///{db}",
+        )[0]
+        == 0
+    )
+    code, _, _ = run(
+        capsys, *args, "--context", str(ROOT / "examples" / "context.json"), "-o", f"sqlite:///{db}"
+    )
+    assert code == 2
+    assert run(capsys, "store", "stats", "--db", str(db))[1].count("reports: 3\n") == 1

@@ -4,6 +4,7 @@ one transaction, committed when the run succeeds, rolled back when it fails."""
 from __future__ import annotations
 
 import contextlib
+import os
 from typing import Any
 
 from .errors import StoreError
@@ -20,6 +21,7 @@ class StoreWriter:
 
         self.target = url
         self.count = 0
+        self._new_file = _new_sqlite_file(url)
         self._stack = contextlib.ExitStack()
         try:
             store = self._stack.enter_context(Store(url))
@@ -46,3 +48,22 @@ class StoreWriter:
         error = StoreError("Run failed", self.target, None, "Nothing was stored.")
         with contextlib.suppress(Exception):
             self._stack.__exit__(StoreError, error, None)
+        if self._new_file is not None:  # a store this run made, empty: not left behind
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                with contextlib.suppress(OSError):
+                    os.unlink(f"{self._new_file}{suffix}")
+
+
+def _new_sqlite_file(url: str) -> str | None:
+    """The SQLite file `url` names when it does not exist yet (this run will make it)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    database = parsed.database
+    if not parsed.drivername.startswith("sqlite") or not database or database == ":memory:":
+        return None
+    return None if os.path.lexists(database) else database
