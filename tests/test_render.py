@@ -193,6 +193,11 @@ def test_statement_selection_and_latex() -> None:
     assert only.startswith("The computations reported here (1 run, 2.00 s in total)")
     assert "~\\cite{codecarbon}" in only and "@misc{codecarbon," in only
     assert "boamps\\_carbon~\\cite{boampscarbon}" in only
+    other = json.loads(json.dumps(reports[0]))
+    for measure in other["measures"]:
+        measure["measurementMethod"] = "zeus"
+    text = statement([other], fmt="latex")
+    assert "as measured with zeus 3.3.2 on " in text and "\\cite{codecarbon}" not in text
     with pytest.raises(InputError) as caught:
         statement(reports, since="2030-01-01")
     assert caught.value.message == (

@@ -253,6 +253,11 @@ class Totals:
             return None
         return self.energy_with_duration_kwh * 3.6e6 / self.duration_s
 
+    @property
+    def measured_with_codecarbon(self) -> bool:
+        """Whether some report was measured with CodeCarbon: the statement then cites it."""
+        return any(method.lower().startswith("codecarbon") for method in self.methods)
+
     @classmethod
     def banded(cls) -> Totals:
         """Totals that add up the band of the energy too."""
