@@ -162,6 +162,13 @@ def test_invalid_reports_are_named_and_not_copied(
     assert err[0].startswith(f"{bad}: not anonymised: invalid: ")
     assert err[1] == f"anonymised 1 report into {out} (share)"
     assert len(list(out.iterdir())) == 1
+    # nothing valid: nothing written, not even the folder
+    assert cli(str(bad), "-o", str(tmp_path / "none"), "--key-file", str(key)) == 2
+    assert capsys.readouterr().err.splitlines()[1:] == [
+        f"Error: No report anonymised at {bad}: 1 not valid. Fix the reports named above."
+    ]
+    assert not (tmp_path / "none").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
     key.write_text("xyz", encoding="ascii")
     assert cli(str(good), "-o", str(tmp_path / "o2"), "--key-file", str(key)) == 2
     assert capsys.readouterr().err == (

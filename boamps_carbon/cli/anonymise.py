@@ -112,6 +112,13 @@ def run(args: argparse.Namespace) -> int:
                 target = staging / f"{name}-{suffix}.json"
             atomic_write_text(target, json.dumps(done.report, ensure_ascii=False, indent=2) + "\n")
             written += 1
+        if not written:  # nothing to share: no empty OUT either
+            raise InputError(
+                "No report anonymised",
+                " ".join(printable(str(p)) for p in args.paths)[:200],
+                f"{refused} not valid",
+                "Fix the reports named above.",
+            )
         if out.is_dir():
             for item in staging.iterdir():
                 item.replace(out / item.name)
