@@ -1199,17 +1199,18 @@ def test_until_the_end_of_the_calendar(
 
 @pytest.mark.parametrize("path", ["/reports", "/summary", "/dashboard", "/compare"])
 def test_an_overlong_filter_is_a_bad_request(service: Service, path: str) -> None:
-    # 60,000 characters: httpx refuses longer URLs; SQLite already found the pattern too complex
+    # 5,000 characters: over our limit, under uvicorn's own for a request's head (16 KiB with
+    # h11, which may cut a longer one off before it reaches us)
     with service.client() as client:
         answer = client.get(
             path,
-            params={"hardware": "x" * 60_000, "by": "task.taskStage"}
+            params={"hardware": "x" * 5_000, "by": "task.taskStage"}
             if path == "/compare"
-            else {"hardware": "x" * 60_000},
+            else {"hardware": "x" * 5_000},
         )
     assert answer.status_code == 400
     assert answer.json() == {
         "code": "bad-request",
-        "message": "Filter value too long at hardware: 60000 characters.",
+        "message": "Filter value too long at hardware: 5000 characters.",
         "hint": "Give at most 1000 characters.",
     }
