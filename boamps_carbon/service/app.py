@@ -16,7 +16,7 @@ from typing import Annotated, Any, TypeVar
 
 import anyio
 import anyio.to_thread
-from fastapi import FastAPI, Header, Query, Request
+from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
@@ -45,22 +45,46 @@ JSON_LINES_TYPES = {
     "application/x-jsonlines",
     "application/json-lines",
 }
-FILTERS = (
-    "project",
-    "stage",
-    "family",
-    "algorithm",
-    "quantization",
-    "hardware",
-    "country",
-    "since",
-    "until",
-)
 REJECTS_SHOWN = 20
 CONVERT_FIELDS = {"csv", "context", "measures", "schema_version", "group_by"}
 T = TypeVar("T")
 Auth = Annotated[str | None, Header(description="Bearer TOKEN")]
 Where = Annotated[list[str], Query(description="PATH=VALUE: any report field (repeatable)")]
+
+
+class Filters:
+    """The filters of GET /reports, /summary, /dashboard and /compare (those of `boamps store
+    query`), declared once for FastAPI's checks and the OpenAPI page; `_filters` reads them."""
+
+    def __init__(
+        self,
+        project: str | None = None,
+        stage: str | None = None,
+        family: str | None = None,
+        algorithm: str | None = None,
+        quantization: str | None = None,
+        hardware: str | None = None,
+        country: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        where: Where = [],  # noqa: B006 (FastAPI gives each request its own)
+    ) -> None:
+        self.values: dict[str, str | None] = {
+            "project": project,
+            "stage": stage,
+            "family": family,
+            "algorithm": algorithm,
+            "quantization": quantization,
+            "hardware": hardware,
+            "country": country,
+            "since": since,
+            "until": until,
+        }
+        self.where = where
+
+
+ReportFilters = Annotated[Filters, Depends()]
+FILTERS = tuple(Filters().values)
 
 DESCRIPTION = """BoAmps reports kept in a store, over HTTP.
 
@@ -208,16 +232,7 @@ def create_app(
     @app.get("/reports")
     async def get_reports(
         request: Request,
-        project: str | None = None,
-        stage: str | None = None,
-        family: str | None = None,
-        algorithm: str | None = None,
-        quantization: str | None = None,
-        hardware: str | None = None,
-        country: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-        where: Where = [],  # noqa: B006 (FastAPI gives each request its own)
+        filters: ReportFilters,
         limit: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = 100,
         after: Annotated[str | None, Query(description="`next` of the previous page")] = None,
         authorization: Auth = None,
@@ -227,7 +242,7 @@ def create_app(
         CURSOR or null}`; ask for the next page with `after=CURSOR`."""
         _known(request, {*FILTERS, "where", "limit", "after"})
         await allow(authorization, write=False)
-        given = _filters(request, where)
+        given = _filters(filters)
         return await in_thread(_page, store, given, limit, after)
 
     @app.get("/reports/{report_id}")
@@ -247,17 +262,8 @@ def create_app(
     @app.get("/summary")
     async def get_summary(
         request: Request,
+        filters: ReportFilters,
         by: Annotated[str, Query(description=" | ".join(GROUPS))] = "project",
-        project: str | None = None,
-        stage: str | None = None,
-        family: str | None = None,
-        algorithm: str | None = None,
-        quantization: str | None = None,
-        hardware: str | None = None,
-        country: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-        where: Where = [],  # noqa: B006 (FastAPI gives each request its own)
         authorization: Auth = None,
     ) -> dict[str, Any]:
         """Totals per group of the current reports matching the filters, added up by the
@@ -271,22 +277,13 @@ def create_app(
                 f"Unknown grouping at by: {by!r}.",
                 f"Use one of: {', '.join(GROUPS)}.",
             )
-        given = _filters(request, where)
+        given = _filters(filters)
         return await in_thread(_summary, store, by, given)
 
     @app.get("/dashboard")
     async def get_dashboard(
         request: Request,
-        project: str | None = None,
-        stage: str | None = None,
-        family: str | None = None,
-        algorithm: str | None = None,
-        quantization: str | None = None,
-        hardware: str | None = None,
-        country: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-        where: Where = [],  # noqa: B006 (FastAPI gives each request its own)
+        filters: ReportFilters,
         schema_version: str = DEFAULT_VERSION.value,
         authorization: Auth = None,
     ) -> Response:
@@ -295,7 +292,7 @@ def create_app(
         _known(request, {*FILTERS, "where", "schema_version"})
         await allow(authorization, write=False)
         version = _version(schema_version)
-        given = _filters(request, where)
+        given = _filters(filters)
         await in_thread(_checked_filters, store, given)
         skipped = Skipped()
         page = await in_thread(dashboard_page, store, given, version, skipped)
@@ -304,6 +301,7 @@ def create_app(
     @app.get("/compare")
     async def get_compare(
         request: Request,
+        filters: ReportFilters,
         by: Annotated[str, Query(description="the field naming each run's group")],
         baseline: str | None = None,
         metric: Annotated[
@@ -312,16 +310,6 @@ def create_app(
         ] = None,
         format: Annotated[str, Query(description=" | ".join(COMPARE_FORMATS))] = "json",
         seed: int = 0,
-        project: str | None = None,
-        stage: str | None = None,
-        family: str | None = None,
-        algorithm: str | None = None,
-        quantization: str | None = None,
-        hardware: str | None = None,
-        country: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-        where: Where = [],  # noqa: B006 (FastAPI gives each request its own)
         schema_version: str = DEFAULT_VERSION.value,
         authorization: Auth = None,
     ) -> Response:
@@ -338,7 +326,7 @@ def create_app(
                 f"Use one of: {', '.join(COMPARE_FORMATS)}.",
             )
         version = _version(schema_version)
-        given = _filters(request, where)
+        given = _filters(filters)
         await in_thread(_checked_filters, store, given)
         skipped = Skipped()
         body = await in_thread(
@@ -383,9 +371,9 @@ def _known(request: Request, names: set[str]) -> None:
             )
 
 
-def _filters(request: Request, where: list[str]) -> dict[str, Any]:
+def _filters(filters: Filters) -> dict[str, Any]:
     pairs = []
-    for item in where:
+    for item in filters.where:
         path, sep, value = item.partition("=")
         if not sep or not path:
             raise ApiProblem(
@@ -395,8 +383,7 @@ def _filters(request: Request, where: list[str]) -> dict[str, Any]:
                 "Write where=task.taskStage=training.",
             )
         pairs.append((path, value))
-    given: dict[str, Any] = {name: request.query_params.get(name) for name in FILTERS}
-    given["where"] = pairs
+    given: dict[str, Any] = {**filters.values, "where": pairs}
     return given
 
 

@@ -9,7 +9,7 @@ once released: version 1's tables are written out here as they were, not taken f
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from typing import Any
 
@@ -101,8 +101,21 @@ def _to_v2(conn: Connection) -> None:
     tables.tokens.create(conn)
     conn.execute(text("ALTER TABLE reports ADD COLUMN quality TEXT"))
     conn.execute(text("CREATE INDEX reports_country ON reports (country)"))
+    for seq, document in _stored_documents(conn):
+        quality = json.loads(document).get("quality")
+        if quality is not None:
+            conn.execute(
+                update(tables.reports)
+                .where(tables.reports.c.seq == seq)
+                .values(quality=str(quality))
+            )
+
+
+def _stored_documents(conn: Connection) -> Iterator[tuple[int, str]]:
+    """(seq, document) of every stored report row, read in slices so that memory stays flat
+    however many there are (each slice read whole before the caller updates its rows)."""
     last = -1
-    while True:  # in slices, so that memory stays flat however many reports there are
+    while True:
         rows = conn.execute(
             select(tables.reports.c.seq, tables.reports.c.document)
             .where(tables.reports.c.seq > last)
@@ -111,14 +124,7 @@ def _to_v2(conn: Connection) -> None:
         ).all()
         if not rows:
             return
-        for seq, document in rows:
-            quality = json.loads(document).get("quality")
-            if quality is not None:
-                conn.execute(
-                    update(tables.reports)
-                    .where(tables.reports.c.seq == seq)
-                    .values(quality=str(quality))
-                )
+        yield from ((seq, document) for seq, document in rows)
         last = rows[-1][0]
 
 
@@ -156,25 +162,14 @@ def _to_v4(conn: Connection) -> None:
 
     conn.execute(text("ALTER TABLE reports ADD COLUMN rating TEXT"))
     conn.execute(text("CREATE INDEX reports_rating ON reports (rating)"))
-    last = -1
-    while True:  # in slices, so that memory stays flat however many reports there are
-        rows = conn.execute(
-            select(tables.reports.c.seq, tables.reports.c.document)
-            .where(tables.reports.c.seq > last)
-            .order_by(tables.reports.c.seq)
-            .limit(1000)
-        ).all()
-        if not rows:
-            break
-        for seq, document in rows:
-            report = json.loads(document)
-            if isinstance(report, dict):
-                conn.execute(
-                    update(tables.reports)
-                    .where(tables.reports.c.seq == seq)
-                    .values(rating=rate(report, explain=False).rating)
-                )
-        last = rows[-1][0]
+    for seq, document in _stored_documents(conn):
+        report = json.loads(document)
+        if isinstance(report, dict):
+            conn.execute(
+                update(tables.reports)
+                .where(tables.reports.c.seq == seq)
+                .values(rating=rate(report, explain=False).rating)
+            )
     tables.ledger.create(conn)
     record_all(conn)
 
