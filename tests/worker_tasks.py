@@ -17,7 +17,10 @@ def dies_at_1(item: int) -> int:
 def says_where_then_sleeps(item: int) -> int:
     """Leaves its pid in the folder named by the first argument of the caller's command."""
     folder = Path(os.environ["BOAMPS_TEST_PIDS"])
-    (folder / f"{os.getpid()}.pid").write_text(str(os.getpid()), encoding="utf-8")
+    # written aside, then renamed: the test never reads a file made but not yet written
+    partial = folder / f"{os.getpid()}.part"
+    partial.write_text(str(os.getpid()), encoding="utf-8")
+    partial.rename(folder / f"{os.getpid()}.pid")
     time.sleep(120)
     return item
 
