@@ -128,7 +128,13 @@ def test_compare_gives_a_frame_and_the_sentence() -> None:
     frame = compare(experiment_reports(), BY, metrics=["energy-per-request", "accuracy"])
     assert list(frame["group"]) == ["fp32", "int8", "fp32", "int8"]
     assert list(frame["runs"]) == [5, 5, 5, 5]
-    assert frame.attrs == {"by": BY, "baseline": "fp32", "seed": 0, "resamples": 10000}
+    assert frame.attrs == {
+        "by": BY,
+        "baseline": "fp32",
+        "seed": 0,
+        "resamples": 10000,
+        "clipped": [],
+    }
     int8 = frame.iloc[1]
     assert int8["mean"] == pytest.approx(0.00632 / 1000, rel=1e-12)
     assert int8["relative_difference"] == pytest.approx(0.00632 / 0.0103 - 1, rel=1e-12)
@@ -347,3 +353,39 @@ def test_values_near_the_float_limit_are_compared_not_crashed() -> None:
     frame = compare(reports, BY, baseline="fp32", metrics=["energy"])
     assert frame.iloc[1]["relative_difference"] == pytest.approx(-0.5)
     assert frame.iloc[1]["sentence"].startswith("int8 used 50% less energy than fp32")
+
+
+def test_an_interval_never_reaches_below_zero_nor_past_an_accuracy_of_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # three runs, one far off: Student's t interval of the mean reaches below 0 kWh
+    skewed = [
+        run("fp32", e, a, i) for i, (e, a) in enumerate([(0.001, 0.99), (0.001, 0.99), (0.05, 0.5)])
+    ]
+    steady = [run("int8", e, 0.9, 10 + i) for i, e in enumerate([0.001, 0.0012, 0.0011])]
+    source = tmp_path / "runs.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in skewed + steady), encoding="utf-8")
+    assert stats.spread([0.001, 0.001, 0.05]).low == pytest.approx(-0.05294332791924121)
+    code, out, err = cli(capsys, "compare", str(source), "--by", BY)
+    assert (code, err) == (0, "")
+    assert out.splitlines()[:5] == [
+        "energy by task.algorithms[0].quantization",
+        "group  runs     mean       sd                     95% CI   vs fp32        95% CI      p",
+        "fp32      3  17.3 Wh  28.3 Wh  0 Wh (clipped) to 87.6 Wh  baseline             -      -",
+        "int8      3  1.10 Wh  100 mWh         852 mWh to 1.35 Wh      -94%  -98% to +17%  0.425",
+        "(clipped): the t interval of the mean reached below 0 Wh, which energy cannot.",
+    ]
+    code, out, _ = cli(capsys, "compare", str(source), "--by", BY, "--format", "json")
+    rows = json.loads(out)
+    assert (rows[0]["ci_low"], rows[0]["ci_high"]) == (0.0, 0.08760999458590789)
+    assert rows[1]["ci_low"] == 0.0008515862288249672  # an interval within range is left alone
+    frame = compare(skewed + steady, BY, metrics=["accuracy"])
+    assert (frame.iloc[0]["ci_low"], frame.iloc[0]["ci_high"]) == pytest.approx(
+        (0.1239, 1.0), abs=1e-4
+    )
+    assert frame.attrs["clipped"] == [("fp32", "accuracy", "high")]
+    assert as_text(frame).splitlines()[2:5] == [
+        "fp32      3  0.827  0.283  0.124 to 1 (clipped)  baseline              -      -",
+        "int8      3    0.9      0            0.9 to 0.9     +8.9%  -9.1% to +80%  0.697",
+        "(clipped): the t interval of the mean reached outside 0 to 1, which accuracy cannot.",
+    ]

@@ -32,6 +32,10 @@ class Metric:
     verb: str  # "{variant} used 38% less energy than {baseline}"
     less: str
     more: str
+    # what the quantity can be: a t interval of the mean, symmetric, can reach past it (below
+    # 0 kWh when runs are few and spread wide); it is clipped there, and the table says so
+    lowest: float = 0.0
+    highest: float = math.inf
 
 
 def _request_energy(found: ReportFigures, report: dict[str, Any]) -> float | None:
@@ -90,6 +94,7 @@ METRICS: dict[str, Metric] = {
             "had {amount} {direction} accuracy than",
             "lower",
             "higher",
+            highest=1.0,  # a fraction (the schema's range)
         ),
     )
 }
@@ -206,11 +211,15 @@ def table(collected: Collected, by: str, baseline: str | None, seed: int, resamp
         )
     groups = [baseline, *(g for g in groups if g != baseline)]
     rows = []
+    clipped: list[tuple[str, str, str]] = []  # (group, metric, "low" or "high") clipped
     for metric in collected.metrics:
         base = collected.values[baseline][metric]
         for group in groups:
             values = collected.values[group][metric]
             found = stats.spread(values)
+            low, high = clip(METRICS[metric], found.low, found.high)
+            clipped += [(group, metric, "low")] if low != found.low else []
+            clipped += [(group, metric, "high")] if high != found.high else []
             row: dict[str, Any] = {
                 "group": group,
                 "metric": metric,
@@ -219,8 +228,8 @@ def table(collected: Collected, by: str, baseline: str | None, seed: int, resamp
                 "missing": collected.missing[group][metric],
                 "mean": found.mean,
                 "sd": found.sd,
-                "ci_low": found.low,
-                "ci_high": found.high,
+                "ci_low": low,
+                "ci_high": high,
                 "baseline": baseline,
                 "relative_difference": math.nan,
                 "relative_ci_low": math.nan,
@@ -241,8 +250,17 @@ def table(collected: Collected, by: str, baseline: str | None, seed: int, resamp
                 )
             rows.append(row)
     frame = pd.DataFrame(rows, columns=COLUMNS)
-    frame.attrs.update(by=by, baseline=baseline, seed=seed, resamples=resamples)
+    frame.attrs.update(by=by, baseline=baseline, seed=seed, resamples=resamples, clipped=clipped)
     return frame
+
+
+def clip(metric: Metric, low: float, high: float) -> tuple[float, float]:
+    """The t interval held to what the metric can be (NaN stays NaN)."""
+    if math.isfinite(low) and low < metric.lowest:
+        low = metric.lowest
+    if math.isfinite(high) and high > metric.highest:
+        high = metric.highest
+    return low, high
 
 
 def percent(fraction: float) -> str:
@@ -310,9 +328,11 @@ def _shown(metric: Metric, value: float) -> str:
 def as_text(frame: Any, markdown: bool = False) -> str:
     """A table per metric, then the sentences."""
     by, baseline = frame.attrs["by"], frame.attrs["baseline"]
+    clipped = {tuple(c) for c in frame.attrs.get("clipped", [])}
     blocks, sentences = [], []
     for metric_name, part in frame.groupby("metric", sort=False):
         metric = METRICS[str(metric_name)]
+        marked = False
         vs = f"vs {_one_line(baseline)}"
         header = ["group", "runs", "mean", "sd", "95% CI", vs, "95% CI", "p"]
         body = []
@@ -324,7 +344,7 @@ def as_text(frame: Any, markdown: bool = False) -> str:
                     str(row["runs"]) + (f" (+{row['missing']} without)" if row["missing"] else ""),
                     _shown(metric, row["mean"]),
                     _shown(metric, row["sd"]),
-                    _range(metric, row["ci_low"], row["ci_high"]),
+                    _range(metric, row["ci_low"], row["ci_high"], row["group"], clipped),
                     "baseline"
                     if row["group"] == baseline
                     else (_signed(relative) if math.isfinite(relative) else "-"),
@@ -332,17 +352,36 @@ def as_text(frame: Any, markdown: bool = False) -> str:
                     f"{row['p_value']:.3g}" if math.isfinite(row["p_value"]) else "-",
                 ]
             )
+            marked = marked or any(c[:2] == (row["group"], metric.name) for c in clipped)
             if row["sentence"]:
                 sentences.append(_one_line(row["sentence"]))
         title = f"{metric.name} by {_one_line(by)}"
-        blocks.append(_markdown(title, header, body) if markdown else _text(title, header, body))
+        block = _markdown(title, header, body) if markdown else _text(title, header, body)
+        if marked:
+            block += ("\n" if markdown else "") + _clip_note(metric) + "\n"
+        blocks.append(block)
     return "\n".join(blocks) + "\n" + "\n".join(sentences) + "\n"
 
 
-def _range(metric: Metric, low: float, high: float) -> str:
+def _clip_note(metric: Metric) -> str:
+    if math.isfinite(metric.highest):
+        where = f"outside {metric.show(metric.lowest)} to {metric.show(metric.highest)}"
+    else:
+        where = f"below {metric.show(metric.lowest)}"
+    return f"(clipped): the t interval of the mean reached {where}, which {metric.name} cannot."
+
+
+def _range(
+    metric: Metric, low: float, high: float, group: str, clipped: set[tuple[Any, ...]]
+) -> str:
     if not (math.isfinite(low) and math.isfinite(high)):
         return "-"
-    return f"{metric.show(low)} to {metric.show(high)}"
+    low_text, high_text = metric.show(low), metric.show(high)
+    if (group, metric.name, "low") in clipped:
+        low_text += " (clipped)"
+    if (group, metric.name, "high") in clipped:
+        high_text += " (clipped)"
+    return f"{low_text} to {high_text}"
 
 
 def _relative_range(low: float, high: float) -> str:
