@@ -96,9 +96,11 @@ def write_report(report: Report, output: str | Path, *, replace: bool = True) ->
     a database URL (`sqlite:///x.db`, `postgresql://...`): then it returns the URL. Without
     `replace`, an existing .json file is kept (InputError)."""
     from .io import append_line, atomic_write_text
-    from .store.location import is_url
+    from .store.location import check_url, is_url
     from .writers import file_name, output_kind, report_json
 
+    if isinstance(output, str):
+        check_url(output, "output")  # `mysql://...` is no folder to make
     if isinstance(output, str) and is_url(output):
         from .store import Store
 

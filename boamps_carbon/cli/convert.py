@@ -440,8 +440,9 @@ def _summary(
 def open_writer(target: str, *, force: bool = False) -> Any:
     """The writer for `-o`: a store for a database URL (`sqlite:///x.db`, `postgresql://...`),
     else a `ReportWriter`."""
-    from ..store.location import is_url
+    from ..store.location import check_url, is_url
 
+    check_url(target, "-o")  # `mysql://...` is no folder to make
     if is_url(target):
         from ..store.writer import StoreWriter
 

@@ -111,6 +111,9 @@ def run(args: argparse.Namespace) -> int:
             "Write the command after --: boamps run -- python train.py",
         )
     # where the report goes is checked now: after the command, it would be lost
+    from ..store.location import check_url
+
+    check_url(args.output, "-o")
     check_output(args.output, force=args.force, one_report=True)
     options: dict[str, Any] = {"online": True} if args.online else {}
     if args.country:

@@ -45,10 +45,12 @@ def open_engine(url: str) -> Engine:
     try:
         engine = create_engine(url, future=True)
     except (exc.ArgumentError, exc.NoSuchModuleError, ValueError) as error:
+        from .location import without_password
+
         raise StoreError(
             "Not a database URL",
             "--db",
-            url,
+            without_password(url),
             "Use a file path, sqlite:///PATH or postgresql://USER@HOST/DB "
             f"({type(error).__name__}: {error}).",
         ) from None
