@@ -230,7 +230,7 @@ def test_one_byte_edited_in_a_report(
     assert verify_cli(capsys, str(path), "--reports", str(reports))[:2] == (
         1,
         f"{path}: TAMPERED at line 2 (seq 2): edited-report: {report} no longer has the "
-        "SHA-256 the entry recorded\n",
+        "SHA-256 the entry recorded (it has reportId 'r7', the entry 'r2')\n",
     )
     # spacing and key order are not edits
     data = json.loads((reports / "r1.json").read_text(encoding="utf-8"))
@@ -487,3 +487,53 @@ def test_a_signed_ledger_is_appended_to_with_its_own_key_only(
         f"Error: Ledger is not signed at {unsigned}: entries 1 to 4 carry no signature. Append "
         "without --key, or start a new ledger to sign its entries.\n"
     )
+
+
+def test_reports_of_different_folders_with_one_file_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An entry records a file name only: reports are matched by content, below the folder."""
+    data = json.loads((EXAMPLES / "report.json").read_text(encoding="utf-8"))
+    runs = tmp_path / "runs"
+    for run, report_id in (("a", "id-a"), ("b", "id-b")):
+        (runs / run).mkdir(parents=True)
+        data["header"]["reportId"] = report_id
+        (runs / run / "report.json").write_text(json.dumps(data), encoding="utf-8")
+    path = tmp_path / "ledger.jsonl"
+    assert (
+        main(["ledger", "append", str(path), *(str(runs / r / "report.json") for r in "ab")]) == 0
+    )
+    capsys.readouterr()
+    head = json.loads(lines(path)[-1])["hash"]
+    assert verify_cli(capsys, str(path), "--reports", str(runs))[:2] == (
+        0, f"{path}: 2 entries ok; head seq 2 {head}\n"
+    )  # fmt: skip
+    # one of them beside the folders, under the name both entries record: still sound
+    (runs / "report.json").write_bytes((runs / "a" / "report.json").read_bytes())
+    assert verify_cli(capsys, str(path), "--reports", str(runs))[0] == 0
+    # b edited: named by its reportId, wherever it is
+    edited = runs / "b" / "report.json"
+    data["measures"][0]["powerConsumption"] = 9.9
+    edited.write_text(json.dumps(data), encoding="utf-8")
+    assert verify_cli(capsys, str(path), "--reports", str(runs))[:2] == (
+        1,
+        f"{path}: TAMPERED at line 2 (seq 2): edited-report: {edited} no longer has the SHA-256 "
+        "the entry recorded\n",
+    )
+    # b gone: the file of that name is a's, which says so
+    edited.unlink()
+    assert verify_cli(capsys, str(path), "--reports", str(runs))[:2] == (
+        1,
+        f"{path}: TAMPERED at line 2 (seq 2): edited-report: {runs / 'report.json'} no longer "
+        "has the SHA-256 the entry recorded (it has reportId 'id-a', the entry 'id-b')\n",
+    )
+    (runs / "report.json").unlink()
+    assert verify_cli(capsys, str(path), "--reports", str(runs))[:2] == (
+        1, f"{path}: TAMPERED at line 2 (seq 2): missing-report: 'report.json' not found in {runs}\n"
+    )  # fmt: skip
+    # b's content under another name, in the folder itself: found
+    (runs / "b-copy.json").write_text(
+        (runs / "a" / "report.json").read_text(encoding="utf-8").replace("id-a", "id-b"),
+        encoding="utf-8",
+    )
+    assert verify_cli(capsys, str(path), "--reports", str(runs))[0] == 0

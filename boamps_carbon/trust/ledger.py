@@ -353,7 +353,7 @@ def verify(
         )
     expect_head = check_expect_head(expect_head)
     if folder is not None:
-        check = lambda entry: _check_report(folder, entry)  # noqa: E731
+        check = FolderReports(folder).check
     return check_chain(_lines(Path(ledger)), verifier, expect_head, check)
 
 
@@ -486,15 +486,70 @@ def _check_signature(verifier: Any, entry: dict[str, Any]) -> tuple[str, str] | 
     return None
 
 
-def _check_report(folder: Path, entry: dict[str, Any]) -> tuple[str, str] | None:
-    name = entry["file"]
-    path = folder / name if isinstance(name, str) and Path(name).name == name else None
-    if path is None or not path.is_file():
-        return "missing-report", f"{name!r} not found in {folder}"
-    try:
-        _, digest = _read_report(path)
-    except LedgerError as exc:
-        return "edited-report", f"{path} can no longer be read: {exc.what}"
-    if digest != entry["reportSha256"]:
-        return "edited-report", f"{path} no longer has the SHA-256 the entry recorded"
-    return None
+class FolderReports:
+    """The reports of a folder, matched to entries by content, not by file name: reports
+    of different folders often share one (`run-a/report.json`, `run-b/report.json`), and an
+    entry records the name alone. An entry's report is the file it names when that file
+    still has the recorded SHA-256 (nothing else is read); else any `*.json` below the folder
+    that has it, from an index of the SHA-256 and reportId of each, made once on first need
+    (about 150 bytes a report)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.digests: set[str] | None = None
+        self.ids: dict[str, Path] = {}  # reportId: the first file (in sorted order) with it
+        self.unreadable: dict[str, tuple[Path, str]] = {}  # file name: path, why
+
+    def check(self, entry: dict[str, Any]) -> tuple[str, str] | None:
+        name, digest, report_id = entry["file"], entry["reportSha256"], entry["reportId"]
+        named = self._named(name)
+        named_id: Any = None  # the reportId of the file the entry names
+        if named is not None and named.is_file():
+            try:
+                data, found = _read_report(named)
+            except LedgerError:
+                found = None  # told below, unless another file has the content
+            else:
+                if found == digest:
+                    return None
+                header = data.get("header")
+                named_id = header.get("reportId") if isinstance(header, dict) else None
+        if digest in self._index():
+            return None
+        same_id = self.ids.get(report_id) if isinstance(report_id, str) else None
+        if same_id is not None:
+            return "edited-report", f"{same_id} no longer has the SHA-256 the entry recorded"
+        if isinstance(name, str) and name in self.unreadable:
+            path, why = self.unreadable[name]
+            return "edited-report", f"{path} can no longer be read: {why}"
+        if named is not None and named.is_file():
+            note = ""
+            if isinstance(report_id, str) and named_id != report_id:
+                note = f" (it has reportId {named_id!r}, the entry {report_id!r})"
+            return "edited-report", f"{named} no longer has the SHA-256 the entry recorded{note}"
+        return "missing-report", f"{name!r} not found in {self.folder}"
+
+    def _named(self, name: Any) -> Path | None:
+        """The file the entry names, directly in the folder; None for a name with a folder
+        in it (`../x`), which an entry never records."""
+        if isinstance(name, str) and name and Path(name).name == name:
+            return self.folder / name
+        return None
+
+    def _index(self) -> set[str]:
+        if self.digests is None:
+            self.digests = set()
+            for path in sorted(self.folder.rglob("*.json")):
+                if not path.is_file():
+                    continue
+                try:
+                    data, digest = _read_report(path)
+                except LedgerError as exc:
+                    self.unreadable.setdefault(path.name, (path, exc.what))
+                    continue
+                self.digests.add(digest)
+                header = data.get("header")
+                report_id = header.get("reportId") if isinstance(header, dict) else None
+                if isinstance(report_id, str):
+                    self.ids.setdefault(report_id, path)
+        return self.digests
