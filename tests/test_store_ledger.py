@@ -208,6 +208,13 @@ def test_entries_and_reports_cut_from_the_end_need_the_head(
         head = verify(store).head
     tamper(url, "DELETE FROM reports WHERE seq = 3")
     tamper(url, "DELETE FROM ledger WHERE seq = 3")
+    # the rows of its measures left behind are named
+    assert check(url) == (
+        "store row 3: edited-measures: the table measures has rows for store row 3, which "
+        "holds no report"
+    )
+    tamper(url, "DELETE FROM measures WHERE report_seq = 3")
+    tamper(url, "DELETE FROM components WHERE report_seq = 3")
     assert check(url) == "ok"
     assert main(["store", "verify", "--db", url, "--expect-head", head]) == 1
     assert capsys.readouterr().out.endswith(

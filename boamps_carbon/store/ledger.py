@@ -199,6 +199,7 @@ def _verify(
 ) -> StoreVerification:
     result = StoreVerification()
     removed: set[int] = set()
+    removed_rows: set[int] = set()  # report rows whose removal an entry records
     column: dict[str, Any] = {}
 
     def rows() -> Iterator[tuple[int, bytes]]:
@@ -217,6 +218,8 @@ def _verify(
             )
         if entry["action"] == "remove" and isinstance(entry.get("removes"), int):
             removed.add(entry["removes"])
+        if entry["action"] == "remove" and isinstance(entry["reportSeq"], int):
+            removed_rows.add(entry["reportSeq"])
         return None
 
     chain = check_chain(
@@ -233,6 +236,10 @@ def _verify(
     if chain.tampering is not None:
         return result
     result.tampering = _match_reports(conn, removed, result, rated_since)
+    if result.tampering is None:
+        from .verify_tables import check_revisions
+
+        result.tampering = check_revisions(conn, removed_rows)
     return result
 
 
@@ -277,16 +284,12 @@ def _report_rows(conn: Connection) -> Iterator[Any]:
         last = rows[-1][0]
 
 
-def _edited_column(row: Any, rated_since: str | None) -> str | None:
+def _edited_column(row: Any, data: Any, rated_since: str | None) -> str | None:
     """The first column of a report row that is not what the store derives from its text
-    (the rating as of the day the row was added, or rated, within a day for the clock's
-    zone)."""
+    `data` (the rating as of the day the row was added, or rated, within a day for the
+    clock's zone)."""
     from .rows import report_row
 
-    try:
-        data = json.loads(row.document)
-    except ValueError:
-        return None  # the text itself was edited: its SHA-256 said so already
     day = row.added_at if rated_since is None or row.added_at >= rated_since else rated_since
     try:
         added = dt.date.fromisoformat(day[:10])
@@ -310,9 +313,13 @@ def _edited_column(row: Any, rated_since: str | None) -> str | None:
 def _match_reports(
     conn: Connection, removed: set[int], result: StoreVerification, rated_since: str | None
 ) -> Tampering | None:
-    """Merges the report rows with the entries that added them, both in row order."""
+    """Merges the report rows with the entries that added them, and with the rows of the
+    tables derived from them (`verify_tables`), all in row order."""
+    from .verify_tables import DerivedTables
+
     entries = _added_entries(conn, removed)
     rows = _report_rows(conn)
+    derived = DerivedTables(conn)
     entry, row = next(entries, None), next(rows, None)
     while entry is not None or row is not None:
         if row is None or (entry is not None and entry["reportSeq"] < row[0]):
@@ -348,7 +355,9 @@ def _match_reports(
                 else f"report {entry['reportId']!r} is now named {row[1]!r}",
                 "store row",
             )
-        edited = _edited_column(row, rated_since)
+        # the text's SHA-256 is the recorded one, so the text is JSON
+        data = json.loads(row.document)
+        edited = _edited_column(row, data, rated_since)
         if edited is not None:
             return Tampering(
                 row[0],
@@ -357,9 +366,13 @@ def _match_reports(
                 f"report {row[1]!r}: {edited}",
                 "store row",
             )
+        found = derived.check(row[0], row[1], data)
+        if found is not None:  # the entry's seq, unless rows of no report were found
+            seq = entry["seq"] if found.line == row[0] else None
+            return Tampering(found.line, seq, found.kind, found.reason, found.unit)
         result.reports += 1
         entry, row = next(entries, None), next(rows, None)
-    return None
+    return derived.leftover()
 
 
 def matching(store: Any) -> Any:
