@@ -31,7 +31,7 @@ from .grouping import (
     split_warning,
 )
 from .outcomes import Outcome, Output, Rejected
-from .preflight import missing_hint, structural_gaps
+from .preflight import CODECARBON_CSV, missing_hint, structural_gaps
 from .render.flat import unflatten
 from .rows import RowRuns
 from .schema import DEFAULT_VERSION, SchemaVersion, parse_version
@@ -460,11 +460,18 @@ class Conversion:
         flat = self.layout is not None and self.layout.layout is FLAT
         missing = structural_gaps(report, problems, engine, self.header if flat else None)
         if missing:
+            if self.kind is not None:
+                no_hardware = f"This {self.kind.tool_name} file names no hardware"
+            elif flat:
+                no_hardware = "This BoAmps CSV names no hardware"
+            else:
+                no_hardware = CODECARBON_CSV
             raise MissingFieldsError(
                 "Missing required fields",
-                "context",
+                # several inputs share one context: which one lacks what
+                f"context (converting {self.source.label})",
                 ", ".join(missing),
-                missing_hint(missing, self.version),
+                missing_hint(missing, self.version, no_hardware),
             )
 
 

@@ -12,20 +12,25 @@ from .validation import Problem
 
 INIT_HINT = "Add them to the context file (`boamps init-context` writes a starting one)."
 COMPONENTS_HINT = (
-    "This CSV names no hardware (CodeCarbon before 2.0 did not): give it with `boamps "
-    'init-context --cpu "NAME" --cpu-count N --ram-gb G` (and `--gpu "NAME" --gpu-count N`).'
+    'give it with `boamps init-context --cpu "NAME" --cpu-count N --ram-gb G` (and '
+    '`--gpu "NAME" --gpu-count N`).'
 )
+# what the file is, in the hint: the tool that wrote it, said by the caller
+CODECARBON_CSV = "This CSV names no hardware (CodeCarbon before 2.0 did not)"
 VERSION_1_0_HINT = (
     "BoAmps 1.0 asks more of the context than 1.1 (task.taskType, each dataset's volume and "
     "volumeUnit...): add them, or leave --schema-version at 1.1."
 )
 
 
-def missing_hint(missing: list[str], version: SchemaVersion) -> str:
-    """How to fill the required fields no row gives: the context, and what it needs here."""
+def missing_hint(
+    missing: list[str], version: SchemaVersion, no_hardware: str = CODECARBON_CSV
+) -> str:
+    """How to fill the required fields no row gives: the context, and what it needs here.
+    `no_hardware` says which file names no hardware, and why if known (CODECARBON_CSV)."""
     hint = INIT_HINT
     if "infrastructure.components" in missing:  # no component at all, not a gap in one
-        hint += " " + COMPONENTS_HINT
+        hint += f" {no_hardware}: {COMPONENTS_HINT}"
     if version is SchemaVersion.V1_0:
         hint += " " + VERSION_1_0_HINT
     return hint

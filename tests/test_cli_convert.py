@@ -161,7 +161,7 @@ def test_missing_context_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFi
     code, stdout, err = run(capsys, "convert", str(EXAMPLE), "-o", str(out))
     assert (code, stdout) == (2, "")
     assert err == (
-        "Error: Missing required fields at context: task, "
+        f"Error: Missing required fields at context (converting {EXAMPLE}): task, "
         "header.publisher.confidentialityLevel. Add them to the context file "
         "(`boamps init-context` writes a starting one).\n"
     )
@@ -361,7 +361,7 @@ def test_init_context_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[s
     code, _, err = run(capsys, "convert", str(EXAMPLE), "--context", str(incomplete))
     assert code == 2
     assert err.startswith(
-        "Error: Missing required fields at context: "
+        f"Error: Missing required fields at context (converting {EXAMPLE}): "
         "header.publisher.confidentialityLevel, task.taskFamily, "
         "task.algorithms, task.dataset."
     )

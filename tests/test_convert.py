@@ -304,7 +304,8 @@ def test_without_task_context_nothing_is_converted() -> None:
     with pytest.raises(MissingFieldsError) as caught:
         list(convert(EXAMPLES / "emissions.csv", None))
     assert caught.value.message == (
-        "Missing required fields at context: task, header.publisher.confidentialityLevel. "
+        f"Missing required fields at context (converting {EXAMPLES / 'emissions.csv'}): task, "
+        "header.publisher.confidentialityLevel. "
         "Add them to the context file (`boamps init-context` writes a starting one)."
     )
 
@@ -313,7 +314,9 @@ def test_old_csv_without_hardware_names_the_missing_components() -> None:
     with pytest.raises(MissingFieldsError) as caught:
         list(convert(public_csv("codecarbon-1.x-2021-cp1252-crcrlf.csv"), CONTEXT))
     assert caught.value.message == (
-        "Missing required fields at context: infrastructure.components. Add them to the "
+        "Missing required fields at context (converting "
+        f"{public_csv('codecarbon-1.x-2021-cp1252-crcrlf.csv')}): infrastructure.components. "
+        "Add them to the "
         "context file (`boamps init-context` writes a starting one). This CSV names no "
         'hardware (CodeCarbon before 2.0 did not): give it with `boamps init-context --cpu "NAME" '
         '--cpu-count N --ram-gb G` (and `--gpu "NAME" --gpu-count N`).'

@@ -247,7 +247,8 @@ def test_an_incomplete_context_component_stops_the_file(tmp_path: Path) -> None:
     with pytest.raises(MissingFieldsError) as caught:
         convert(path, context)
     assert caught.value.message.startswith(
-        "Missing required fields at context: infrastructure.components[1].nbComponent."
+        f"Missing required fields at context (converting {path}): "
+        "infrastructure.components[1].nbComponent."
     )
 
 
@@ -283,7 +284,10 @@ def test_stdout_gets_nothing_when_a_later_input_is_unusable(
         capsys, "convert", str(good), str(bad), "--context", str(context), "-o", "-"
     )
     assert (code, out) == (2, "")
-    assert err.startswith("Error: Missing required fields at context: infrastructure.components")
+    # the file is named: the context is shared by every input
+    assert err.startswith(
+        f"Error: Missing required fields at context (converting {bad}): infrastructure.components. "
+    )
 
 
 def write_context(tmp_path: Path, data: dict[str, Any]) -> Path:
@@ -330,3 +334,38 @@ def test_rejects_file_is_checked_before_the_work(
         capsys, "convert", str(path), "--context", str(context), "-o", str(blocker / "sub")
     )
     assert code == 2 and err.startswith(f"Error: Cannot write at {blocker / 'sub'}:")
+
+
+def test_several_inputs_name_the_file_and_the_tool_that_lack_fields(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sources = Path(__file__).parent / "data" / "sources"
+    example = Path(__file__).parents[1] / "examples" / "emissions.csv"
+    ledger = sources / "carbon-ops" / "ledger.ndjson"
+    no_hardware = {key: value for key, value in CONTEXT.items() if key != "infrastructure"}
+    context = write_context(tmp_path, no_hardware)
+    out = tmp_path / "out.jsonl"
+    code, _, err = run(
+        capsys, "convert", str(example), str(ledger), "--context", str(context), "-o", str(out)
+    )
+    assert (code, err.splitlines()[-1]) == (
+        2,
+        f"Error: Missing required fields at context (converting {ledger}): "
+        "infrastructure.components. Add them to the context file (`boamps init-context` writes "
+        "a starting one). This carbon-ops file names no hardware: give it with `boamps "
+        'init-context --cpu "NAME" --cpu-count N --ram-gb G` (and `--gpu "NAME" --gpu-count N`).',
+    )
+    assert not out.exists()
+    # the first input lacks a field of the context: it is the one named
+    no_task = {key: value for key, value in CONTEXT.items() if key != "task"}
+    context = write_context(tmp_path, no_task)
+    eco2ai = sources / "eco2ai" / "emission.csv"
+    code, _, err = run(
+        capsys, "convert", str(eco2ai), str(example), "--context", str(context), "-o", str(out)
+    )
+    assert (code, err.splitlines()[-1]) == (
+        2,
+        f"Error: Missing required fields at context (converting {eco2ai}): task. Add them to "
+        "the context file (`boamps init-context` writes a starting one).",
+    )
+    assert not out.exists()

@@ -128,7 +128,8 @@ def test_a_csv_without_hardware_converts_with_init_context_components(
     assert run(capsys, "convert", str(old), "--context", str(plain), "-o", "-") == (
         2,
         "",
-        f"Error: Missing required fields at context: infrastructure.components. {INIT_HINT} "
+        f"Error: Missing required fields at context (converting {old}): "
+        f"infrastructure.components. {INIT_HINT} "
         "This CSV names no hardware (CodeCarbon before 2.0 did not): give it with `boamps "
         'init-context --cpu "NAME" --cpu-count N --ram-gb G` (and `--gpu "NAME" --gpu-count '
         "N`).\n",
@@ -165,7 +166,8 @@ def test_version_1_0_says_it_needs_more_context(capsys: pytest.CaptureFixture[st
     )
     assert (code, err) == (
         2,
-        "Error: Missing required fields at context: task.taskType, task.dataset[0].volume, "
+        "Error: Missing required fields at context (converting "
+        f"{ROOT / 'examples' / 'emissions.csv'}): task.taskType, task.dataset[0].volume, "
         f"task.dataset[0].volumeUnit. {INIT_HINT} BoAmps 1.0 asks more of the context than 1.1 "
         "(task.taskType, each dataset's volume and volumeUnit...): add them, or leave "
         "--schema-version at 1.1.\n",

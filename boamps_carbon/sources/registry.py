@@ -29,6 +29,11 @@ class Source:
     module: str  # boamps_carbon.sources.<module> has `looks_like(name, head)` and `read`
     id_column: str = ""  # a column whose unique values are report ids
     table_name: str = ""  # the field table, when not <name>.csv
+    tool: str = ""  # the tool's name in messages ("This eco2AI file..."); default: name
+
+    @property
+    def tool_name(self) -> str:
+        return self.tool or self.name
 
     @property
     def table(self) -> str:
@@ -55,22 +60,24 @@ class Source:
 CODECARBON = "codecarbon"  # CodeCarbon's CSV (and flat BoAmps CSVs): the built-in path
 
 SOURCES: tuple[Source, ...] = (
-    Source("eco2ai", "an eco2AI emission.csv", "eco2ai", id_column="id"),
+    Source("eco2ai", "an eco2AI emission.csv", "eco2ai", id_column="id", tool="eco2AI"),
     Source(
         "lamarr",
         "Lamarr Energy Tracker's emissions.csv (user and host names left out)",
         "lamarr",
         id_column="run_id",
         table_name="codecarbon.csv",
+        tool="Lamarr Energy Tracker",
     ),
-    Source("carbontracker", "CarbonTracker's logs of a run", "carbontracker"),
-    Source("zeus", "a Zeus window log (CSV)", "zeus"),
+    Source("carbontracker", "CarbonTracker's logs of a run", "carbontracker", tool="CarbonTracker"),
+    Source("zeus", "a Zeus window log (CSV)", "zeus", tool="Zeus"),
     Source("carbon-ops", "a carbon-ops ledger (NDJSON, hash chain checked)", "carbon_ops"),
     Source(
         "codecarbon-boamps",
         "a BoAmps report written by CodeCarbon's exporter",
         "codecarbon_boamps",
         table_name="codecarbon_boamps.csv",
+        tool="CodeCarbon BoAmps",
     ),
     Source(
         "codecarbon-logs",
@@ -78,6 +85,7 @@ SOURCES: tuple[Source, ...] = (
         "codecarbon_logs",
         id_column="run_id",
         table_name="codecarbon.csv",
+        tool="CodeCarbon logger",
     ),
 )
 
