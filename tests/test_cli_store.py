@@ -279,7 +279,7 @@ def test_bad_databases(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert not missing.exists()
     code, _, err = run(capsys, "summary", "--db", "postgresql://nobody@127.0.0.1:1/none")
     assert code == 2 and err.startswith(
-        "Error: Cannot reach the database at postgresql+psycopg://nobody@127.0.0.1:1/none: "
+        "Error: Cannot reach the database at postgresql://nobody@127.0.0.1:1/none: "
     )
 
 

@@ -97,3 +97,22 @@ def test_without_password_keeps_everything_else() -> None:
     assert without_password("bogus://x") == "bogus://x"
     assert without_password("reports.db") == "reports.db"
     assert without_password("x://u:a/b:c@h/d@e") == "x://u:***@h/d@e"
+
+
+def test_a_postgresql_url_is_named_as_given_not_with_the_driver_added(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import pickle
+
+    from boamps_carbon.store.location import resolve_url
+
+    for given in ("postgresql://nobody:pw@127.0.0.1:1/none", "postgres://nobody@127.0.0.1:1/none"):
+        assert main(["summary", "--db", given]) == 2
+        shown = without_password(given)
+        assert capsys.readouterr().err.startswith(
+            f"Error: Cannot reach the database at {shown}: connection failed: "
+        )
+    url = resolve_url("postgres://u:pw@h/db")
+    assert (url, url.given) == ("postgresql+psycopg://u:pw@h/db", "postgres://u:pw@h/db")  # type: ignore[attr-defined]
+    again = pickle.loads(pickle.dumps(url))
+    assert (again, again.given) == (url, url.given)  # type: ignore[attr-defined]

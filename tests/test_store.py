@@ -404,7 +404,14 @@ def test_migrates_a_version_1_file(tmp_path: Path) -> None:
     from sqlalchemy import create_engine, insert, inspect
 
     from boamps_carbon.store import migrations, tables
-    from boamps_carbon.store.rows import content_sha256, report_row
+    from boamps_carbon.store.rows import (
+        COMPONENT_COLUMNS,
+        MEASURE_COLUMNS,
+        component_rows,
+        content_sha256,
+        measure_rows,
+        report_row,
+    )
 
     path = tmp_path / "v1.db"
     engine = create_engine(f"sqlite:///{path}")
@@ -431,6 +438,15 @@ def test_migrates_a_version_1_file(tmp_path: Path) -> None:
                 **row,
             )
         )
+        # its measures and components, as version 1 stored them (`store verify` checks them)
+        for name, columns, parts in (
+            ("measures", MEASURE_COLUMNS, measure_rows(stored)),
+            ("components", COMPONENT_COLUMNS, component_rows(stored)),
+        ):
+            conn.execute(
+                insert(old.tables[name]),
+                [dict(zip(("report_seq", *columns), (1, *part), strict=True)) for part in parts],
+            )
     engine.dispose()
     with Store(path) as store:
         assert store.version() == 4

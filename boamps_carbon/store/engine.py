@@ -24,10 +24,16 @@ _WRITE = "boamps_write"
 
 
 def shown(url: str) -> str:
-    """The URL as people may see it: a SQLite file path, or the URL without its password."""
+    """The URL as people may see it: a SQLite file path, or the URL as it was given
+    (`location.StoreUrl`), without its password."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return parsed.database or ":memory:"
+    given = getattr(url, "given", None)
+    if isinstance(given, str):
+        from .location import without_password
+
+        return without_password(given)
     return parsed.render_as_string(hide_password=True)
 
 

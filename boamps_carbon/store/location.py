@@ -56,6 +56,21 @@ def is_url(text: str) -> bool:
     return bool(sep) and scheme.split("+")[0] in ("sqlite", "postgresql", "postgres")
 
 
+class StoreUrl(str):
+    """A store's SQLAlchemy URL that remembers the text it was given as (`given`), so that
+    messages name the database as the user wrote it, not with the driver added here."""
+
+    given: str
+
+    def __new__(cls, url: str, given: str) -> StoreUrl:
+        made = super().__new__(cls, url)
+        made.given = given
+        return made
+
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        return StoreUrl, (str(self), self.given)
+
+
 def resolve_url(url: str | os.PathLike[str] | None = None) -> str:
     """The SQLAlchemy URL of the store: `url` (a URL or a SQLite file path), else $BOAMPS_DB,
     else `reports.db` in the user data folder. A bare `postgresql://` gets the psycopg driver.
@@ -68,5 +83,5 @@ def resolve_url(url: str | os.PathLike[str] | None = None) -> str:
         return "sqlite:///" + str(Path(chosen).expanduser())
     scheme, _, rest = chosen.partition("://")
     if scheme in ("postgresql", "postgres"):
-        return "postgresql+psycopg://" + rest
-    return chosen
+        return StoreUrl("postgresql+psycopg://" + rest, chosen)
+    return StoreUrl(chosen, chosen)
