@@ -204,3 +204,25 @@ def test_group_numbers_follow_the_rows(tmp_path: Path) -> None:
         (["b", "a"], [0, 1]),
         (["b"], [0]),
     ]
+
+
+values = st.one_of(energies, st.booleans(), st.none(), st.text(max_size=3))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["powerConsumption", "measurementDuration", "unit", "measurementDateTime"]),
+        st.one_of(values, st.sampled_from(["kWh", "Wh", "MJoule", "FLOPS"])),
+    )
+)
+def test_the_figures_of_one_measure_are_those_of_any_number(measure: dict[str, Any]) -> None:
+    from boamps_carbon.render.figures import _duration, measured
+    from boamps_carbon.validation.semantic import energy_kwh
+
+    energy, duration = measured([measure])
+    assert same(energy, sum([energy_kwh(measure) or 0.0]))
+    expected = _duration([measure])
+    assert (duration is None) == (expected is None)
+    if duration is not None and expected is not None:
+        assert same(duration, expected) and type(duration) is type(expected)

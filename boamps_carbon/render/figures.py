@@ -93,6 +93,10 @@ def _duration(measures: list[dict[str, Any]]) -> float | None:
 
 def measured(measures: list[dict[str, Any]]) -> tuple[float, float | None]:
     """(energy in kWh, duration in seconds or None) of a report's measures (dicts)."""
+    if len(measures) == 1:  # most reports: the same sums, of one energy and one window
+        length = measures[0].get("measurementDuration")
+        timed = isinstance(length, (int, float)) and not isinstance(length, bool)
+        return 0 + (energy_kwh(measures[0]) or 0.0), 0 + _number(length) if timed else None
     return sum([energy_kwh(m) or 0.0 for m in measures]), _duration(measures)
 
 

@@ -201,15 +201,19 @@ class _Rows:
 
         from ..validation.semantic import is_codecarbon
         from .figures import measured
-        from .typed import model, present, refused, text, values
+        from .typed import fields, model, refused, values
 
         decode, refusals = decoder.decode, refused()
         by, project, since = self.task.by, self.task.project, self.task.since
-        statement = by is None
+        statement, selecting = by is None, project is not None or since is not None
         memo: dict[Any, ReportFigures] = self.task._memo[2]
         here: set[Any] = set()  # the memo's keys seen in this piece
-        add, seen, low, high, names = self._add, self.seen, self.low, self.high, self.names
+        seen, low, high, names = self.seen, self.low, self.high, self.names
+        energies, durations = self.energy.append, self.duration.append
+        emitted, known = self.emissions.append, self.known.append
         get = getattr
+        measure_fields: tuple[str, ...] | None = None  # those of _NUMBERS its records have
+        read = 0
         lines = data.split(b"\n")
         for number, raw in enumerate(lines, start=1):
             try:
@@ -219,20 +223,35 @@ class _Rows:
                     document.line = number
                     self.one(document)
                 continue
-            self.read += 1
+            read += 1
             # any part may be absent (UNSET), and so lack the fields below
             measures: Any = get(report, "measures", UNSET) or ()
             header = get(report, "header", UNSET)
-            publisher = get(header, "publisher", UNSET)
             environment = get(report, "environment", UNSET)
-            if statement:
-                if project is not None and text(get(publisher, "projectName", UNSET)) != project:
+            if selecting:
+                name = get(get(header, "publisher", UNSET), "projectName", "")
+                if project is not None and (name if name is not UNSET else "") != project:
                     continue
-                if since is not None and text(get(header, "reportDatetime", UNSET))[:10] < since:
+                date = get(header, "reportDatetime", "")
+                if since is not None and (date if date is not UNSET else "")[:10] < since:
                     continue
-            energy, duration = measured([present(m, _NUMBERS) for m in measures])
+            if measure_fields is None and measures:
+                measure_fields = fields(measures[0], _NUMBERS)
+            energy, duration = measured(
+                [
+                    {name: v for name in measure_fields or () if (v := get(m, name)) is not UNSET}
+                    for m in measures
+                ]
+            )
             intensity = get(environment, "powerSourceCarbonIntensity", UNSET)
-            add(energy, duration, None if intensity is UNSET else energy * intensity / 1000)
+            energies(energy)
+            durations(duration or 0.0)
+            if intensity is UNSET:
+                emitted(0.0)
+                known(duration is not None)
+            else:
+                emitted(energy * intensity / 1000)
+                known((duration is not None) | 2)
             if statement or by == "hardware":
                 infrastructure = get(report, "infrastructure", UNSET)
                 components = get(infrastructure, "components", UNSET)
@@ -252,15 +271,13 @@ class _Rows:
                         get(infrastructure, "infraType", UNSET),
                         get(environment, "country", UNSET),
                         values(measure, _MEASURE_KEY),
-                        not present(measure, _CALIBRATION),
+                        get(measure, "powerCalibrationMeasurement", UNSET) is UNSET,
                     )
                 else:
                     key = None
                 found = memo.get(key) if key is not None else None
                 if found is None:
-                    value, problems = fastjson.parse(raw)
-                    assert not problems, problems
-                    found = figures(value)
+                    found = _figures_of(raw, statement)
                     if key is not None:
                         if len(memo) >= MEMO_SIZE:
                             memo.clear()
@@ -274,14 +291,16 @@ class _Rows:
                     continue
                 name = GROUPS["hardware"](found)
             elif by == "project":
-                name = text(get(publisher, "projectName", UNSET))
+                name = get(get(header, "publisher", UNSET), "projectName", UNSET)
             elif by == "model":
                 name = model(get(report, "task", UNSET))
             elif by == "country":
-                name = text(get(environment, "country", UNSET))
+                name = get(environment, "country", UNSET)
             else:  # month
-                name = text(get(header, "reportDatetime", UNSET))[:7]
-            names.append(name or "(not stated)")
+                name = get(header, "reportDatetime", UNSET)
+                name = name[:7] if name is not UNSET else ""
+            names.append(name if name and name is not UNSET else "(not stated)")
+        self.read += read
         return lines
 
     def tally(self, lines: int) -> PieceTally:
@@ -311,10 +330,22 @@ class _Rows:
         return tally
 
 
+def _figures_of(raw: bytes, band: bool) -> ReportFigures:
+    """The figures of a valid report's line, parsed the ordinary way; kept in a memo, so
+    without the report itself (its band made first, when it is wanted)."""
+    value, problems = fastjson.parse(raw)
+    assert not problems, problems
+    found = figures(value)
+    if band:
+        found.band  # noqa: B018 (a cached property: made now, while the report is there)
+    found.source = {}
+    return found
+
+
 # what of a measure the energy and the duration read
 _NUMBERS = ("powerConsumption", "unit", "measurementDuration", "measurementDateTime")
 # what of a measure its methods, tracking modes and energy band read (besides its energy,
-# which weighs nothing when it is the only one, and whether it has a calibration)
+# which weighs nothing when it is the only one, and whether it gives a calibration)
 _MEASURE_KEY = (
     "measurementMethod",
     "version",
@@ -324,7 +355,6 @@ _MEASURE_KEY = (
     "gpuEnergy",
     "ramEnergy",
 )
-_CALIBRATION = ("powerCalibrationMeasurement",)
 
 
 def add_tally(targets: list[Totals], tally: PieceTally) -> None:

@@ -112,11 +112,6 @@ def refused() -> tuple[type[Exception], ...]:
     return (msgspec.ValidationError, msgspec.DecodeError)
 
 
-def text(value: Any) -> str:
-    """`str(x.get(name, ""))` of a record's field."""
-    return "" if value is UNSET else str(value)
-
-
 def model(task: Any) -> str:
     """A report's model, as `figures` reads it: its first algorithm's foundation model,
     name or type ("" when it has no algorithm)."""
@@ -138,12 +133,10 @@ def _known(kind: Any, names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(name for name in names if name in fields)
 
 
-def present(record: Any, names: tuple[str, ...]) -> dict[str, Any]:
-    """The fields of `names` a record holds, as a dict (what `figures` reads of a part)."""
+def fields(record: Any, names: tuple[str, ...]) -> tuple[str, ...]:
+    """Those of `names` that a record's type has."""
     kind: Any = type(record)
-    return {
-        name: value for name in _known(kind, names) if (value := getattr(record, name)) is not UNSET
-    }
+    return _known(kind, names)
 
 
 @cache
