@@ -226,3 +226,20 @@ def test_the_figures_of_one_measure_are_those_of_any_number(measure: dict[str, A
     assert (duration is None) == (expected is None)
     if duration is not None and expected is not None:
         assert same(duration, expected) and type(duration) is type(expected)
+
+
+def test_units_and_an_infinite_energy_give_the_ordinary_bands(tmp_path: Path) -> None:
+    batch = []
+    for index, (unit, power) in enumerate(
+        [("kWh", 0.002), ("PJoule", 1e300), ("PJoule", 1e300), ("Wh", 5), ("FLOPS", 2.0)] * 3
+    ):
+        report = make_report(SchemaVersion.V1_0, full=True)
+        report["measures"][0].update(unit=unit, powerConsumption=power)
+        if index % 2:
+            report["measures"][0].pop("powerCalibrationMeasurement")
+        batch.append(report)
+    path = write_lines(tmp_path / "reports.jsonl", batch)
+    fast, ordinary = tallies_both_ways(path, SchemaVersion.V1_0, None)
+    assert any(math.isinf(e) for t in fast for e in t.energy.tolist())
+    assert_same(fast, ordinary)
+    assert_same(*tallies_both_ways(path, SchemaVersion.V1_0, "hardware"))

@@ -148,6 +148,7 @@ class Tally:
         return rows.tally(len(rows.typed(piece.path, data, typed)) - 1)
 
 
+INFINITY = float("inf")
 # at most this many distinct hardware, methods and band combinations are kept per worker
 MEMO_SIZE = 4096
 
@@ -272,6 +273,7 @@ class _Rows:
                         get(environment, "country", UNSET),
                         values(measure, _MEASURE_KEY),
                         get(measure, "powerCalibrationMeasurement", UNSET) is UNSET,
+                        energy == INFINITY,  # its share of the energy is then NaN, not 1
                     )
                 else:
                     key = None
