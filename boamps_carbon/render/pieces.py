@@ -202,13 +202,14 @@ class _Rows:
 
         from ..validation.semantic import is_codecarbon
         from .figures import measured
-        from .typed import fields, model, refused, values
+        from .typed import fields, getter, model, refused
 
         decode, refusals = decoder.decode, refused()
         by, project, since = self.task.by, self.task.project, self.task.since
         statement, selecting = by is None, project is not None or since is not None
-        memo: dict[Any, ReportFigures] = self.task._memo[2]
-        here: set[Any] = set()  # the memo's keys seen in this piece
+        # key -> [figures, band's low, band's high, stamp of the last piece that saw it]
+        memo: dict[Any, list[Any]] = self.task._memo[2]
+        stamp = object()  # marks the memo's entries seen in this piece
         seen, low, high, names = self.seen, self.low, self.high, self.names
         energies, durations = self.energy.append, self.duration.append
         emitted, known = self.emissions.append, self.known.append
@@ -238,6 +239,7 @@ class _Rows:
                     continue
             if measure_fields is None and measures:
                 measure_fields = fields(measures[0], _NUMBERS)
+                measure_key = getter(measures[0], _MEASURE_KEY)
             energy, duration = measured(
                 [
                     {name: v for name in measure_fields or () if (v := get(m, name)) is not UNSET}
@@ -271,25 +273,28 @@ class _Rows:
                         components,
                         get(infrastructure, "infraType", UNSET),
                         get(environment, "country", UNSET),
-                        values(measure, _MEASURE_KEY),
+                        measure_key(measure),
                         get(measure, "powerCalibrationMeasurement", UNSET) is UNSET,
                         energy == INFINITY,  # its share of the energy is then NaN, not 1
                     )
                 else:
                     key = None
-                found = memo.get(key) if key is not None else None
-                if found is None:
+                entry = memo.get(key) if key is not None else None
+                if entry is None:
                     found = _figures_of(raw, statement)
+                    band = found.band if statement else None
+                    entry = [found, band.low if band else 0.0, band.high if band else 0.0, None]
                     if key is not None:
                         if len(memo) >= MEMO_SIZE:
                             memo.clear()
-                        memo[key] = found
+                        memo[key] = entry
+                found = entry[0]
                 if statement:
-                    if key is None or key not in here:
-                        here.add(key)
+                    if entry[3] is not stamp:  # first seen in this piece
+                        entry[3] = stamp
                         seen.append(found)
-                    low.append(found.band.low)
-                    high.append(found.band.high)
+                    low.append(entry[1])
+                    high.append(entry[2])
                     continue
                 name = GROUPS["hardware"](found)
             elif by == "project":

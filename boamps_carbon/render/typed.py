@@ -148,7 +148,8 @@ def _getter(kind: Any, names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...
     return attrgetter(*known) if known else (lambda record: ())
 
 
-def values(record: Any, names: tuple[str, ...]) -> tuple[Any, ...]:
-    """The fields of `names` a record's type has (UNSET where absent), as a tuple."""
+def getter(record: Any, names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """What gives the fields of `names` that the type of `record` has (UNSET where absent),
+    as a tuple, from a record of that type."""
     kind: Any = type(record)
-    return _getter(kind, names)(record)
+    return _getter(kind, names)
