@@ -91,6 +91,15 @@ def _duration(measures: list[dict[str, Any]]) -> float | None:
     return sum(length for _, length in windows)
 
 
+def measured(measures: list[dict[str, Any]]) -> tuple[float, float | None]:
+    """(energy in kWh, duration in seconds or None) of a report's measures (dicts)."""
+    if len(measures) == 1:  # most reports: the same sums, of one energy and one window
+        length = measures[0].get("measurementDuration")
+        timed = isinstance(length, (int, float)) and not isinstance(length, bool)
+        return 0 + (energy_kwh(measures[0]) or 0.0), 0 + _number(length) if timed else None
+    return sum([energy_kwh(m) or 0.0 for m in measures]), _duration(measures)
+
+
 def component_label(component: dict[str, Any], report: dict[str, Any] | None = None) -> str:
     """ "2 x Tesla V100S (GPU)", "23.5 GB RAM"; a CPU count that is logical CPUs says so:
     "AMD EPYC (2 logical CPUs)", not 2 processors."""
@@ -170,6 +179,7 @@ def figures(report: dict[str, Any], memo: HardwareMemo | None = None) -> ReportF
     algorithm = (task.get("algorithms") or [{}])[0]
     components = (report.get("infrastructure") or {}).get("components") or []
     intensity = env.get("powerSourceCarbonIntensity")
+    energy, duration = measured(measures)
     return ReportFigures(
         report_id=str(header.get("reportId", "")),
         date=str(header.get("reportDatetime", "")),
@@ -182,8 +192,8 @@ def figures(report: dict[str, Any], memo: HardwareMemo | None = None) -> ReportF
             or algorithm.get("algorithmType")
             or ""
         ),
-        energy_kwh=sum([energy_kwh(m) or 0.0 for m in measures]),
-        duration_s=_duration(measures),
+        energy_kwh=energy,
+        duration_s=duration,
         intensity=float(intensity) if isinstance(intensity, (int, float)) else None,
         country=str(env.get("country", "")),
         hardware=_hardware(components, report)
@@ -297,6 +307,18 @@ class Totals:
             self.emissions_kg += emissions_kg
             self.energy_with_intensity_kwh += energy_kwh
 
+    def add_arrays(self, energy: Any, duration: Any, emissions: Any, known: Any) -> None:
+        """`add_numbers` for each report of numpy arrays (`known`: 1 duration known, 2
+        emissions known), in order: the same sums, to the last bit."""
+        timed, priced = (known & 1) != 0, (known & 2) != 0
+        self.runs += len(energy)
+        self.energy_kwh = running(self.energy_kwh, energy)
+        self.runs_without_duration += int(len(energy) - timed.sum())
+        self.duration_s = running(self.duration_s, duration[timed])
+        self.energy_with_duration_kwh = running(self.energy_with_duration_kwh, energy[timed])
+        self.emissions_kg = running(self.emissions_kg, emissions[priced])
+        self.energy_with_intensity_kwh = running(self.energy_with_intensity_kwh, energy[priced])
+
     def add_seen(self, item: ReportFigures | Totals) -> None:
         """The hardware, methods, tracking modes and countries of `add`, first seen first: of
         a report, or of the totals of the reports before (a worker's piece)."""
@@ -312,6 +334,17 @@ class Totals:
                 if folded not in seen:
                     seen.add(folded)
                     target.append(value)
+
+
+def running(start: float, values: Any) -> float:
+    """`start` plus each of `values` (a numpy array) in turn, as a loop of `+=` gives it: a
+    cumulative sum adds one after another (numpy's `sum` adds pairwise, another result)."""
+    import numpy as np
+
+    if not len(values):
+        return start
+    with np.errstate(all="ignore"):  # an infinite or NaN sum, as Python's floats make it
+        return float(np.cumsum(np.concatenate(([start], values)))[-1])
 
 
 def totals(items: Iterable[ReportFigures], *, banded: bool = False) -> Totals:

@@ -18,10 +18,14 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .. import fastjson
 from ..sources.reports import STDIN, expand_paths, json_line_documents, open_report_file
 from .figures import GROUPS, HardwareMemo, ReportFigures, Totals, figures, selected
+
+if TYPE_CHECKING:
+    from ..trust.bands import BandTotal
 
 PIECE_BYTES = 4 << 20
 # below this many bytes of JSON Lines, starting workers costs more than they save
@@ -42,20 +46,21 @@ class Span:
 
 @dataclass
 class PieceTally:
-    """What a worker sends back for one piece."""
+    """What a worker sends back for one piece: per selected valid report, in order, the few
+    numbers the sums need (numpy arrays)."""
 
     lines: int = 0  # line ends in the piece: the next piece's first line is this many on
     read: int = 0  # valid reports, selected or not
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (line in piece, problem)
     groups: list[str] = field(default_factory=list)  # group names, first seen first
-    group: array[int] = field(default_factory=lambda: array("i"))  # per selected report
-    energy: array[float] = field(default_factory=lambda: array("d"))
-    duration: array[float] = field(default_factory=lambda: array("d"))  # 0.0 when unknown
-    emissions: array[float] = field(default_factory=lambda: array("d"))  # 0.0 when unknown
-    known: bytearray = field(default_factory=bytearray)  # 1 duration known, 2 emissions known
+    group: Any = None  # per selected report: its group's number (a summary's)
+    energy: Any = None
+    duration: Any = None  # 0.0 when unknown
+    emissions: Any = None  # 0.0 when unknown
+    known: Any = None  # 1 duration known, 2 emissions known
     # a statement's: the bounds of each selected report's energy band (`trust.bands`)
-    band_low: array[float] = field(default_factory=lambda: array("d"))
-    band_high: array[float] = field(default_factory=lambda: array("d"))
+    band_low: Any = None
+    band_high: Any = None
     seen: Totals | None = None  # hardware, methods, tracking, countries first seen
 
 
@@ -103,7 +108,8 @@ def spans(path: str, piece_bytes: int | None = None, file: int = 0) -> list[Span
 
 class Tally:
     """The task of a worker: read piece `index` of `spans`. `by`: a summary's grouping (None
-    for a statement); `project` and `since`: a statement's selection."""
+    for a statement); `project` and `since`: a statement's selection. Reports are read as
+    typed records (`typed`) where the schema takes them, else the ordinary way."""
 
     def __init__(
         self,
@@ -112,9 +118,11 @@ class Tally:
         by: str | None,
         project: str | None = None,
         since: str | None = None,
+        records: bool = True,
     ) -> None:
         self.pieces, self.version, self.by = pieces, version, by
         self.project, self.since = project, since
+        self.records = records  # False: every report the ordinary way (the reference)
         self._memo: Any = None
 
     def __getstate__(self) -> dict[str, Any]:
@@ -122,71 +130,286 @@ class Tally:
 
     def __call__(self, index: int) -> PieceTally:
         from ..validation import SectionMemo
+        from .typed import decoder
 
         piece = self.pieces[index]
         with open_report_file(piece.path) as handle:
             handle.seek(piece.start)
             data = handle.read(piece.end - piece.start)
-        tally = PieceTally(lines=data.count(b"\n"))
-        key = GROUPS[self.by] if self.by is not None else None
-        numbers: dict[str, int] = {}
-        if key is None:
-            tally.seen = Totals()
         if self._memo is None:  # kept from piece to piece
-            self._memo = (SectionMemo(self.version), HardwareMemo())
-        memo, hardware = self._memo
-        for document in json_line_documents(piece.path, data.split(b"\n")):
-            problems = document.problems or memo.errors(document.data)
-            if problems:
-                assert document.line is not None
-                tally.skipped.append((document.line, str(problems[0])))
+            self._memo = (SectionMemo(self.version), HardwareMemo(), {})
+        rows = _Rows(self)
+        # a rating reads the whole report: the ordinary way
+        typed = decoder(self.version) if self.records and self.by != "rating" else None
+        if typed is None:
+            for document in json_line_documents(piece.path, data.split(b"\n")):
+                rows.one(document)
+            return rows.tally(data.count(b"\n"))
+        return rows.tally(len(rows.typed(piece.path, data, typed)) - 1)
+
+
+INFINITY = float("inf")
+# at most this many distinct hardware, methods and band combinations are kept per worker
+MEMO_SIZE = 4096
+
+
+class _Rows:
+    """A piece's reports as a tally, in the rows' order: each read as a typed record
+    (`typed`), or the ordinary way when the record reader refuses it."""
+
+    def __init__(self, task: Tally) -> None:
+        self.task = task
+        self.energy = array("d")
+        self.duration = array("d")
+        self.emissions = array("d")
+        self.known = bytearray()
+        self.low = array("d")
+        self.high = array("d")
+        self.names: list[str] = []
+        self.read = 0
+        self.skipped: list[tuple[int, str]] = []
+        self.seen: list[ReportFigures] = []  # a statement's, first seen first
+
+    def _add(self, energy: float, duration: float | None, emissions: float | None) -> None:
+        self.energy.append(energy)
+        self.duration.append(duration or 0.0)
+        self.emissions.append(0.0 if emissions is None else emissions)
+        self.known.append((duration is not None) | (emissions is not None) << 1)
+
+    def one(self, document: Any) -> None:
+        """One report read the ordinary way."""
+        memo, hardware, _ = self.task._memo
+        problems = document.problems or memo.errors(document.data)
+        if problems:
+            self.skipped.append((document.line, str(problems[0])))
+            return
+        self.read += 1
+        found = figures(document.data, hardware)
+        if self.task.by is None:
+            if not selected(found, self.task.project, self.task.since):
+                return
+            self.seen.append(found)
+            self.low.append(found.band.low)
+            self.high.append(found.band.high)
+        else:
+            self.names.append(GROUPS[self.task.by](found) or "(not stated)")
+        self._add(found.energy_kwh, found.duration_s, found.emissions_kg)
+
+    def typed(self, path: str, data: bytes, decoder: Any) -> list[bytes]:
+        """The lines of a piece, each decoded as a typed record when the schema takes it;
+        returns the lines."""
+        from msgspec import UNSET
+
+        from ..validation.semantic import is_codecarbon
+        from .figures import measured
+        from .typed import fields, getter, model, refused
+
+        decode, refusals = decoder.decode, refused()
+        by, project, since = self.task.by, self.task.project, self.task.since
+        statement, selecting = by is None, project is not None or since is not None
+        # key -> [figures, band's low, band's high, stamp of the last piece that saw it]
+        memo: dict[Any, list[Any]] = self.task._memo[2]
+        stamp = object()  # marks the memo's entries seen in this piece
+        seen, low, high, names = self.seen, self.low, self.high, self.names
+        energies, durations = self.energy.append, self.duration.append
+        emitted, known = self.emissions.append, self.known.append
+        get = getattr
+        measure_fields: tuple[str, ...] | None = None  # those of _NUMBERS its records have
+        read = 0
+        lines = data.split(b"\n")
+        for number, raw in enumerate(lines, start=1):
+            try:
+                report = decode(raw)
+            except refusals:
+                for document in json_line_documents(path, [raw]):  # none for a blank line
+                    document.line = number
+                    self.one(document)
                 continue
-            tally.read += 1
-            found = figures(document.data, hardware)
-            if key is None:
-                if not selected(found, self.project, self.since):
+            read += 1
+            # any part may be absent (UNSET), and so lack the fields below
+            measures: Any = get(report, "measures", UNSET) or ()
+            header = get(report, "header", UNSET)
+            environment = get(report, "environment", UNSET)
+            if selecting:
+                name = get(get(header, "publisher", UNSET), "projectName", "")
+                if project is not None and (name if name is not UNSET else "") != project:
                     continue
-                assert tally.seen is not None
-                tally.seen.add_seen(found)
-                tally.band_low.append(found.band.low)
-                tally.band_high.append(found.band.high)
+                date = get(header, "reportDatetime", "")
+                if since is not None and (date if date is not UNSET else "")[:10] < since:
+                    continue
+            if measure_fields is None and measures:
+                measure_fields = fields(measures[0], _NUMBERS)
+                measure_key = getter(measures[0], _MEASURE_KEY)
+            energy, duration = measured(
+                [
+                    {name: v for name in measure_fields or () if (v := get(m, name)) is not UNSET}
+                    for m in measures
+                ]
+            )
+            intensity = get(environment, "powerSourceCarbonIntensity", UNSET)
+            energies(energy)
+            durations(duration or 0.0)
+            if intensity is UNSET:
+                emitted(0.0)
+                known(duration is not None)
             else:
-                name = key(found) or "(not stated)"
+                emitted(energy * intensity / 1000)
+                known((duration is not None) | 2)
+            if statement or by == "hardware":
+                infrastructure = get(report, "infrastructure", UNSET)
+                components = get(infrastructure, "components", UNSET)
+                key: Any
+                if not statement:
+                    key = (
+                        components,
+                        bool(measures)
+                        and all(
+                            is_codecarbon(get(m, "measurementMethod", UNSET)) for m in measures
+                        ),
+                    )
+                elif len(measures) == 1:  # more: the band depends on how energy splits
+                    measure = measures[0]
+                    key = (
+                        components,
+                        get(infrastructure, "infraType", UNSET),
+                        get(environment, "country", UNSET),
+                        measure_key(measure),
+                        get(measure, "powerCalibrationMeasurement", UNSET) is UNSET,
+                        energy == INFINITY,  # its share of the energy is then NaN, not 1
+                    )
+                else:
+                    key = None
+                entry = memo.get(key) if key is not None else None
+                if entry is None:
+                    found = _figures_of(raw, statement)
+                    band = found.band if statement else None
+                    entry = [found, band.low if band else 0.0, band.high if band else 0.0, None]
+                    if key is not None:
+                        if len(memo) >= MEMO_SIZE:
+                            memo.clear()
+                        memo[key] = entry
+                found = entry[0]
+                if statement:
+                    if entry[3] is not stamp:  # first seen in this piece
+                        entry[3] = stamp
+                        seen.append(found)
+                    low.append(entry[1])
+                    high.append(entry[2])
+                    continue
+                name = GROUPS["hardware"](found)
+            elif by == "project":
+                name = get(get(header, "publisher", UNSET), "projectName", UNSET)
+            elif by == "model":
+                name = model(get(report, "task", UNSET))
+            elif by == "country":
+                name = get(environment, "country", UNSET)
+            else:  # month
+                name = get(header, "reportDatetime", UNSET)
+                name = name[:7] if name is not UNSET else ""
+            names.append(name if name and name is not UNSET else "(not stated)")
+        self.read += read
+        return lines
+
+    def tally(self, lines: int) -> PieceTally:
+        import numpy as np
+
+        tally = PieceTally(lines=lines, read=self.read, skipped=self.skipped)
+        tally.energy = np.frombuffer(self.energy, np.float64)
+        tally.duration = np.frombuffer(self.duration, np.float64)
+        tally.emissions = np.frombuffer(self.emissions, np.float64)
+        tally.known = np.frombuffer(bytes(self.known), np.uint8)
+        if self.task.by is None:
+            tally.band_low = np.frombuffer(self.low, np.float64)
+            tally.band_high = np.frombuffer(self.high, np.float64)
+            tally.seen = Totals()
+            for found in self.seen:
+                tally.seen.add_seen(found)
+        else:
+            numbers: dict[str, int] = {}
+            group = array("q")
+            for name in self.names:
                 number = numbers.get(name)
                 if number is None:
                     number = numbers[name] = len(tally.groups)
                     tally.groups.append(name)
-                tally.group.append(number)
-            _add_numbers(tally, found)
+                group.append(number)
+            tally.group = np.frombuffer(group, np.int64)
         return tally
 
 
-def _add_numbers(tally: PieceTally, found: ReportFigures) -> None:
-    emissions = found.emissions_kg
-    tally.energy.append(found.energy_kwh)
-    tally.duration.append(found.duration_s or 0.0)
-    tally.emissions.append(0.0 if emissions is None else emissions)
-    tally.known.append((found.duration_s is not None) | (emissions is not None) << 1)
+def _figures_of(raw: bytes, band: bool) -> ReportFigures:
+    """The figures of a valid report's line, parsed the ordinary way; kept in a memo, so
+    without the report itself (its band made first, when it is wanted)."""
+    value, problems = fastjson.parse(raw)
+    assert not problems, problems
+    found = figures(value)
+    if band:
+        found.band  # noqa: B018 (a cached property: made now, while the report is there)
+    found.source = {}
+    return found
 
 
-@dataclass
-class Merged:
-    """A piece's numbers in the caller, as Totals.add_numbers takes them."""
+# what of a measure the energy and the duration read
+_NUMBERS = ("powerConsumption", "unit", "measurementDuration", "measurementDateTime")
+# what of a measure its methods, tracking modes and energy band read (besides its energy,
+# which weighs nothing when it is the only one, and whether it gives a calibration)
+_MEASURE_KEY = (
+    "measurementMethod",
+    "version",
+    "cpuTrackingMode",
+    "gpuTrackingMode",
+    "cpuEnergy",
+    "gpuEnergy",
+    "ramEnergy",
+)
 
-    tally: PieceTally
 
-    def __iter__(self) -> Iterator[tuple[int, float, float | None, float | None]]:
-        tally = self.tally
-        group = tally.group if tally.group else [0] * len(tally.energy)
-        for number, energy, duration, emissions, known in zip(
-            group, tally.energy, tally.duration, tally.emissions, tally.known, strict=True
+def add_tally(targets: list[Totals], tally: PieceTally) -> None:
+    """A piece's numbers added to the totals of its groups (`targets`, by number), in the
+    reports' order: the same sums, to the last bit, as adding them one at a time."""
+    import numpy as np
+
+    if len(targets) == 1:
+        targets[0].add_arrays(tally.energy, tally.duration, tally.emissions, tally.known)
+        return
+    if len(targets) * 16 > len(tally.energy):  # many small groups: one report at a time
+        for number, energy, duration, emissions, flags in zip(
+            tally.group.tolist(),
+            tally.energy.tolist(),
+            tally.duration.tolist(),
+            tally.emissions.tolist(),
+            tally.known.tolist(),
+            strict=True,
         ):
-            yield (
-                number,
-                energy,
-                duration if known & 1 else None,
-                emissions if known & 2 else None,
+            targets[number].add_numbers(
+                energy, duration if flags & 1 else None, emissions if flags & 2 else None
             )
+        return
+    for number, target in enumerate(targets):
+        chosen = np.flatnonzero(tally.group == number)
+        target.add_arrays(
+            tally.energy[chosen],
+            tally.duration[chosen],
+            tally.emissions[chosen],
+            tally.known[chosen],
+        )
+
+
+def add_bands(band: BandTotal, tally: PieceTally) -> None:
+    """`BandTotal.add` for each report of a piece, in order (the same sums to the last bit)."""
+    import numpy as np
+
+    from .figures import running
+
+    weight = np.maximum(tally.energy, 0.0)  # max(kwh, 0.0); a -0.0 weight adds nothing
+    band.energy_kwh = running(band.energy_kwh, weight)
+    with np.errstate(all="ignore"):  # inf and NaN as Python's floats make them
+        low, high = weight * tally.band_low, weight * tally.band_high
+    band.low_kwh = running(band.low_kwh, low)
+    band.high_kwh = running(band.high_kwh, high)
+    band.runs += len(weight)
+    band.low_sum = running(band.low_sum, tally.band_low)
+    band.high_sum = running(band.high_sum, tally.band_high)
 
 
 def tallies(task: Tally, on_invalid: Any, workers: int = 2) -> Iterator[PieceTally]:

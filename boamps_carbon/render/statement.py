@@ -90,7 +90,7 @@ def statement_of_pieces(
     """(statement, valid reports) of `statement` for big JSON Lines files `names`, read in
     worker processes (`pieces`); each invalid line goes to `on_invalid(where, problem)`. With
     no valid report at all, the statement is "" (the caller says why)."""
-    from .pieces import Merged, Tally, all_spans, tallies
+    from .pieces import Tally, add_bands, add_tally, all_spans, tallies
 
     check_options(fmt, since)
     summed = Totals.banded()
@@ -98,12 +98,8 @@ def statement_of_pieces(
     read = 0
     for tally in tallies(Tally(all_spans(names), version, None, project, since), on_invalid):
         read += tally.read
-        bounds = zip(tally.band_low, tally.band_high, strict=True)
-        for (_, energy, duration, emissions), (low, high) in zip(
-            Merged(tally), bounds, strict=True
-        ):
-            summed.add_numbers(energy, duration, emissions)
-            summed.band.add(low, high, energy)
+        add_tally([summed], tally)
+        add_bands(summed.band, tally)
         assert tally.seen is not None
         summed.add_seen(tally.seen)
     if not read:

@@ -47,7 +47,7 @@ def summarise_pieces(
 ) -> tuple[list[dict[str, Any]], int]:
     """(rows, valid reports) of `summarise` for big JSON Lines files `names`, read in worker
     processes (`pieces`); each invalid line goes to `on_invalid(where, problem)`, in order."""
-    from .pieces import Merged, Tally, all_spans, tallies
+    from .pieces import Tally, add_tally, all_spans, tallies
 
     if by not in GROUPS:
         raise InputError("Unknown grouping", "--by", repr(by), f"Use one of: {', '.join(GROUPS)}.")
@@ -61,8 +61,7 @@ def summarise_pieces(
             if summed is None:
                 summed = groups[name] = Totals()
             local.append(summed)
-        for number, energy, duration, emissions in Merged(tally):
-            local[number].add_numbers(energy, duration, emissions)
+        add_tally(local, tally)
     return [_row(name, summed) for name, summed in groups.items()], read
 
 
