@@ -37,6 +37,8 @@ AHEAD = 64
 # (pyarrow: a tenth of a second each time)
 PRELOAD = ["boamps_carbon.fast.stream", "boamps_carbon.conversion", "pyarrow.csv"]
 PR_SET_PDEATHSIG = 1
+# a CSV bigger than this has several pieces (chunks.PIECE_BYTES): worth starting early
+EARLY_START_BYTES = 2 << 20
 
 
 def default_workers() -> int:
