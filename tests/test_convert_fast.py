@@ -31,7 +31,7 @@ from test_convert import CONTEXT, CONTEXT_1_0, NEEDS_HARDWARE, PUBLIC_CSVS, WITH
 import boamps_carbon.fast.chunks as chunks
 from boamps_carbon import InputError
 from boamps_carbon.conversion import Conversion, convert
-from boamps_carbon.fast import piece, pool
+from boamps_carbon.fast import piece, pool, prepass
 from boamps_carbon.fast.chunks import Body
 from boamps_carbon.schema import SchemaVersion
 from boamps_carbon.sources.codecarbon_csv import CsvSource, scan_bytes
@@ -541,6 +541,32 @@ def ragged_csvs(draw: st.DrawFn) -> bytes:
 def test_ragged_files_come_out_the_same_both_ways(data: bytes, piece_bytes: int) -> None:
     chunks.PIECE_BYTES = piece_bytes  # the fixture puts it back after the test
     assert_same_both_ways(data)
+
+
+def placed_or_error(data: bytes, line_ends_first: bool) -> Any:
+    body = Body.open(CsvSource("<bytes>", data=data))
+    assert body is not None
+    try:
+        if line_ends_first:
+            found = prepass.prepass(body, 1)
+        else:  # counting quotes from the start, as the cut was always made before
+            found = prepass._prepass(body, 1, body.pieces(), checked=False)
+    except InputError as exc:
+        return exc.message
+    return [(p.piece, p.first_row, p.first_line, p.plain) for p in found.pieces]
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=ragged_csvs(), piece_bytes=st.sampled_from([1, 200, 3000]))
+def test_cuts_at_line_ends_give_the_pieces_that_counting_quotes_gives(
+    data: bytes, piece_bytes: int
+) -> None:
+    chunks.PIECE_BYTES = piece_bytes  # the fixture puts it back after the test
+    if Body.open(CsvSource("<bytes>", data=data)) is None:
+        return
+    assert placed_or_error(data, True) == placed_or_error(data, False)
 
 
 def test_a_stray_quote_cuts_the_rest_of_the_file_by_reading_it(

@@ -121,6 +121,7 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    _start_workers_early(args.inputs)
     from ..conversion import convert
     from ..sources.registry import expand
     from ..writers import cannot_write
@@ -450,3 +451,17 @@ def open_writer(target: str, *, force: bool = False) -> Any:
     from ..writers import ReportWriter
 
     return ReportWriter(target, force=force)
+
+
+def _start_workers_early(inputs: list[str]) -> None:
+    """The fork server of the worker processes, started before this process imports the
+    conversion: its own imports (a quarter of a second) overlap ours. Only for a file of
+    more than one piece, where the workers will be used."""
+    import os
+
+    from ..fast.pool import EARLY_START_BYTES, default_workers, start_early
+
+    if default_workers() > 1 and any(
+        os.path.isfile(path) and os.path.getsize(path) > EARLY_START_BYTES for path in inputs
+    ):
+        start_early()

@@ -34,6 +34,11 @@ class PieceFields:
         found: list[str] = self.table.column(str(column)).to_pylist()
         return found
 
+    def array(self, column: int) -> Any:
+        """The column as pyarrow read it (a string array)."""
+        self._read([column])
+        return self.table.column(str(column))
+
     def _read(self, columns: Iterable[int]) -> None:
         """Columns no plan named, read now, in one pass over the piece."""
         missing = [c for c in columns if str(c) not in self.table.column_names]

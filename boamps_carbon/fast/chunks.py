@@ -93,7 +93,7 @@ class Body:
         while position < total:
             end = min(position + size, total)
             block = self.buffer.read(position, end)
-            quotes, last = _quotes(block), block[-1:]
+            quotes, last = quote_count(block), block[-1:]
             # each step reads only the bytes it adds: a stray quote must not make this
             # quadratic in the file size
             while end < total and (last != b"\n" or quotes % 2):
@@ -105,7 +105,27 @@ class Body:
                     line = self._lines_before(end) + 1
                     raise line_too_long(self.source.label, line, "a CSV file", MAX_LINE_BYTES)
                 block = self.buffer.read(end, following)
-                quotes, last, end = quotes + _quotes(block), block[-1:], following
+                quotes, last, end = quotes + quote_count(block), block[-1:], following
+            found.append(Piece(position, end))
+            position = end
+        return found
+
+    def newline_pieces(self, size: int | None = None) -> list[Piece]:
+        """The pieces `pieces` cuts when no cut falls between quotes, found without reading
+        the file: each ends at the first line end past its size. The quotes before each cut
+        are counted by the workers (`prepass`); where a count is odd, `pieces` cuts again."""
+        size = size or PIECE_BYTES
+        found: list[Piece] = []
+        position, total = self.start, self.buffer.size
+        while position < total:
+            end = min(position + size, total)
+            if end < total and self.buffer.read(end - 1, end) != b"\n":
+                newline = self.buffer.find_newline(end)
+                following = total if newline < 0 else newline + 1
+                if following - end > MAX_LINE_BYTES:  # as `pieces` finds it
+                    line = self._lines_before(end) + 1
+                    raise line_too_long(self.source.label, line, "a CSV file", MAX_LINE_BYTES)
+                end = following
             found.append(Piece(position, end))
             position = end
         return found
@@ -216,7 +236,7 @@ def line_ends(text: str | bytes) -> int:
     return text.count("\n") + text.count("\r") - text.count("\r\n")
 
 
-def _quotes(block: bytes) -> int:
+def quote_count(block: bytes) -> int:
     # find() runs at memchr speed, count() five times slower than numpy: most files have no
     # quote
     if b'"' not in block:

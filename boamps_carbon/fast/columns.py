@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..fieldmap.parsing import Moments, Numbers, read_moments, read_numbers
+from ..fieldmap.parsing import Moments, Numbers, read_moments, read_number_array, read_numbers
 from ..fieldmap.transforms import SlotValues
 from .cells import PieceFields
 from .chunks import needs_strip
@@ -36,7 +36,8 @@ class Columns:
 
     def numbers(self, column: int) -> Numbers:
         if column not in self._numbers:
-            self._numbers[column] = read_numbers(self.text(column))
+            found = read_number_array(self.fields.array(column)) if column >= 0 else None
+            self._numbers[column] = found or read_numbers(self.text(column))
         return self._numbers[column]
 
     def moments(self, column: int) -> Moments:

@@ -18,7 +18,7 @@ import os
 import signal
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.context import BaseContext
@@ -37,6 +37,8 @@ AHEAD = 64
 # (pyarrow: a tenth of a second each time)
 PRELOAD = ["boamps_carbon.fast.stream", "boamps_carbon.conversion", "pyarrow.csv"]
 PR_SET_PDEATHSIG = 1
+# a CSV bigger than this has several pieces (chunks.PIECE_BYTES): worth starting early
+EARLY_START_BYTES = 2 << 20
 
 
 def default_workers() -> int:
@@ -114,7 +116,7 @@ def _lost() -> WorkerLost:
 
 def ordered_map(
     task: Callable[[int], Result], items: Iterable[int], workers: int
-) -> Iterator[Result]:
+) -> Generator[Result, None, None]:
     """`task(item)` for each item, in order; at most AHEAD results wait in memory. With
     more than one worker, `task` must pickle (a module-level function or an object). A
     worker that dies (killed, out of memory) fails the run: WorkerLost, never a hang."""

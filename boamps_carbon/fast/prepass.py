@@ -12,13 +12,20 @@ from typing import Any
 
 from ..sources.codecarbon_csv import Scan, UnreadableCsv
 from ..sources.encodings import CODEC
-from ..sources.run_ids import Halves, RepeatFinder, UniqueRunIds, uuid_halves
-from .chunks import HEADER_LINES, Body, Piece, line_ends, needs_strip
+from ..sources.run_ids import (
+    Halves,
+    RepeatFinder,
+    UniqueRunIds,
+    uuid_halves,
+    uuid_halves_of_bytes,
+)
+from .chunks import HEADER_LINES, Body, Piece, line_ends, needs_strip, quote_count
 from .pool import ordered_map, start_early
 
 HASH = -1  # the task that hashes the file rather than count a piece
 HASH_BLOCK = 1 << 20
 NO_IDS = uuid_halves([])
+UUID_LENGTH = 36
 
 
 @dataclass
@@ -46,29 +53,47 @@ class _Count:
     ascii: bool
     broken: UnreadableCsv | None = None  # its line counted from the piece's start
     open_at_end: bool = False  # broken at its last line: maybe a cut inside a quoted field
+    odd_quotes: bool = False  # an odd number of quote characters in the piece
 
 
 def prepass(body: Body, workers: int) -> PlacedPieces:
-    """Counts every piece, and settles the source's Scan (encoding and hash)."""
+    """Counts every piece, and settles the source's Scan (encoding and hash). The file is
+    cut at line ends first, without reading it; the workers count each piece's quotes, and
+    when a cut falls between quotes the file is cut again by `Body.pieces`, which reads
+    it: the same pieces either way."""
     if workers > 1 and body.several_pieces():
         start_early()  # while this process cuts the file
-    pieces = body.pieces()
+    try:
+        return _prepass(body, workers, body.newline_pieces(), checked=True)
+    except _QuotedCut:
+        return _prepass(body, workers, body.pieces(), checked=False)
+
+
+class _QuotedCut(Exception):
+    """A cut at a line end falls between quotes: the file is cut again."""
+
+
+def _prepass(body: Body, workers: int, pieces: list[Piece], checked: bool) -> PlacedPieces:
     column = body.header.index("run_id") if "run_id" in body.header else -1
     tasks = [HASH, *range(len(pieces))]
     workers = workers if len(pieces) > 1 else 1  # a small file is not worth a process
     results = ordered_map(partial(_task, body, pieces, column), tasks, workers)
-    digest = next(results)
-    assert isinstance(digest, str)
-    finder, utf8 = RepeatFinder(), True
-    counts: list[_Count] = []
-    mended = []
-    for piece, count in _mended(body, pieces, results, column):
-        if count.ascii:  # the same whatever the encoding: its ids are counted at once
-            finder.add(count.ids)
-            count.ids = NO_IDS
-        utf8 = utf8 and count.utf8
-        mended.append(piece)
-        counts.append(count)
+    try:
+        digest = next(results)
+        assert isinstance(digest, str)
+        finder, utf8 = RepeatFinder(), True
+        counts: list[_Count] = []
+        mended = []
+        counted = _even_cuts(results) if checked else results
+        for piece, count in _mended(body, pieces, counted, column):
+            if count.ascii:  # the same whatever the encoding: its ids are counted at once
+                finder.add(count.ids)
+                count.ids = NO_IDS
+            utf8 = utf8 and count.utf8
+            mended.append(piece)
+            counts.append(count)
+    finally:
+        results.close()  # the workers stop at once when a cut was wrong
     pieces = mended
     scan = body.settle(utf8)
     body.source.scan = Scan(scan.encoding, digest)
@@ -78,6 +103,16 @@ def prepass(body: Body, workers: int) -> PlacedPieces:
                 count = counts[index] = _count(body, pieces[index], column)
             finder.add(count.ids)
     return PlacedPieces(body, _placed(pieces, counts), UniqueRunIds.from_finder(finder))
+
+
+def _even_cuts(results: Iterator[Any]) -> Iterator[Any]:
+    """The counts, as long as an even number of quotes comes before each cut."""
+    odd = False
+    for count in results:
+        if odd:
+            raise _QuotedCut
+        odd ^= count.odd_quotes
+        yield count
 
 
 def _mended(
@@ -124,12 +159,20 @@ def _sha256(body: Body) -> str:
 
 def _count(body: Body, piece: Piece, column: int) -> _Count:
     raw = body.buffer.read(piece.start, piece.end)
+    count = _counted(body, raw, column)
+    count.odd_quotes = quote_count(raw) % 2 == 1
+    return count
+
+
+def _counted(body: Body, raw: bytes, column: int) -> _Count:
     ascii_only = raw.isascii()
     utf8 = ascii_only or (body.encoding == "utf-8" and _is_utf8(raw))
     fields = body.fields(raw, [column], utf8)
     if fields is not None:
-        ids = fields.values(column) if column >= 0 else []
-        return _Count(fields.size, fields.size, True, _ids(ids), utf8, ascii_only)
+        found = _uuids(fields.array(column)) if column >= 0 else NO_IDS
+        if found is None:
+            found = _ids(fields.values(column))
+        return _Count(fields.size, fields.size, True, found, utf8, ascii_only)
     text = raw.decode("utf-8" if utf8 else CODEC)
     try:
         records = list(body.records(text, 0, 0))
@@ -146,6 +189,26 @@ def _is_utf8(raw: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def _uuids(values: Any) -> Halves | None:
+    """The halves of a column (pyarrow) of UUIDs, read from its bytes: no text made; None
+    unless every value is one."""
+    import numpy as np
+
+    if values.num_chunks != 1 or values.null_count:
+        return None
+    chunk = values.chunk(0)
+    size, start = len(chunk), chunk.offset
+    _, offsets_buffer, data = chunk.buffers()
+    offsets = np.frombuffer(offsets_buffer, np.int32, size + 1, 4 * start)
+    first, last = int(offsets[0]), int(offsets[-1])
+    if not size or last - first != UUID_LENGTH * size:
+        return None
+    if (np.diff(offsets) != UUID_LENGTH).any():
+        return None
+    raw = np.frombuffer(data, np.uint8, last - first, first).reshape(size, UUID_LENGTH)
+    return uuid_halves_of_bytes(raw)
 
 
 def _ids(ids: list[str]) -> Halves:

@@ -100,6 +100,45 @@ def read_numbers(texts: list[str]) -> Numbers:
     return Numbers(found.values[where], found.empty[where], found.odd[where])
 
 
+def read_number_array(values: Any) -> Numbers | None:
+    """`read_numbers` of a pyarrow string column (chunked), in C++; None when some text is
+    one that pyarrow refuses (it then tells nothing: the texts are read one by one).
+    pyarrow reads what it accepts as float() does, both rounding correctly: decimal and
+    exponent numbers, inf and nan; it refuses every text float() refuses, and more (spaces
+    around a number, `1_0`, other scripts' digits), which `_reading` refuses or reads after
+    a strip."""
+    import numpy as np
+    import pyarrow as pa
+
+    numbers, empty = [], []
+    for chunk in values.chunks:
+        if chunk.null_count:
+            return None
+        if not len(chunk):
+            continue
+        # empty cells found from the offsets and made nulls by a validity bitmap
+        size, start = len(chunk), chunk.offset
+        _, offsets_buffer, data = chunk.buffers()
+        offsets = np.frombuffer(offsets_buffer, np.int32, size + 1, 4 * start)
+        blank = offsets[1:] == offsets[:-1]
+        if blank.any():
+            bits = np.packbits(np.concatenate((np.ones(start, bool), ~blank)), bitorder="little")
+            buffers = [pa.py_buffer(bits.tobytes()), offsets_buffer, data]
+            chunk = pa.Array.from_buffers(pa.string(), size, buffers, offset=start)
+        try:
+            read = chunk.cast(pa.float64())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None
+        # its values buffer as is (to_numpy would import pandas for the nulls: 30 MB more)
+        part = np.frombuffer(read.buffers()[1], np.float64, size, 8 * read.offset).copy()
+        part[blank] = math.nan
+        numbers.append(part)
+        empty.append(blank)
+    found = np.concatenate(numbers) if numbers else np.zeros(0)
+    is_empty = np.concatenate(empty) if empty else np.zeros(0, bool)
+    return Numbers(found, is_empty, ~is_empty & ~np.isfinite(found))
+
+
 def _numbers(texts: list[str]) -> Numbers:
     import numpy as np
 

@@ -47,6 +47,18 @@ def uuid_halves(ids: list[str]) -> Halves:
     return high, low
 
 
+def uuid_halves_of_bytes(raw: np.ndarray) -> Halves | None:
+    """`uuid_halves` of ids given as rows of 36 bytes (n x 36 uint8); None unless every
+    row is a UUID."""
+    if (raw[:, _DASHES] != ord("-")).any():
+        return None
+    digits = _HEX[raw[:, _DIGITS]]
+    if (digits == 255).any():
+        return None
+    wide = digits.astype(np.uint64)
+    return wide[:, :16] @ _WEIGHTS, wide[:, 16:] @ _WEIGHTS
+
+
 def _uuid_table(ids: list[str]) -> np.ndarray | None:
     """The ids as rows of 37 bytes when every one is a UUID, else None."""
     joined = "\n".join(ids) + "\n"
