@@ -21,7 +21,7 @@ from .. import fastjson
 from . import filters, tokens
 from .engine import open_engine, shown, sqlite_file, transaction
 from .errors import StoreConflict, StoreError
-from .ledger import record_added, record_removed
+from .ledger import document_value, record_added, record_removed, report_digest
 from .location import data_folder, resolve_url
 from .migrations import migrate, now_text, version_of
 from .records import StoredReport
@@ -73,18 +73,19 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
-def _parsed(item: Any, position: int) -> tuple[dict[str, Any], str, bytes]:
-    """(report, its text, the text's UTF-8 bytes) from a dict, JSON text or bytes, or a pair
-    (dict, its JSON text or bytes) when the caller parsed it already."""
+def _parsed(item: Any, position: int) -> tuple[dict[str, Any], str, bytes, bool]:
+    """(report, its text, the text's UTF-8 bytes, whether the report was read here from that
+    text) from a dict, JSON text or bytes, or a pair (dict, its JSON text or bytes) when the
+    caller parsed it already."""
     if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], dict):
         report, raw = item
         text = _text(raw, position)
-        return report, text, _utf8(raw, text)
+        return report, text, _utf8(raw, text), False
     if isinstance(item, dict):
         from ..writers import report_json
 
         text = report_json(item, indent=None)
-        return item, text, text.encode("utf-8")
+        return item, text, text.encode("utf-8"), False
     if isinstance(item, (bytes, bytearray, str)):
         data = item.encode("utf-8", "surrogatepass") if isinstance(item, str) else bytes(item)
         value = fastjson.fast(data)
@@ -100,7 +101,7 @@ def _parsed(item: Any, position: int) -> tuple[dict[str, Any], str, bytes]:
                 ) from None
             data = _utf8(item, text)
         if isinstance(value, dict):
-            return value, text, data
+            return value, text, data, True
         item = value
     raise StoreError(
         "Report is not a JSON object",
@@ -152,6 +153,7 @@ class Pending(NamedTuple):
 
     report_id: str
     digest: str  # of the text
+    ledger_sha256: str  # of the report's canonical JSON (`ledger.report_digest`)
     text: str
     corrective: bool
     row: dict[str, Any]
@@ -187,12 +189,16 @@ class Adding:
 
     def add(self, item: Any) -> None:
         self.position += 1
-        report, text, data = _parsed(item, self.position)
+        report, text, data, read_here = _parsed(item, self.position)
         header = report.get("header")
+        report_id = _report_id(report, self.position)
+        # the ledger hashes what is stored: the text, read as `json.loads` reads it
+        stored = report if read_here else document_value(data, text, report_id)
         self.batch.append(
             Pending(
-                _report_id(report, self.position),
+                report_id,
                 hashlib.sha256(data).hexdigest(),
+                report_digest(stored, report_id),
                 text,
                 isinstance(header, dict) and header.get("reportStatus") == "corrective",
                 report_row(report),
@@ -417,7 +423,10 @@ class Store:
         kept = [(row, item) for row, item in zip(rows, written, strict=True) if row is not None]
         self._insert(conn, reports, (*_BOOKKEEPING, *written[0].row), [row for row, _ in kept])
         # the store's ledger, in the same transaction
-        record_added(conn, [{"seq": r[0], "report_id": r[1], "document": r[6]} for r, _ in kept])
+        record_added(
+            conn,
+            [{"seq": r[0], "report_id": r[1], "sha256": item.ledger_sha256} for r, item in kept],
+        )
         self._insert(
             conn,
             measures,

@@ -12,13 +12,17 @@ store take its write lock first, so entries are numbered one writer at a time.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, func, inspect, select
 
+from .. import fastjson
+from ..trust.canonical import CanonicalError, canonical_json_parsed
 from ..trust.ledger import (
     GENESIS,
     LedgerError,
@@ -27,7 +31,6 @@ from ..trust.ledger import (
     _utc_now,
     check_chain,
     check_expect_head,
-    entry_hash,
     report_sha256,
 )
 from ..trust.rating import rate
@@ -57,20 +60,27 @@ def _append(conn: Connection, entries: list[dict[str, Any]]) -> None:
     for entry in entries:
         seq += 1
         entry = {"seq": seq, "time": time, **entry, "prev": prev}
-        entry["hash"] = prev = entry_hash(entry)
-        rows.append(
-            {
-                "seq": seq,
-                "report_seq": entry["reportSeq"],
-                "entry": json.dumps(entry, ensure_ascii=False, separators=(",", ":")),
-            }
-        )
-    if rows:
-        conn.execute(ledger.insert(), rows)
+        # `entry_hash`'s bytes (the entry holds JSON values only), the quick way
+        entry["hash"] = prev = hashlib.sha256(canonical_json_parsed(entry)).hexdigest()
+        rows.append((seq, entry["reportSeq"], _entry_text(entry)))
+    if not rows:
+        return
+    if conn.dialect.name == "sqlite":  # the driver's executemany, past SQLAlchemy's rows
+        conn.exec_driver_sql("INSERT INTO ledger (seq, report_seq, entry) VALUES (?, ?, ?)", rows)
+    else:
+        conn.execute(ledger.insert(), [{"seq": a, "report_seq": b, "entry": c} for a, b, c in rows])
+
+
+def _entry_text(entry: dict[str, Any]) -> str:
+    try:  # the standard module's text of such an entry, faster
+        return orjson.dumps(entry).decode("utf-8")
+    except orjson.JSONEncodeError:  # a lone surrogate in an id: the standard way
+        return json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
 
 
 def record_added(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """Entries for report rows just inserted (each with seq, report_id, document)."""
+    """Entries for report rows just inserted (each with seq, report_id, and the SHA-256 of
+    its canonical JSON `sha256` (`report_digest`) or its text `document`)."""
     _append(
         conn,
         [
@@ -78,11 +88,32 @@ def record_added(conn: Connection, rows: list[dict[str, Any]]) -> None:
                 "action": "add",
                 "reportId": row["report_id"],
                 "reportSeq": row["seq"],
-                "reportSha256": _document_sha256(row["document"], row["report_id"]),
+                "reportSha256": row.get("sha256")
+                or _document_sha256(row["document"], row["report_id"]),
             }
             for row in rows
         ],
     )
+
+
+def report_digest(value: Any, report_id: str) -> str:
+    """The SHA-256 of a report's canonical JSON, as `report_sha256` gives it, from the value
+    a JSON parser made of its stored text."""
+    try:
+        return hashlib.sha256(canonical_json_parsed(value)).hexdigest()
+    except CanonicalError as exc:
+        raise LedgerError(exc.what, f"{report_id}: {exc.where}", exc.value, exc.hint) from None
+
+
+def document_value(data: bytes, text: str, report_id: str) -> Any:
+    """The value of a stored text (given as its bytes and as text), as `json.loads` reads it."""
+    value = fastjson.fast(data)
+    if value is not fastjson.SLOW:
+        return value
+    try:
+        return json.loads(text)
+    except ValueError as exc:  # a caller's pair whose text is not JSON
+        raise LedgerError("Stored report is not JSON", report_id, str(exc), "") from None
 
 
 def record_removed(conn: Connection, seqs: list[int]) -> None:

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from ..render.figures import figures
-from ..trust.rating import rate
+from ..trust.rating import rating_of
 from ..validation.semantic import energy_kwh, number
 
 
@@ -94,7 +94,7 @@ def report_row(report: dict[str, Any], today: date | None = None) -> dict[str, A
         "nb_request": number(task.get("nbRequest")),
         "measured_accuracy": number(task.get("measuredAccuracy")),
         "quality": None if quality is None else str(quality),
-        "rating": rate(report, today, explain=False).rating,
+        "rating": rating_of(report, today),
     }
 
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Any
 
+import orjson
+
 from ..resources import schemas_dir
 from ..validation.semantic import energy_kwh, is_geolocation_fallback, number
 from .bands import Uncertainty, method_table, uncertainty
@@ -309,3 +311,66 @@ def rate(report: dict[str, Any], today: dt.date | None = None, *, explain: bool 
         if indicator.name != "reliability" and scores[indicator.name] > GOLD_AT_MOST:
             step(indicator.advice, indicator.name, GOLD_AT_MOST)
     return Rating(rating, indicators, [], steps, facts.band)
+
+
+# ratings remembered by `rating_of`, cleared when full (reports of one import repeat a few)
+MEMO_SIZE = 4096
+_MEMO: dict[tuple[dt.date, bytes], str] = {}
+# what orjson would write for values that are not JSON's own: refused (`_refuse`)
+_ORJSON_STRICT = (
+    orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+)
+
+
+def rating_of(report: dict[str, Any], today: dt.date | None = None) -> str:
+    """`rate(report, today, explain=False).rating`, remembered by what the rating reads (see
+    `_rating_key`): a store rates every report it takes in, and those of one import mostly
+    differ in names, energies and times, which the rating does not read."""
+    day = today or dt.date.today()
+    key = _rating_key(report)
+    if key is None:
+        return rate(report, day, explain=False).rating
+    found = _MEMO.get((day, key))
+    if found is None:
+        found = rate(report, day, explain=False).rating
+        if len(_MEMO) >= MEMO_SIZE:
+            _MEMO.clear()
+        _MEMO[(day, key)] = found
+    return found
+
+
+def _refuse(value: Any) -> Any:
+    raise TypeError
+
+
+def _rating_key(report: dict[str, Any]) -> bytes | None:
+    """The JSON text of what the rating reads: the measures, the infrastructure and the
+    environment (the only parts `Facts` and `uncertainty` read), each measure's time cut to
+    its day (`Facts.measured_on`), and a lone measure's energy to whether it has some (its
+    share is the whole). None (not remembered) for what that text cannot stand for exactly: values
+    JSON has no text of its own for (NaN and the infinities come out as null), others."""
+    measures = report.get("measures")
+    if measures is not None and not isinstance(measures, list):
+        return None
+    kept = [m for m in measures or () if isinstance(m, dict)]
+    lone = len(kept) == 1
+    reduced = []
+    for measure in kept:
+        part = dict(measure)
+        if "measurementDateTime" in part:
+            part["measurementDateTime"] = str(part["measurementDateTime"])[:10]
+        if lone:
+            part["powerConsumption"] = (energy_kwh(measure) or 0.0) > 0
+            part.pop("unit", None)
+        reduced.append(part)
+    try:
+        key = orjson.dumps(
+            [reduced, report.get("infrastructure"), report.get("environment")],
+            option=_ORJSON_STRICT,
+            default=_refuse,
+        )
+    except (TypeError, orjson.JSONEncodeError):
+        return None
+    return None if b"null" in key else key
