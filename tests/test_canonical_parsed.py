@@ -49,6 +49,10 @@ def test_the_parsed_way_writes_what_the_careful_way_writes(value: Any) -> None:
         ('{"q":"say \\"2.0\\"","n":null}', b'{"n":null,"q":"say \\"2.0\\""}'),
         ('{"\\ud83d\\ude00":1,"\\ue000":2}', '{"😀":1,"\ue000":2}'.encode()),
         ("[9007199254740993, 12.0]", b"[9007199254740992,12]"),
+        (
+            '{"a":0.30000000000000004,"b":-12345678901234567,"c":[1234567890123456.8]}',
+            b'{"a":0.30000000000000004,"b":-12345678901234568,"c":[1234567890123456.8]}',
+        ),
     ],
 )
 def test_what_orjson_writes_otherwise_is_written_as_jcs_says(source: str, expected: bytes) -> None:

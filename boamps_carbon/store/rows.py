@@ -98,6 +98,28 @@ def report_row(report: dict[str, Any], today: date | None = None) -> dict[str, A
     }
 
 
+# the columns of `report_row`, in its order
+REPORT_COLUMNS = (
+    "report_status",
+    "report_datetime",
+    "project",
+    "task_stage",
+    "task_family",
+    "model",
+    "algorithms",
+    "quantization",
+    "hardware",
+    "country",
+    "start_time",
+    "end_time",
+    "energy_kwh",
+    "emissions_kg",
+    "duration_s",
+    "nb_request",
+    "measured_accuracy",
+    "quality",
+    "rating",
+)
 # the columns of `measure_rows` and `component_rows`, after `report_seq`
 MEASURE_COLUMNS = (
     "idx",

@@ -49,6 +49,7 @@ _ORJSON = (
 )
 _WHOLE_FLOAT = re.compile(rb"\.0(?=[,}\]]|\Z)")  # 100.0 is 100 in JCS
 _DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_SIXTEEN = b"0" * 16
 
 
 def _refuse(value: Any) -> Any:
@@ -78,13 +79,25 @@ def canonical_json_parsed(value: Any) -> bytes:
         or b"e-" in between
         or b"-0.0" in between
         or b"null" in between
-        or b"0" * 16 in between.translate(_DIGITS_AS_ZERO)
+        or _long_integer(between)
     ):
         return canonical_json(value)
     if b".0" not in between:
         return data
     pieces[0::2] = _WHOLE_FLOAT.sub(b"", between).split(b'"')
     return b'"'.join(pieces)
+
+
+def _long_integer(between: bytes) -> bool:
+    """Whether a number of 16 digits or more before its point is among the numbers of
+    `between` (digits after a point, 0.30000000000000004, are written alike by both)."""
+    zeros = between.translate(_DIGITS_AS_ZERO)
+    at = zeros.find(_SIXTEEN)
+    while at >= 0:
+        if at == 0 or zeros[at - 1] not in b".0":
+            return True
+        at = zeros.find(_SIXTEEN, at + 16)
+    return False
 
 
 class _Slow(Exception):
