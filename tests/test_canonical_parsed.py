@@ -73,3 +73,21 @@ def test_a_store_ledger_entry_is_written_as_the_standard_module_writes_it(
     entry = {"seq": 3, "time": "2026-11-29T12:00:00Z", "action": "remove", "reportId": report_id}
     entry.update(reportSeq=7, reportSha256=None, removes=removes, prev="0" * 64, hash="f" * 64)
     assert _entry_text(entry) == json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    report_id=st.text() | TRICKY_TEXT.filter(lambda t: "\ud800" not in t),
+    seq=st.integers(min_value=1, max_value=2**53),
+    report_seq=st.integers(min_value=1, max_value=2**53),
+)
+def test_an_add_entry_form_filled_in_is_the_entry_canonical_json(
+    report_id: str, seq: int, report_seq: int
+) -> None:
+    from boamps_carbon.store.ledger import add_entry_form
+
+    sha, prev, time = "0f" * 32, "a1" * 32, "2026-11-29T12:00:00Z"
+    entry = {"seq": seq, "time": time, "action": "add", "reportId": report_id}
+    entry.update(reportSeq=report_seq, reportSha256=sha, prev=prev)
+    filled = add_entry_form(report_id, sha) % (prev, report_seq, seq, time)
+    assert filled.encode("utf-8") == canonical_json(entry)

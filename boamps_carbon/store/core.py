@@ -402,6 +402,7 @@ class Store:
         record_added(
             conn,
             [{"seq": r[0], "report_id": r[1], "sha256": item.ledger_sha256} for r, item in kept],
+            [item.entry_form for _, item in kept],
         )
         self._insert(
             conn,

@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 from .. import fastjson
 from .errors import StoreError
-from .ledger import document_value, report_digest
+from .ledger import add_entry_form, document_value, report_digest
 from .rows import component_rows, measure_rows, report_row
 
 
@@ -100,6 +100,7 @@ class Pending(NamedTuple):
     report_id: str
     digest: str  # of the text
     ledger_sha256: str  # of the report's canonical JSON (`ledger.report_digest`)
+    entry_form: str  # its ledger entry's canonical JSON, to fill in (`ledger.add_entry_form`)
     text: str
     corrective: bool
     row: tuple[Any, ...]  # of REPORT_COLUMNS
@@ -115,10 +116,12 @@ def derive(item: Any, position: int) -> Pending:
     report_id = _report_id(report, position)
     # the ledger hashes what is stored: the text, read as `json.loads` reads it
     stored = report if read_here else document_value(data, text, report_id)
+    sha256 = report_digest(stored, report_id)
     return Pending(
         report_id,
         hashlib.sha256(data).hexdigest(),
-        report_digest(stored, report_id),
+        sha256,
+        add_entry_form(report_id, sha256),
         text,
         isinstance(header, dict) and header.get("reportStatus") == "corrective",
         tuple(report_row(report).values()),

@@ -53,15 +53,23 @@ def _head(conn: Connection) -> tuple[int, str]:
     return int(entry["seq"]), str(entry["hash"])
 
 
-def _append(conn: Connection, entries: list[dict[str, Any]]) -> None:
+def _append(
+    conn: Connection, entries: list[dict[str, Any]], forms: list[str] | None = None
+) -> None:
+    """Appends entries; `forms`: their canonical forms to fill (`add_entry_form`), if known."""
     seq, prev = _head(conn)
     rows = []
     time = _utc_now()
-    for entry in entries:
+    for index, entry in enumerate(entries):
         seq += 1
         entry = {"seq": seq, "time": time, **entry, "prev": prev}
-        # `entry_hash`'s bytes (the entry holds JSON values only), the quick way
-        entry["hash"] = prev = hashlib.sha256(canonical_json_parsed(entry)).hexdigest()
+        # `entry_hash`'s bytes (the entry holds JSON values only), the quick ways
+        canonical = (
+            (forms[index] % (prev, entry["reportSeq"], seq, time)).encode("utf-8")
+            if forms is not None and seq <= EXACT and entry["reportSeq"] <= EXACT
+            else canonical_json_parsed(entry)
+        )
+        entry["hash"] = prev = hashlib.sha256(canonical).hexdigest()
         rows.append((seq, entry["reportSeq"], _entry_text(entry)))
     if not rows:
         return
@@ -78,9 +86,12 @@ def _entry_text(entry: dict[str, Any]) -> str:
         return json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
 
 
-def record_added(conn: Connection, rows: list[dict[str, Any]]) -> None:
+def record_added(
+    conn: Connection, rows: list[dict[str, Any]], forms: list[str] | None = None
+) -> None:
     """Entries for report rows just inserted (each with seq, report_id, and the SHA-256 of
-    its canonical JSON `sha256` (`report_digest`) or its text `document`)."""
+    its canonical JSON `sha256` (`report_digest`) or its text `document`); `forms`: the
+    rows' `add_entry_form`s, when made already."""
     _append(
         conn,
         [
@@ -93,7 +104,27 @@ def record_added(conn: Connection, rows: list[dict[str, Any]]) -> None:
             }
             for row in rows
         ],
+        forms,
     )
+
+
+# integers JSON numbers hold exactly (RFC 8785 writes larger ones as the nearest double)
+EXACT = 2**53
+# an add entry's keys in RFC 8785's order (UTF-16 code units), and the JSON of the values
+# that need no escapes (hex digests, the time, integers): `add_entry_form` fills the rest
+_ADD_ENTRY = (
+    '{{"action":"add","prev":"%s","reportId":{report_id},"reportSeq":%d,'
+    '"reportSha256":"{sha256}","seq":%d,"time":"%s"}}'
+)
+
+
+def add_entry_form(report_id: str, sha256: str) -> str:
+    """The canonical JSON of the entry that will record a report's add, as a %-template of
+    (prev, reportSeq, seq, time), for numbers up to EXACT: made with the report's other rows
+    (in a worker), so that the writer, which chains entries one by one, only fills it in.
+    `sha256`: hex."""
+    quoted = canonical_json_parsed(report_id).decode("utf-8").replace("%", "%%")
+    return _ADD_ENTRY.format(report_id=quoted, sha256=sha256)
 
 
 def report_digest(value: Any, report_id: str) -> str:
