@@ -110,7 +110,11 @@ def test_reports_that_differ_in_what_is_not_read_share_a_rating() -> None:
     second["measures"][0].update(powerConsumption=7, measurementDateTime="2026-03-02 23:00:00")
     assert rating_of(first, today) == rating_of(second, today) == "bronze"
     assert len(rating_module._MEMO) == 1
-    # an energy of zero is no energy: another key, and unrated
+    # a measured 0 kWh is an energy: the same key
     third = {**first, "measures": [{**first["measures"][0], "powerConsumption": 0.0}]}
-    assert rating_of(third, today) == rate(third, today).rating == "unrated"
+    assert rating_of(third, today) == "bronze"
+    assert len(rating_module._MEMO) == 1
+    # no energy: another key, and unrated
+    fourth = {**first, "measures": [{**first["measures"][0], "powerConsumption": None}]}
+    assert rating_of(fourth, today) == rate(fourth, today).rating == "unrated"
     assert len(rating_module._MEMO) == 2

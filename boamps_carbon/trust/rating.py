@@ -115,8 +115,23 @@ class Facts:
         day = self.measured_on
         return None if day is None else (self.today - day).days / 365.25
 
+    @cached_property
+    def location(self) -> str:
+        """environment.location when it says more than the country: carbon-ops writes its
+        region code there, which is often only the country's (`FR` beside `FRA`)."""
+        location = self.env.get("location")
+        if not location:
+            return ""
+        text = str(location).strip()
+        country = self.env.get("country")
+        if isinstance(country, str) and text.casefold() == country.strip().casefold():
+            return ""
+        if len(text) == 2 and text.isalpha() and _country_code(text) is not None:
+            return ""
+        return str(location)
+
     def place(self) -> str:
-        return str(self.env.get("location") or self.env.get("country") or "")
+        return str(self.location or self.env.get("country") or "")
 
     def generic(self) -> str:
         for component in self.processors:
@@ -130,8 +145,27 @@ def _has_intensity(f: Facts) -> bool:
     return value is not None and value > 0
 
 
+@cache
+def _country_codes() -> Callable[[str], str | None]:
+    from ..fieldmap.lookup import lookup_table
+
+    return lookup_table("countries/alpha3", "rating")
+
+
+def _country_code(code: str) -> str | None:
+    """The alpha-3 code of a two-letter country code (`schemas/tables/countries.csv`)."""
+    return _country_codes()(code)
+
+
+def _energy_given(measure: dict[str, Any]) -> bool:
+    """Whether a measure gives an energy: a measured 0 kWh is one (a short run under a
+    meter's resolution) and is rated."""
+    energy = energy_kwh(measure)
+    return energy is not None and energy >= 0
+
+
 def _site(f: Facts) -> bool:
-    located = f.env.get("location") or (
+    located = f.location or (
         number(f.env.get("latitude")) is not None and number(f.env.get("longitude")) is not None
     )
     return bool(located) and not is_geolocation_fallback(f.env)
@@ -144,7 +178,7 @@ def _within_years(f: Facts, years: float) -> bool:
 
 RULES: dict[str, Callable[[Facts, str], bool]] = {
     "always": lambda f, a: True,
-    "has_energy": lambda f, a: any((energy_kwh(m) or 0) > 0 for m in f.measures),
+    "has_energy": lambda f, a: any(_energy_given(m) for m in f.measures),
     "has_hardware": lambda f, a: bool(f.components),
     "band_within": lambda f, a: max(-f.band.low, f.band.high) <= float(a) / 100 + 1e-9,
     "calibrated": lambda f, a: all(
@@ -348,9 +382,10 @@ def _refuse(value: Any) -> Any:
 def _rating_key(report: dict[str, Any]) -> bytes | None:
     """The JSON text of what the rating reads: the measures, the infrastructure and the
     environment (the only parts `Facts` and `uncertainty` read), each measure's time cut to
-    its day (`Facts.measured_on`), and a lone measure's energy to whether it has some (its
-    share is the whole). None (not remembered) for what that text cannot stand for exactly: values
-    JSON has no text of its own for (NaN and the infinities come out as null), others."""
+    its day (`Facts.measured_on`), and a lone measure's energy to whether it gives one
+    (`has_energy`; its share of the energy is the whole whatever it is). None (not
+    remembered) for what that text cannot stand for exactly: values JSON has no text of
+    its own for (NaN and the infinities come out as null), others."""
     measures = report.get("measures")
     if measures is not None and not isinstance(measures, list):
         return None
@@ -362,7 +397,7 @@ def _rating_key(report: dict[str, Any]) -> bytes | None:
         if "measurementDateTime" in part:
             part["measurementDateTime"] = str(part["measurementDateTime"])[:10]
         if lone:
-            part["powerConsumption"] = (energy_kwh(measure) or 0.0) > 0
+            part["powerConsumption"] = _energy_given(measure)
             part.pop("unit", None)
         reduced.append(part)
     try:
