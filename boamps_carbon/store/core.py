@@ -31,7 +31,7 @@ from .tables import CURRENT_VERSION, components, measures, reports
 # add big enough for worker processes
 BATCH = 2000
 # texts a worker reads at a time (small: the first are written soon, the last wait little)
-CHUNK = 500
+CHUNK = 250
 # reports read per round trip when streaming a query
 PAGE = 1000
 # conflicting ids a StoreConflict names when an add keeps no ids (the rest are counted)

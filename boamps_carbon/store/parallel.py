@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import sys
 import threading
 from collections import deque
@@ -23,7 +24,7 @@ from .incoming import Pending, derive, text_of
 
 # batches handed to the workers before the oldest is written: the workers never wait for
 # the writer, and memory stays bounded (a few batches of texts and rows)
-AHEAD = 8
+AHEAD = 4
 TEXT = Pending._fields.index("text")
 
 
@@ -38,19 +39,22 @@ def _forks() -> bool:
     return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
-def derive_batch(task: tuple[int, list[Any]]) -> list[tuple[Any, ...]] | None:
+def derive_batch(task: tuple[int, list[Any]]) -> bytes | None:
     """The rows of a batch of texts (str or bytes) starting at a position, each a `Pending`
     without its text (the caller has it: plain tuples pickle in half the time); None when
     one of them cannot be stored: the caller then makes the batch itself, and raises the
     error exactly as it would have without workers."""
     start, items = task
     try:
-        return [
+        rows = [
             (*pending[:TEXT], *pending[TEXT + 1 :])
             for pending in (derive(item, start + offset) for offset, item in enumerate(items))
         ]
     except Exception:
         return None
+    # pickled here, read by the caller's own thread: the pool's thread would otherwise make
+    # the rows in its own allocator arena, which the caller's frees leave fragmented
+    return pickle.dumps(rows, pickle.HIGHEST_PROTOCOL)
 
 
 def _context() -> Any:
@@ -87,9 +91,10 @@ class Derivers:
         """The rows of the oldest batch handed out: the worker's, or made here when the
         worker found a report it could not store (here it raises what it is)."""
         future, start, items = self.waiting.popleft()
-        found: list[tuple[Any, ...]] | None = pool._result(future)
-        if found is None:
+        pickled: bytes | None = pool._result(future)
+        if pickled is None:
             return [derive(item, start + offset) for offset, item in enumerate(items)]
+        found: list[tuple[Any, ...]] = pickle.loads(pickled)
         return [
             Pending._make((*rows[:TEXT], text_of(item, start + offset), *rows[TEXT:]))
             for offset, (item, rows) in enumerate(zip(items, found, strict=True))
