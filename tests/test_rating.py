@@ -100,7 +100,7 @@ def test_a_gpu_by_constant_is_raised_by_nvml() -> None:
 
 def test_missing_required_facts_leave_it_unrated() -> None:
     report = example()
-    report["measures"][0]["powerConsumption"] = 0
+    del report["measures"][0]["powerConsumption"]  # (a measured 0 kWh is rated)
     report["infrastructure"]["components"] = []
     rating = boamps_carbon.rate(report, today=TODAY)
     assert (rating.rating, rating.missing, rating.steps) == (

@@ -6,37 +6,32 @@ in (given bytes or text, the same bytes come out) beside the columns people filt
 
 from __future__ import annotations
 
-import hashlib
 import json
 import operator
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, delete, func, select, update
 
-from .. import fastjson
-from . import filters, tokens
+from . import filters, parallel, tokens
 from .engine import open_engine, shown, sqlite_file, transaction
 from .errors import StoreConflict, StoreError
+from .incoming import Pending, derive
 from .ledger import record_added, record_removed
 from .location import data_folder, resolve_url
 from .migrations import migrate, now_text, version_of
 from .records import StoredReport
-from .rows import (
-    COMPONENT_COLUMNS,
-    MEASURE_COLUMNS,
-    component_rows,
-    content_sha256,
-    measure_rows,
-    report_row,
-)
+from .rows import COMPONENT_COLUMNS, MEASURE_COLUMNS, REPORT_COLUMNS, content_sha256
 from .tables import CURRENT_VERSION, components, measures, reports
 
-# reports handled per round trip within an add's one transaction
+# reports handled per round trip within an add's one transaction; as many texts make an
+# add big enough for worker processes
 BATCH = 2000
+# texts a worker reads at a time (small: the first are written soon, the last wait little)
+CHUNK = 250
 # reports read per round trip when streaming a query
 PAGE = 1000
 # conflicting ids a StoreConflict names when an add keeps no ids (the rest are counted)
@@ -69,96 +64,6 @@ class AddResult:
         return self.counts["added"] + self.counts["superseded"] + self.counts["replaced"]
 
 
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
-
-
-def _parsed(item: Any, position: int) -> tuple[dict[str, Any], str, bytes]:
-    """(report, its text, the text's UTF-8 bytes) from a dict, JSON text or bytes, or a pair
-    (dict, its JSON text or bytes) when the caller parsed it already."""
-    if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], dict):
-        report, raw = item
-        text = _text(raw, position)
-        return report, text, _utf8(raw, text)
-    if isinstance(item, dict):
-        from ..writers import report_json
-
-        text = report_json(item, indent=None)
-        return item, text, text.encode("utf-8")
-    if isinstance(item, (bytes, bytearray, str)):
-        data = item.encode("utf-8", "surrogatepass") if isinstance(item, str) else bytes(item)
-        value = fastjson.fast(data)
-        if value is not fastjson.SLOW:
-            text = item if isinstance(item, str) else data.decode("utf-8")
-        else:  # the standard parser, for its exact words on what is wrong
-            text = _text(item, position)
-            try:
-                value = json.loads(text, parse_constant=_no_constant)
-            except (ValueError, RecursionError) as error:
-                raise StoreError(
-                    "Report is not JSON", f"report {position}", str(error), "Nothing was written."
-                ) from None
-            data = _utf8(item, text)
-        if isinstance(value, dict):
-            return value, text, data
-        item = value
-    raise StoreError(
-        "Report is not a JSON object",
-        f"report {position}",
-        type(item).__name__,
-        "Nothing was written.",
-    )
-
-
-def _text(raw: Any, position: int) -> str:
-    if isinstance(raw, str):
-        return raw
-    try:
-        return bytes(raw).decode("utf-8-sig")  # a byte order mark is not part of the report
-    except UnicodeDecodeError as error:
-        raise StoreError(
-            "Report is not UTF-8", f"report {position}", str(error), "Nothing was written."
-        ) from None
-
-
-def _utf8(raw: Any, text: str) -> bytes:
-    """The stored text's bytes: the given bytes themselves unless they began with a byte
-    order mark (or were text)."""
-    if isinstance(raw, (bytes, bytearray)) and not raw.startswith(b"\xef\xbb\xbf"):
-        return bytes(raw)
-    return text.encode("utf-8", "surrogatepass")
-
-
-def _report_id(report: dict[str, Any], position: int) -> str:
-    header = report.get("header")
-    found = header.get("reportId") if isinstance(header, dict) else None
-    if not isinstance(found, str) or not found:
-        raise StoreError(
-            "Report without an id",
-            f"report {position}: header.reportId",
-            repr(found),
-            "Every stored report needs a header.reportId; nothing was written.",
-        )
-    return found
-
-
-class Pending(NamedTuple):
-    """A report waiting for its batch to be written: its rows are made as it comes, and the
-    parsed report is let go (a batch of parsed reports, thousands of small objects each,
-    would keep the garbage collector busy); its text is parsed again only when an id meets
-    a stored one with another text. Tuples of plain values all through (the row dict holds
-    plain values too): the collector stops tracking them, so that a batch does not make it
-    sweep the whole process."""
-
-    report_id: str
-    digest: str  # of the text
-    text: str
-    corrective: bool
-    row: dict[str, Any]
-    measures: tuple[tuple[Any, ...], ...]
-    components: tuple[tuple[Any, ...], ...]
-
-
 class Conflicts:
     """The conflicting ids of an add: all of them, or when ids are not kept, the first
     NAMED_CONFLICTS and a count (memory stays flat, however many conflict)."""
@@ -175,42 +80,91 @@ class Conflicts:
 
 
 class Adding:
-    """Reports being added within one transaction; see `Store.adding`."""
+    """Reports being added within one transaction; see `Store.adding`. Texts wait, unread,
+    until BATCH of them have come: then worker processes make their rows and those of the
+    texts after them (`parallel`), a CHUNK at a time, while this process writes them in
+    order; an add of fewer makes its rows here. A report that is no text (a dict) is made
+    here, after those before it are written."""
 
-    def __init__(self, store: Store, conn: Connection, replace: bool, ids: bool = True) -> None:
+    def __init__(
+        self,
+        store: Store,
+        conn: Connection,
+        replace: bool,
+        ids: bool = True,
+        workers: int | None = None,
+    ) -> None:
         self.store, self.conn, self.replace = store, conn, replace
         self.result = AddResult(keep_ids=ids)
         self.conflicts = Conflicts(keep_all=ids)
         self.position = 0
+        # either reports made here or texts not yet read, never both: each is written
+        # before the other kind is taken
         self.batch: list[Pending] = []
+        self.texts: list[Any] = []  # str or bytes
+        self.texts_start = 0  # the position of the first
+        self.workers = parallel.workers_wanted() if workers is None else workers
+        self.derivers: parallel.Derivers | None = None
         self.next_seq = int(conn.execute(select(func.max(reports.c.seq))).scalar() or 0) + 1
 
     def add(self, item: Any) -> None:
         self.position += 1
-        report, text, data = _parsed(item, self.position)
-        header = report.get("header")
-        self.batch.append(
-            Pending(
-                _report_id(report, self.position),
-                hashlib.sha256(data).hexdigest(),
-                text,
-                isinstance(header, dict) and header.get("reportStatus") == "corrective",
-                report_row(report),
-                tuple(measure_rows(report)),
-                tuple(component_rows(report)),
-            )
-        )
-        if len(self.batch) >= BATCH:
+        text = _as_text(item) if self.workers > 1 else None
+        if text is None:
+            self._settle_texts()
+            self.batch.append(derive(item, self.position))
+            if len(self.batch) >= BATCH:
+                self._flush()
+            return
+        self._flush()
+        if not self.texts:
+            self.texts_start = self.position
+        self.texts.append(text)
+        if self.derivers is None and len(self.texts) >= BATCH:
+            self.derivers = parallel.Derivers(self.workers)
+        if self.derivers is not None and len(self.texts) >= CHUNK:
+            self._hand_out()
+
+    def _hand_out(self) -> None:
+        assert self.derivers is not None
+        for start in range(0, len(self.texts), CHUNK):
+            self.derivers.submit(self.texts_start + start, self.texts[start : start + CHUNK])
+            if self.derivers.full():
+                self._write(self.derivers.oldest())
+        self.texts = []
+
+    def _settle_texts(self) -> None:
+        """Writes the texts not yet written: through the workers, or read here."""
+        if self.derivers is not None:
+            self._hand_out()
+            while self.derivers:
+                self._write(self.derivers.oldest())
+        elif self.texts:
+            texts, self.texts = self.texts, []
+            for offset, text in enumerate(texts):
+                self.batch.append(derive(text, self.texts_start + offset))
+                if len(self.batch) >= BATCH:
+                    self._flush()
             self._flush()
 
     def _flush(self) -> None:
         if self.batch:
-            self.next_seq = self.store._add_batch(
-                self.conn, self.batch, self.next_seq, self.replace, self.result, self.conflicts
-            )
+            self._write(self.batch)
             self.batch = []
 
+    def _write(self, batch: list[Pending]) -> None:
+        self.next_seq = self.store._add_batch(
+            self.conn, batch, self.next_seq, self.replace, self.result, self.conflicts
+        )
+
+    def close(self) -> None:
+        """Stops the workers, if any (after `finish`, or when the add failed)."""
+        if self.derivers is not None:
+            self.derivers.close()
+            self.derivers = None
+
     def finish(self) -> None:
+        self._settle_texts()
         self._flush()
         if self.conflicts.count:
             conflicts, count = self.conflicts.ids, self.conflicts.count
@@ -223,6 +177,21 @@ class Adding:
                 "overwrite them (store import --replace, convert --force).",
                 report_ids=conflicts,
             )
+
+
+def _as_text(item: Any) -> str | bytes | bytearray | None:
+    """The report as a text a worker can read: a text itself, or a pair's text (with
+    workers, the text of a pair is read again there); None for a dict."""
+    if isinstance(item, (str, bytes, bytearray)):
+        return item
+    if (
+        isinstance(item, tuple)
+        and len(item) == 2
+        and isinstance(item[0], dict)
+        and isinstance(item[1], (str, bytes, bytearray))
+    ):
+        return item[1]
+    return None
 
 
 # a report's revisions: the current one and the older ones, each found through its own
@@ -309,7 +278,12 @@ class Store:
     # -- writing -----------------------------------------------------------------------------
 
     def add(
-        self, reports_in: Iterable[Any], *, replace: bool = False, ids: bool = True
+        self,
+        reports_in: Iterable[Any],
+        *,
+        replace: bool = False,
+        ids: bool = True,
+        workers: int | None = None,
     ) -> AddResult:
         """Stores reports in one transaction: dicts, JSON texts or bytes (kept as given, and
         given back byte for byte), or pairs (dict, its JSON text or bytes) for callers that
@@ -323,21 +297,31 @@ class Store:
         them first (`boamps_carbon.validate`), as `boamps store import` does. `ids=False`:
         the result only counts (its id lists stay empty) and a conflict names the first
         NAMED_CONFLICTS ids, so that memory stays flat however many reports come.
+
+        When more than BATCH texts come, worker processes make the rows of the next ones
+        while this process writes (`workers`: how many; 1: none; by default one per core, at
+        most two, in a process running one thread, which forks them at once, and none in
+        others). They read a pair's text again: give the dict that text holds.
         """
-        with self.adding(replace=replace, ids=ids) as adding:
+        with self.adding(replace=replace, ids=ids, workers=workers) as adding:
             for item in reports_in:
                 adding.add(item)
         return adding.result
 
     @contextmanager
-    def adding(self, *, replace: bool = False, ids: bool = True) -> Iterator[Adding]:
+    def adding(
+        self, *, replace: bool = False, ids: bool = True, workers: int | None = None
+    ) -> Iterator[Adding]:
         """A transaction to add reports one at a time (`adding.add(report)`), as `add` does:
         committed when the block ends (`adding.result` then says what happened), rolled back
         if it raises. For writers that produce reports as they go, such as `convert`."""
         with transaction(self.engine, self.url, write=True) as conn:
-            adding = Adding(self, conn, replace, ids)
-            yield adding
-            adding.finish()
+            adding = Adding(self, conn, replace, ids, workers)
+            try:
+                yield adding
+                adding.finish()
+            finally:
+                adding.close()
 
     def _add_batch(
         self,
@@ -352,9 +336,7 @@ class Store:
         # id -> (seq, digest of its text, its text when it came in this batch)
         stored: dict[str, tuple[int, str, str | None]] = {}
         for start in range(0, len(ids), 500):
-            for seq, report_id, digest in conn.execute(
-                _CURRENT_OF, {"ids": ids[start : start + 500]}
-            ):
+            for seq, report_id, digest in self._current_of(conn, ids[start : start + 500]):
                 stored[report_id] = (seq, digest, None)
         added_at = now_text()
         # rows of _BOOKKEEPING then the report's columns; None: replaced within this batch
@@ -401,7 +383,7 @@ class Store:
                     added_at,
                     item.digest,
                     item.text,
-                    *item.row.values(),
+                    *item.row,
                 )
             )
             written.append(item)
@@ -415,9 +397,13 @@ class Store:
                 update(reports).where(reports.c.seq == old).values(current=False, superseded_by=by)
             )
         kept = [(row, item) for row, item in zip(rows, written, strict=True) if row is not None]
-        self._insert(conn, reports, (*_BOOKKEEPING, *written[0].row), [row for row, _ in kept])
+        self._insert(conn, reports, (*_BOOKKEEPING, *REPORT_COLUMNS), [row for row, _ in kept])
         # the store's ledger, in the same transaction
-        record_added(conn, [{"seq": r[0], "report_id": r[1], "document": r[6]} for r, _ in kept])
+        record_added(
+            conn,
+            [{"seq": r[0], "report_id": r[1], "sha256": item.ledger_sha256} for r, item in kept],
+            [item.entry_form for _, item in kept],
+        )
         self._insert(
             conn,
             measures,
@@ -431,6 +417,18 @@ class Store:
             [(row[0], *part) for row, item in kept for part in item.components],
         )
         return next_seq
+
+    def _current_of(self, conn: Connection, ids: list[str]) -> Any:
+        """(seq, report_id, content_sha256) of the current revisions of these ids."""
+        if self.dialect != "sqlite":
+            return conn.execute(_CURRENT_OF, {"ids": ids})
+        # the driver's own, past SQLAlchemy's rendering of one parameter per id; the
+        # condition is the partial index's own (tables.reports)
+        return conn.exec_driver_sql(
+            "SELECT seq, report_id, content_sha256 FROM reports WHERE current = 1 AND "
+            f"report_id IN ({', '.join('?' for _ in ids)})",
+            tuple(ids),
+        )
 
     def _same(
         self, conn: Connection, before: tuple[int, str, str | None], digest: str, text: str

@@ -12,13 +12,17 @@ store take its write lock first, so entries are numbered one writer at a time.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, func, inspect, select
 
+from .. import fastjson
+from ..trust.canonical import CanonicalError, canonical_json_parsed
 from ..trust.ledger import (
     GENESIS,
     LedgerError,
@@ -27,7 +31,6 @@ from ..trust.ledger import (
     _utc_now,
     check_chain,
     check_expect_head,
-    entry_hash,
     report_sha256,
 )
 from ..trust.rating import rate
@@ -50,27 +53,45 @@ def _head(conn: Connection) -> tuple[int, str]:
     return int(entry["seq"]), str(entry["hash"])
 
 
-def _append(conn: Connection, entries: list[dict[str, Any]]) -> None:
+def _append(
+    conn: Connection, entries: list[dict[str, Any]], forms: list[str] | None = None
+) -> None:
+    """Appends entries; `forms`: their canonical forms to fill (`add_entry_form`), if known."""
     seq, prev = _head(conn)
     rows = []
     time = _utc_now()
-    for entry in entries:
+    for index, entry in enumerate(entries):
         seq += 1
         entry = {"seq": seq, "time": time, **entry, "prev": prev}
-        entry["hash"] = prev = entry_hash(entry)
-        rows.append(
-            {
-                "seq": seq,
-                "report_seq": entry["reportSeq"],
-                "entry": json.dumps(entry, ensure_ascii=False, separators=(",", ":")),
-            }
+        # `entry_hash`'s bytes (the entry holds JSON values only), the quick ways
+        canonical = (
+            (forms[index] % (prev, entry["reportSeq"], seq, time)).encode("utf-8")
+            if forms is not None and seq <= EXACT and entry["reportSeq"] <= EXACT
+            else canonical_json_parsed(entry)
         )
-    if rows:
-        conn.execute(ledger.insert(), rows)
+        entry["hash"] = prev = hashlib.sha256(canonical).hexdigest()
+        rows.append((seq, entry["reportSeq"], _entry_text(entry)))
+    if not rows:
+        return
+    if conn.dialect.name == "sqlite":  # the driver's executemany, past SQLAlchemy's rows
+        conn.exec_driver_sql("INSERT INTO ledger (seq, report_seq, entry) VALUES (?, ?, ?)", rows)
+    else:
+        conn.execute(ledger.insert(), [{"seq": a, "report_seq": b, "entry": c} for a, b, c in rows])
 
 
-def record_added(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """Entries for report rows just inserted (each with seq, report_id, document)."""
+def _entry_text(entry: dict[str, Any]) -> str:
+    try:  # the standard module's text of such an entry, faster
+        return orjson.dumps(entry).decode("utf-8")
+    except orjson.JSONEncodeError:  # a lone surrogate in an id: the standard way
+        return json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+
+
+def record_added(
+    conn: Connection, rows: list[dict[str, Any]], forms: list[str] | None = None
+) -> None:
+    """Entries for report rows just inserted (each with seq, report_id, and the SHA-256 of
+    its canonical JSON `sha256` (`report_digest`) or its text `document`); `forms`: the
+    rows' `add_entry_form`s, when made already."""
     _append(
         conn,
         [
@@ -78,11 +99,52 @@ def record_added(conn: Connection, rows: list[dict[str, Any]]) -> None:
                 "action": "add",
                 "reportId": row["report_id"],
                 "reportSeq": row["seq"],
-                "reportSha256": _document_sha256(row["document"], row["report_id"]),
+                "reportSha256": row.get("sha256")
+                or _document_sha256(row["document"], row["report_id"]),
             }
             for row in rows
         ],
+        forms,
     )
+
+
+# integers JSON numbers hold exactly (RFC 8785 writes larger ones as the nearest double)
+EXACT = 2**53
+# an add entry's keys in RFC 8785's order (UTF-16 code units), and the JSON of the values
+# that need no escapes (hex digests, the time, integers): `add_entry_form` fills the rest
+_ADD_ENTRY = (
+    '{{"action":"add","prev":"%s","reportId":{report_id},"reportSeq":%d,'
+    '"reportSha256":"{sha256}","seq":%d,"time":"%s"}}'
+)
+
+
+def add_entry_form(report_id: str, sha256: str) -> str:
+    """The canonical JSON of the entry that will record a report's add, as a %-template of
+    (prev, reportSeq, seq, time), for numbers up to EXACT: made with the report's other rows
+    (in a worker), so that the writer, which chains entries one by one, only fills it in.
+    `sha256`: hex."""
+    quoted = canonical_json_parsed(report_id).decode("utf-8").replace("%", "%%")
+    return _ADD_ENTRY.format(report_id=quoted, sha256=sha256)
+
+
+def report_digest(value: Any, report_id: str) -> str:
+    """The SHA-256 of a report's canonical JSON, as `report_sha256` gives it, from the value
+    a JSON parser made of its stored text."""
+    try:
+        return hashlib.sha256(canonical_json_parsed(value)).hexdigest()
+    except CanonicalError as exc:
+        raise LedgerError(exc.what, f"{report_id}: {exc.where}", exc.value, exc.hint) from None
+
+
+def document_value(data: bytes, text: str, report_id: str) -> Any:
+    """The value of a stored text (given as its bytes and as text), as `json.loads` reads it."""
+    value = fastjson.fast(data)
+    if value is not fastjson.SLOW:
+        return value
+    try:
+        return json.loads(text)
+    except ValueError as exc:  # a caller's pair whose text is not JSON
+        raise LedgerError("Stored report is not JSON", report_id, str(exc), "") from None
 
 
 def record_removed(conn: Connection, seqs: list[int]) -> None:

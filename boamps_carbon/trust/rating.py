@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Any
 
+import orjson
+
 from ..resources import schemas_dir
 from ..validation.semantic import energy_kwh, is_geolocation_fallback, number
 from .bands import Uncertainty, method_table, uncertainty
@@ -113,8 +115,23 @@ class Facts:
         day = self.measured_on
         return None if day is None else (self.today - day).days / 365.25
 
+    @cached_property
+    def location(self) -> str:
+        """environment.location when it says more than the country: carbon-ops writes its
+        region code there, which is often only the country's (`FR` beside `FRA`)."""
+        location = self.env.get("location")
+        if not location:
+            return ""
+        text = str(location).strip()
+        country = self.env.get("country")
+        if isinstance(country, str) and text.casefold() == country.strip().casefold():
+            return ""
+        if len(text) == 2 and text.isalpha() and _country_code(text) is not None:
+            return ""
+        return str(location)
+
     def place(self) -> str:
-        return str(self.env.get("location") or self.env.get("country") or "")
+        return str(self.location or self.env.get("country") or "")
 
     def generic(self) -> str:
         for component in self.processors:
@@ -128,8 +145,27 @@ def _has_intensity(f: Facts) -> bool:
     return value is not None and value > 0
 
 
+@cache
+def _country_codes() -> Callable[[str], str | None]:
+    from ..fieldmap.lookup import lookup_table
+
+    return lookup_table("countries/alpha3", "rating")
+
+
+def _country_code(code: str) -> str | None:
+    """The alpha-3 code of a two-letter country code (`schemas/tables/countries.csv`)."""
+    return _country_codes()(code)
+
+
+def _energy_given(measure: dict[str, Any]) -> bool:
+    """Whether a measure gives an energy: a measured 0 kWh is one (a short run under a
+    meter's resolution) and is rated."""
+    energy = energy_kwh(measure)
+    return energy is not None and energy >= 0
+
+
 def _site(f: Facts) -> bool:
-    located = f.env.get("location") or (
+    located = f.location or (
         number(f.env.get("latitude")) is not None and number(f.env.get("longitude")) is not None
     )
     return bool(located) and not is_geolocation_fallback(f.env)
@@ -142,7 +178,7 @@ def _within_years(f: Facts, years: float) -> bool:
 
 RULES: dict[str, Callable[[Facts, str], bool]] = {
     "always": lambda f, a: True,
-    "has_energy": lambda f, a: any((energy_kwh(m) or 0) > 0 for m in f.measures),
+    "has_energy": lambda f, a: any(_energy_given(m) for m in f.measures),
     "has_hardware": lambda f, a: bool(f.components),
     "band_within": lambda f, a: max(-f.band.low, f.band.high) <= float(a) / 100 + 1e-9,
     "calibrated": lambda f, a: all(
@@ -309,3 +345,67 @@ def rate(report: dict[str, Any], today: dt.date | None = None, *, explain: bool 
         if indicator.name != "reliability" and scores[indicator.name] > GOLD_AT_MOST:
             step(indicator.advice, indicator.name, GOLD_AT_MOST)
     return Rating(rating, indicators, [], steps, facts.band)
+
+
+# ratings remembered by `rating_of`, cleared when full (reports of one import repeat a few)
+MEMO_SIZE = 4096
+_MEMO: dict[tuple[dt.date, bytes], str] = {}
+# what orjson would write for values that are not JSON's own: refused (`_refuse`)
+_ORJSON_STRICT = (
+    orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+)
+
+
+def rating_of(report: dict[str, Any], today: dt.date | None = None) -> str:
+    """`rate(report, today, explain=False).rating`, remembered by what the rating reads (see
+    `_rating_key`): a store rates every report it takes in, and those of one import mostly
+    differ in names, energies and times, which the rating does not read."""
+    day = today or dt.date.today()
+    key = _rating_key(report)
+    if key is None:
+        return rate(report, day, explain=False).rating
+    found = _MEMO.get((day, key))
+    if found is None:
+        found = rate(report, day, explain=False).rating
+        if len(_MEMO) >= MEMO_SIZE:
+            _MEMO.clear()
+        _MEMO[(day, key)] = found
+    return found
+
+
+def _refuse(value: Any) -> Any:
+    raise TypeError
+
+
+def _rating_key(report: dict[str, Any]) -> bytes | None:
+    """The JSON text of what the rating reads: the measures, the infrastructure and the
+    environment (the only parts `Facts` and `uncertainty` read), each measure's time cut to
+    its day (`Facts.measured_on`), and a lone measure's energy to whether it gives one
+    (`has_energy`; its share of the energy is the whole whatever it is). None (not
+    remembered) for what that text cannot stand for exactly: values JSON has no text of
+    its own for (NaN and the infinities come out as null), others."""
+    measures = report.get("measures")
+    if measures is not None and not isinstance(measures, list):
+        return None
+    kept = [m for m in measures or () if isinstance(m, dict)]
+    lone = len(kept) == 1
+    reduced = []
+    for measure in kept:
+        part = dict(measure)
+        if "measurementDateTime" in part:
+            part["measurementDateTime"] = str(part["measurementDateTime"])[:10]
+        if lone:
+            part["powerConsumption"] = _energy_given(measure)
+            part.pop("unit", None)
+        reduced.append(part)
+    try:
+        key = orjson.dumps(
+            [reduced, report.get("infrastructure"), report.get("environment")],
+            option=_ORJSON_STRICT,
+            default=_refuse,
+        )
+    except (TypeError, orjson.JSONEncodeError):
+        return None
+    return None if b"null" in key else key
