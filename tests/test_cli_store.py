@@ -228,7 +228,7 @@ def test_export_and_stats(filled: Path, tmp_path: Path, capsys: pytest.CaptureFi
     assert [json.loads(x)["header"]["reportId"] for x in lines.read_text().splitlines()] == [ID2]
     code, out, _ = run(capsys, "store", "stats", "--db", str(filled))
     assert out == (
-        f"store: {filled}\nschema_version: 4\nreports: 2\nolder_revisions: 0\nprojects: 2\n"
+        f"store: {filled}\nschema_version: 5\nreports: 2\nolder_revisions: 0\nprojects: 2\n"
         "first_start: 2026-01-10 09:00:00\nlast_start: 2026-02-10 09:00:00\nenergy_kwh: 0.75\n"
         "emissions_kg: 0.0375\nactive_tokens: 0\n"
     )

@@ -449,7 +449,7 @@ def test_migrates_a_version_1_file(tmp_path: Path) -> None:
             )
     engine.dispose()
     with Store(path) as store:
-        assert store.version() == 4
+        assert store.version() == 5
         assert store.get(ID1).columns["quality"] == "high"
         assert store.get(ID1).columns["rating"] == "bronze"
         checked = verify_ledger(store)
@@ -520,7 +520,7 @@ def test_version_3_keeps_one_current_revision_per_id(kind: str, tmp_path: Path) 
         ],
     )
     with Store(url) as store:
-        assert store.version() == 4
+        assert store.version() == 5
         history = store.history(ID1)
         assert [(h.columns["seq"], h.columns["current"]) for h in history] == [
             (1, False),
@@ -559,6 +559,30 @@ def test_version_3_keeps_one_current_revision_per_id(kind: str, tmp_path: Path) 
         assert store.count() == 1
 
 
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_version_5_rates_again_what_version_4_rated_under_the_old_rules(
+    kind: str, tmp_path: Path
+) -> None:
+    from sqlalchemy import text
+
+    url = store_url(kind, tmp_path)
+    with Store(url) as store:
+        store.add([report(1, energy=0.0), report(2)])
+        rated = {h.report_id: h.columns["rating"] for h in (store.get(ID1), store.get(ID2))}
+        assert rated[ID1] != "unrated"
+        # what version 4 left: the measured 0 kWh unrated, and no step 5 recorded
+        with store.engine.begin() as conn:
+            conn.execute(
+                text("UPDATE reports SET rating = 'unrated' WHERE report_id = :id"), {"id": ID1}
+            )
+            conn.execute(text("DELETE FROM boamps_schema_version WHERE version = 5"))
+    with Store(url) as store:
+        assert store.version() == 5
+        assert {h.report_id: h.columns["rating"] for h in (store.get(ID1), store.get(ID2))} == rated
+        checked = verify_ledger(store)
+        assert (checked.ok, checked.entries, checked.reports) == (True, 2, 2)
+
+
 def test_new_sqlite_store_has_large_pages_and_an_old_one_keeps_its_own(tmp_path: Path) -> None:
     Store(tmp_path / "new.db").close()
     with sqlite3.connect(tmp_path / "new.db") as conn:
@@ -581,7 +605,7 @@ def test_newer_store_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StoreError) as caught:
         Store(path)
     assert caught.value.message == (
-        f"Store made by a newer boamps_carbon at {path}: schema version 9, this one knows up to 4. "
+        f"Store made by a newer boamps_carbon at {path}: schema version 9, this one knows up to 5. "
         "Upgrade boamps_carbon."
     )
 

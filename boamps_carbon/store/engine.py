@@ -100,7 +100,7 @@ def transaction(engine: Engine, url: str, *, write: bool) -> Iterator[Connection
     """One transaction, committed when the block ends, rolled back on any error; database
     errors come out as StoreError. Taking the write lock is retried while others hold it."""
     with translated(url, write=write):
-        conn = engine.connect().execution_options(**{_WRITE: write})
+        conn = _connect(engine).execution_options(**{_WRITE: write})
         try:
             trans = _begin(conn)
             try:
@@ -127,6 +127,22 @@ def snapshot(engine: Engine, url: str) -> Iterator[Connection]:
         if engine.dialect.name == "postgresql":
             conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         yield conn
+
+
+def _connect(engine: Engine) -> Connection:
+    """A connection, retried like `_begin`: a new connection's own statements (journal mode)
+    can meet a WAL that another process is recovering, which SQLite refuses at once rather
+    than waiting for (seen with four writers opening one file under heavy load)."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    pause = 0.01
+    while True:
+        try:
+            return engine.connect()
+        except exc.OperationalError as error:
+            if "locked" not in str(error.orig) or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
 
 
 def _begin(conn: Connection) -> Any:

@@ -174,8 +174,52 @@ def _to_v4(conn: Connection) -> None:
     record_all(conn)
 
 
+def _to_v5(conn: Connection) -> None:
+    """Ratings again under the rules of version 5 (a measured 0 kWh is rated; a place that
+    only repeats the country is no site): each row rated as of the day `store verify` rates
+    it (the day it was added, or the day of the version 4 migration for older rows), so that
+    a store rated under the old rules is not taken for an edited one."""
+    import datetime as dt
+
+    from ..trust.rating import rating_of
+
+    reports = tables.reports
+    rated_since = conn.execute(
+        select(tables.schema_version.c.applied_at).where(tables.schema_version.c.version == 4)
+    ).scalar()
+    last = -1
+    while True:
+        rows = conn.execute(
+            select(reports.c.seq, reports.c.document, reports.c.added_at, reports.c.rating)
+            .where(reports.c.seq > last)
+            .order_by(reports.c.seq)
+            .limit(1000)
+        ).all()
+        if not rows:
+            return
+        last = rows[-1][0]
+        for seq, document, added_at, rating in rows:
+            report = json.loads(document)
+            if not isinstance(report, dict):
+                continue
+            day = added_at if rated_since is None or added_at >= rated_since else rated_since
+            try:
+                on = dt.date.fromisoformat(str(day)[:10])
+            except ValueError:
+                continue  # not a time: `store verify` names the row
+            found = rating_of(report, on)
+            if found != rating:
+                conn.execute(update(reports).where(reports.c.seq == seq).values(rating=found))
+
+
 # STEPS[n] takes a database from version n - 1 to version n
-STEPS: dict[int, Callable[[Connection], None]] = {1: _to_v1, 2: _to_v2, 3: _to_v3, 4: _to_v4}
+STEPS: dict[int, Callable[[Connection], None]] = {
+    1: _to_v1,
+    2: _to_v2,
+    3: _to_v3,
+    4: _to_v4,
+    5: _to_v5,
+}
 assert sorted(STEPS) == list(range(1, CURRENT_VERSION + 1))
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import (
     text,
 )
 
-CURRENT_VERSION = 4
+CURRENT_VERSION = 5
 
 # an exact 64-bit key on PostgreSQL, SQLite's own integer key there
 Key = BigInteger().with_variant(Integer(), "sqlite")
