@@ -29,6 +29,11 @@ class Rejected:
     column: str = ""
     value: str = ""
 
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        # by its fields, not its __dict__: a worker sends back millions of them
+        fields = (self.row, self.line, self.values, self.reason, self.code, self.column)
+        return type(self), (*fields, self.value)
+
 
 @dataclass
 class Outcome:

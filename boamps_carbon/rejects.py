@@ -13,7 +13,9 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import itertools
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -22,9 +24,12 @@ from typing import Protocol
 
 from .errors import InputError
 from .io import exists_error, make_readable, publish, write_all
-from .render.flat import spreadsheet_safe
+from .render.flat import FORMULA_STARTS, spreadsheet_safe
 
 BATCH = 512  # rows held before they are written
+# a cell starting as a formula would: after the separator every cell of a batch gets
+# (a false alarm when a value holds the separator itself only costs a cell-by-cell pass)
+_FORMULA_START = re.compile("\0[" + re.escape("".join(FORMULA_STARTS)) + "]")
 
 
 class RejectedRow(Protocol):
@@ -70,6 +75,9 @@ class RejectsWriter:
                     seen.add(column)
                     self.columns.append(column)
         self._batch: list[list[str | int]] = []
+        # each header seen -> where its columns go in a row of the file
+        # (None: the header is the columns themselves, in their order)
+        self._places: dict[tuple[str, ...], list[int] | None] = {}
         self._written = 0  # rows already in the file
         self._temp: Path | None = None
         try:
@@ -85,28 +93,46 @@ class RejectsWriter:
         self._batch.append(["file", "row", "reason", *self.columns])
 
     def add(self, label: str, header: Sequence[str], rejected: RejectedRow) -> None:
-        by_name = dict(zip(header, rejected.values, strict=False))
-        extra = rejected.values[len(header) :]
-        self._batch.append(
-            [
-                label,
-                rejected.row,
-                rejected.reason,
-                *(by_name.get(c, "") for c in self.columns),
-                *extra,
-            ]
-        )
+        key = tuple(header)
+        if key not in self._places:
+            # a header's column that appears twice: its last value, as a dict of the row has
+            last = {name: i for i, name in enumerate(header)}
+            found = [last.get(c, -1) for c in self.columns]
+            self._places[key] = None if found == list(range(len(header))) else found
+        places = self._places[key]
+        values = rejected.values
+        cells: list[str | int] = [label, rejected.row, rejected.reason]
+        if places is None:  # the columns as they are; a short row's missing ones empty
+            cells += values
+            cells += [""] * (len(header) - len(values))
+            self._batch.append(cells)
+            if len(self._batch) >= BATCH:
+                self._flush()
+            return
+        if len(values) >= len(header):
+            cells += [values[i] if i >= 0 else "" for i in places]
+        else:  # a short row: its columns as far as it goes
+            by_name = dict(zip(header, values, strict=False))
+            cells += [by_name.get(c, "") for c in self.columns]
+        cells += values[len(header) :]
+        self._batch.append(cells)
         if len(self._batch) >= BATCH:
             self._flush()
 
     def _flush(self) -> None:
         text = io.StringIO()
         writer = csv.writer(text, lineterminator="\r\n")
-        # a spreadsheet runs text starting with = + - @ as a formula: never ours to run
-        writer.writerows(
-            [cell if isinstance(cell, int) else spreadsheet_safe(cell) for cell in row]
-            for row in self._batch
-        )
+        # a spreadsheet runs text starting with = + - @ as a formula: never ours to run;
+        # the whole batch is screened at once, and only a batch with such a cell (or a
+        # false alarm) goes cell by cell
+        screened = "\0" + "\0".join(map(str, itertools.chain.from_iterable(self._batch)))
+        if _FORMULA_START.search(screened):
+            writer.writerows(
+                [cell if isinstance(cell, int) else spreadsheet_safe(cell) for cell in row]
+                for row in self._batch
+            )
+        else:
+            writer.writerows(self._batch)
         try:
             write_all(self._fd, text.getvalue().encode("utf-8"))
         except OSError as exc:

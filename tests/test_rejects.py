@@ -27,3 +27,25 @@ def test_abort_leaves_nothing(tmp_path: Path) -> None:
     writer.add("e.csv", ["a"], Rejected(1, 2, ["1"], "bad"))
     writer.abort()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_rows_are_placed_by_their_own_header(tmp_path: Path) -> None:
+    """A column named twice keeps its last value, a short row its first ones; a batch
+    without any formula is written as it is, the one after it still screened."""
+    path = tmp_path / "rejects.csv"
+    writer = RejectsWriter(path, [["a", "b", "a"], ["c"]])
+    writer.add("e.csv", ["a", "b", "a"], Rejected(1, 2, ["1", "2", "3", "4"], "bad"))
+    writer.add("e.csv", ["a", "b", "a"], Rejected(2, 3, ["5"], "bad"))
+    writer.add("f.csv", ["c"], Rejected(3, 4, ["x"], "bad"))
+    for row in range(4, 4 + 600):
+        writer.add("f.csv", ["c"], Rejected(row, row + 1, [f"v{row}"], "bad"))
+    writer.add("f.csv", ["c"], Rejected(604, 605, ["=1+1"], "bad"))
+    writer.commit()
+    lines = path.read_bytes().split(b"\r\n")
+    assert lines[:4] == [
+        b"file,row,reason,a,b,c",
+        b"e.csv,1,bad,3,2,,4",
+        b"e.csv,2,bad,5,,",
+        b"f.csv,3,bad,,,x",
+    ]
+    assert lines[-3:] == [b"f.csv,603,bad,,,v603", b"f.csv,604,bad,,,'=1+1", b""]

@@ -241,9 +241,10 @@ def _write(conversions: list[Conversion], writer: ReportWriter, verbose: bool) -
                 writer.write_output(output)
                 progress.tick(output.reports)
         else:
-            for converted in conversion:
-                writer.write(converted.report)
-                progress.tick()
+            assert writer.folder is not None
+            for placed in conversion.report_files(writer.folder):
+                writer.placed(placed)
+                progress.tick(len(placed))
         progress.done()
 
 
