@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import itertools
 import os
 import re
 import stat
@@ -27,8 +26,10 @@ from .io import exists_error, make_readable, publish, write_all
 from .render.flat import FORMULA_STARTS, spreadsheet_safe
 
 BATCH = 512  # rows held before they are written
-# a cell starting as a formula would: after the separator every cell of a batch gets
-# (a false alarm when a value holds the separator itself only costs a cell-by-cell pass)
+# what csv.writer quotes (QUOTE_MINIMAL): the delimiter, the quote, a line end
+QUOTED = (",", '"', "\r", "\n")
+# a cell after the first starting as a formula would, in a column's cells joined by NUL (a
+# false alarm when a value holds a NUL only costs a cell-by-cell pass)
 _FORMULA_START = re.compile("\0[" + re.escape("".join(FORMULA_STARTS)) + "]")
 
 
@@ -120,21 +121,8 @@ class RejectsWriter:
             self._flush()
 
     def _flush(self) -> None:
-        text = io.StringIO()
-        writer = csv.writer(text, lineterminator="\r\n")
-        # a spreadsheet runs text starting with = + - @ as a formula: never ours to run;
-        # the whole batch is screened at once, and only a batch with such a cell (or a
-        # false alarm) goes cell by cell
-        screened = "\0" + "\0".join(map(str, itertools.chain.from_iterable(self._batch)))
-        if _FORMULA_START.search(screened):
-            writer.writerows(
-                [cell if isinstance(cell, int) else spreadsheet_safe(cell) for cell in row]
-                for row in self._batch
-            )
-        else:
-            writer.writerows(self._batch)
         try:
-            write_all(self._fd, text.getvalue().encode("utf-8"))
+            write_all(self._fd, safe_csv_text(self._batch).encode("utf-8"))
         except OSError as exc:
             error = _failed(self.path, exc)
             error.rows = list(self._unwritten())
@@ -177,6 +165,40 @@ class RejectsWriter:
         if self._temp is not None:
             self._temp.unlink(missing_ok=True)
             self._temp = None
+
+
+def safe_csv_text(rows: list[list[str | int]]) -> str:
+    """The rows as `csv.writer(..., lineterminator="\\r\\n")` writes them, each text made
+    `spreadsheet_safe` (a spreadsheet runs text starting with = + - @ as a formula: never
+    ours to run). A column at a time: made safe, or quoted, cell by cell only where some
+    cell of it needs it."""
+    width = len(rows[0]) if rows else 0
+    if width < 2 or any(len(row) != width for row in rows):
+        text = io.StringIO()  # ragged rows, or a lone cell (quoted when empty): as it does
+        csv.writer(text, lineterminator="\r\n").writerows(
+            [cell if isinstance(cell, int) else spreadsheet_safe(cell) for cell in row]
+            for row in rows
+        )
+        return text.getvalue()
+    columns: list[Sequence[str]] = []
+    for column in zip(*rows, strict=True):
+        try:
+            joined = "\0".join(column)
+            texts: Sequence[str] = column
+            if joined.startswith(FORMULA_STARTS) or _FORMULA_START.search(joined):
+                texts = [spreadsheet_safe(cell) for cell in column]
+                joined = "\0".join(texts)
+        except TypeError:  # row numbers
+            texts = [str(c) if isinstance(c, int) else spreadsheet_safe(c) for c in column]
+            joined = "\0".join(texts)
+        if any(c in joined for c in QUOTED):
+            texts = [_quote(c) if any(q in c for q in QUOTED) else c for c in texts]
+        columns.append(texts)
+    return "\r\n".join(map(",".join, zip(*columns, strict=True))) + "\r\n"
+
+
+def _quote(cell: str) -> str:
+    return '"' + cell.replace('"', '""') + '"'
 
 
 def _unsafe(cell: str) -> str:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from boamps_carbon.conversion import Rejected
-from boamps_carbon.rejects import RejectsWriter
+from boamps_carbon.rejects import RejectsWriter, safe_csv_text
+from boamps_carbon.render.flat import spreadsheet_safe
 
 
 def test_rejects_are_safe_to_open_in_a_spreadsheet(tmp_path: Path) -> None:
@@ -49,3 +55,26 @@ def test_rows_are_placed_by_their_own_header(tmp_path: Path) -> None:
         b"f.csv,3,bad,,,x",
     ]
     assert lines[-3:] == [b"f.csv,603,bad,,,v603", b"f.csv,604,bad,,,'=1+1", b""]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rows=st.integers(1, 3).flatmap(
+        lambda width: st.lists(
+            st.lists(
+                st.one_of(
+                    st.integers(0, 10**6), st.text(st.sampled_from("ab ,\"\r\n\t=+-@'é\x00"))
+                ),
+                min_size=width,
+                max_size=width,
+            ),
+            min_size=1,
+            max_size=6,
+        )
+    )
+)
+def test_rejects_csv_text_is_what_the_csv_module_writes(rows: list[list[str | int]]) -> None:
+    text = io.StringIO()
+    safe = [[c if isinstance(c, int) else spreadsheet_safe(c) for c in row] for row in rows]
+    csv.writer(text, lineterminator="\r\n").writerows(safe)
+    assert safe_csv_text(rows) == text.getvalue()
