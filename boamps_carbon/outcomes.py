@@ -35,6 +35,18 @@ class Rejected:
         return type(self), (*fields, self.value)
 
 
+class RejectedRows(list[Rejected]):
+    """Rejected rows, pickled a field at a time: a worker sends back millions of them."""
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        fields = ("row", "line", "values", "reason", "code", "column", "value")
+        return _rejected_rows, tuple([getattr(r, name) for r in self] for name in fields)
+
+
+def _rejected_rows(*fields: list[Any]) -> RejectedRows:
+    return RejectedRows(map(Rejected, *fields))
+
+
 @dataclass
 class Outcome:
     """What the ordinary path makes of one record: a report, or the reason it has none."""

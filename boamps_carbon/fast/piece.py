@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..outcomes import Rejected, RowConverter
+from ..outcomes import Rejected, RejectedRows, RowConverter
 from ..rows import RowRuns
 from ..sources.codecarbon_csv import Record
 from ..validation.problems import Problem
@@ -34,7 +34,7 @@ class FastPathMismatch(AssertionError):
 class PieceResult:
     data: bytes = b""  # the JSON Lines of the piece's reports, in row order, as UTF-8
     converted: int = 0
-    rejected: list[Rejected] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=RejectedRows)
     warnings: dict[str, RowRuns] = field(default_factory=dict)  # ordered by first row
     notes: dict[str, Problem] = field(default_factory=dict)  # each warning as a problem
     # each warning's first row and place among that row's warnings, while the piece is made
