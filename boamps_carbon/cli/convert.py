@@ -240,11 +240,14 @@ def _write(conversions: list[Conversion], writer: ReportWriter, verbose: bool) -
             for output in conversion.outputs(writer.descriptor()):
                 writer.write_output(output)
                 progress.tick(output.reports)
-        else:
-            assert writer.folder is not None
-            for placed in conversion.report_files(writer.folder):
+        elif (folder := getattr(writer, "folder", None)) is not None:  # not a store
+            for placed in conversion.report_files(folder):
                 writer.placed(placed)
                 progress.tick(len(placed))
+        else:
+            for converted in conversion:
+                writer.write(converted.report)
+                progress.tick()
         progress.done()
 
 
