@@ -25,7 +25,9 @@ from .columns import Columns, SlotValues
 
 if TYPE_CHECKING:
     from ..fieldmap.engine import CompiledField
-    from .piece import PieceConverter
+
+# a `piece.PieceConverter` (not imported: it imports this module)
+PieceConverter = Any
 
 MAX_SLOTS = 62  # the odd slots of a row as the bits of one number
 
@@ -139,12 +141,14 @@ def _gives(fields: list[CompiledField], row: Record, run: Any) -> tuple[bool, ..
     return tuple(found)
 
 
-def _check(converter: PieceConverter, row: Record, known: Rejected) -> None:
-    from .piece import FastPathMismatch
+class KindMismatch(AssertionError):
+    """A row rejected by kind otherwise than by the ordinary path: a bug, never a user error."""
 
+
+def _check(converter: PieceConverter, row: Record, known: Rejected) -> None:
     outcome = converter.conversion.outcome(row, converter.run)
     if outcome.rejected != known or outcome.warnings:
-        raise FastPathMismatch(
+        raise KindMismatch(
             f"row {row.row}: rejected by kind as {known!r}, "
             f"by the ordinary path as {outcome.rejected!r}"
         )
