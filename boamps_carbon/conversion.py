@@ -51,6 +51,8 @@ KEPT_WHEN_STREAMED = 20
 # runs of rows kept per warning: past them rows are only counted, so that a warning on every
 # other row of a huge file does not fill the memory
 KEPT_RUNS = 1000
+# rows tried the ordinary way when a conversion starts, for the first one that makes a report
+FIRST_ROWS_TRIED = 64
 
 
 @dataclass
@@ -306,15 +308,54 @@ class Conversion:
         converter = PieceConverter(self, plan, self._pieces)
         assert self.workers is not None
         pieces = len(self._pieces.pieces)
-        for result, output in piece_outputs(converter, pieces, self.workers, fd):
+        for index, (result, output) in enumerate(
+            piece_outputs(converter, pieces, self.workers, fd)
+        ):
+            if self._preflight_due:
+                self._preflight_piece(index, result)
             self._absorb(result)
             yield output
+        self.source.check_unchanged()
+
+    def report_files(self, folder: Path) -> Iterator[list[tuple[str, str]]]:
+        """The reports written to `folder` (a run's staging folder), one file each; yields,
+        a piece of the file at a time, each report's file name (`writers.file_name`) and
+        the name it was written under (`writers.write_report_file`), for the run's
+        `ReportWriter.placed` to settle. Big files are converted whole columns at a time,
+        in `workers` processes, which write the files themselves. Rejects and warnings
+        fill as with iteration."""
+        from .fast.folder import FilePieces, piece_files
+        from .writers import file_name, report_file, write_report_file
+
+        self._start_accounts()
+        self.source.check_unchanged()
+        flat = self.layout is not None and self.layout.layout is FLAT
+        if self._pieces is None or self.group_by is not None or flat:
+            for converted in self._rows() if self.group_by is None else self:
+                name = file_name(converted.report)
+                yield [(name, write_report_file(folder, name, report_file(converted.report)))]
+            return
+        plan = make_plan(self._field_engine, self.project_column)
+        converter = FilePieces(self, plan, self._pieces)
+        assert self.workers is not None
+        pieces = len(self._pieces.pieces)
+        for index, (result, placed) in enumerate(
+            piece_files(converter, pieces, self.workers, folder)
+        ):
+            if self._preflight_due:
+                self._preflight_piece(index, result)
+            self._absorb(result)
+            yield placed
         self.source.check_unchanged()
 
     def _absorb(self, result: PieceResult) -> None:
         """A piece's accounts; its rejects and warnings reach the callbacks in row order,
         as from the ordinary path."""
         self.converted += result.converted
+        if not result.warnings:  # rejects only, in row order already
+            for rejected in result.rejected:
+                self._reject_row(rejected)
+            return
         events: list[tuple[int, int, Rejected | Problem]] = []
         for message, rows in result.warnings.items():
             note = result.notes[message]
@@ -361,11 +402,18 @@ class Conversion:
         }
 
     def _check_first_row(self) -> None:
+        """The first row that makes a report (valid or not) tells whether the context and
+        table can give every required field. Past a long run of rejected rows, the rest of
+        the file is checked as its rows are converted: the rows are not run twice."""
         engine = self._field_engine
         run = self.run_context()
+        self._preflight_due = False
         with self.source.open() as text:
             _, records = self._read(text)
-            for record in records:
+            for tried, record in enumerate(records):
+                if tried >= FIRST_ROWS_TRIED:
+                    self._preflight_due = True
+                    return
                 if record.reason:
                     continue
                 try:
@@ -375,6 +423,30 @@ class Conversion:
                 self._preflight(done.report, done.errors, engine)
                 return
 
+    def _preflight_row(self, record: Record) -> None:
+        """The check of `_check_first_row`, on the first row that makes a report."""
+        done = self.assembled(record, self._field_engine, self.run_context())
+        self._preflight(done.report, done.errors, self._field_engine)
+        self._preflight_due = False
+
+    def _preflight_piece(self, index: int, result: PieceResult) -> None:
+        """The check on the piece's first row that makes a report, if it has one."""
+        assert self._pieces is not None
+        placed = self._pieces.pieces[index]
+        refused = {r.row for r in result.rejected if r.code != "invalid-report"}
+        rows = range(
+            placed.first_row + 1, placed.first_row + 1 + result.converted + len(result.rejected)
+        )
+        first = next((row for row in rows if row not in refused), None)
+        if first is None:
+            return
+        body = self._pieces.body
+        text = body.read(placed.piece).decode(body.encoding, body.errors)
+        for record in body.records(text, placed.first_row, placed.first_line):
+            if record.row == first:
+                self._preflight_row(record)
+                return
+
     def _rows(self) -> Iterator[ConvertedRow]:
         self.source.check_unchanged()
         run = self.run_context()
@@ -382,6 +454,8 @@ class Conversion:
             _, records = self._read(text)
             for record in records:
                 outcome = self.outcome(record, run)
+                if self._preflight_due and _made(outcome):
+                    self._preflight_row(record)
                 for message, note in zip(outcome.warnings, outcome.notes, strict=True):
                     self._warned(message, note).append(record.row)
                     self._count(note.code, 1)
@@ -479,6 +553,11 @@ def _rejected(
     record: Record, reason: str, code: str, column: str = "", value: str = ""
 ) -> Rejected:
     return Rejected(record.row, record.line, record.values, reason, code, column, value)
+
+
+def _made(outcome: Outcome) -> bool:
+    """Whether the row made a report, valid or not (not refused by the field table)."""
+    return outcome.rejected is None or outcome.rejected.code == "invalid-report"
 
 
 def _index(header: list[str], name: str) -> int:

@@ -29,6 +29,23 @@ class Rejected:
     column: str = ""
     value: str = ""
 
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        # by its fields, not its __dict__: a worker sends back millions of them
+        fields = (self.row, self.line, self.values, self.reason, self.code, self.column)
+        return type(self), (*fields, self.value)
+
+
+class RejectedRows(list[Rejected]):
+    """Rejected rows, pickled a field at a time: a worker sends back millions of them."""
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        fields = ("row", "line", "values", "reason", "code", "column", "value")
+        return _rejected_rows, tuple([getattr(r, name) for r in self] for name in fields)
+
+
+def _rejected_rows(*fields: list[Any]) -> RejectedRows:
+    return RejectedRows(map(Rejected, *fields))
+
 
 @dataclass
 class Outcome:

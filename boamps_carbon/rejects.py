@@ -14,6 +14,7 @@ import contextlib
 import csv
 import io
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -22,9 +23,14 @@ from typing import Protocol
 
 from .errors import InputError
 from .io import exists_error, make_readable, publish, write_all
-from .render.flat import spreadsheet_safe
+from .render.flat import FORMULA_STARTS, spreadsheet_safe
 
 BATCH = 512  # rows held before they are written
+# what csv.writer quotes (QUOTE_MINIMAL): the delimiter, the quote, a line end
+QUOTED = (",", '"', "\r", "\n")
+# a cell after the first starting as a formula would, in a column's cells joined by NUL (a
+# false alarm when a value holds a NUL only costs a cell-by-cell pass)
+_FORMULA_START = re.compile("\0[" + re.escape("".join(FORMULA_STARTS)) + "]")
 
 
 class RejectedRow(Protocol):
@@ -70,6 +76,9 @@ class RejectsWriter:
                     seen.add(column)
                     self.columns.append(column)
         self._batch: list[list[str | int]] = []
+        # each header seen -> where its columns go in a row of the file
+        # (None: the header is the columns themselves, in their order)
+        self._places: dict[tuple[str, ...], list[int] | None] = {}
         self._written = 0  # rows already in the file
         self._temp: Path | None = None
         try:
@@ -85,30 +94,35 @@ class RejectsWriter:
         self._batch.append(["file", "row", "reason", *self.columns])
 
     def add(self, label: str, header: Sequence[str], rejected: RejectedRow) -> None:
-        by_name = dict(zip(header, rejected.values, strict=False))
-        extra = rejected.values[len(header) :]
-        self._batch.append(
-            [
-                label,
-                rejected.row,
-                rejected.reason,
-                *(by_name.get(c, "") for c in self.columns),
-                *extra,
-            ]
-        )
+        key = tuple(header)
+        if key not in self._places:
+            # a header's column that appears twice: its last value, as a dict of the row has
+            last = {name: i for i, name in enumerate(header)}
+            found = [last.get(c, -1) for c in self.columns]
+            self._places[key] = None if found == list(range(len(header))) else found
+        places = self._places[key]
+        values = rejected.values
+        cells: list[str | int] = [label, rejected.row, rejected.reason]
+        if places is None:  # the columns as they are; a short row's missing ones empty
+            cells += values
+            cells += [""] * (len(header) - len(values))
+            self._batch.append(cells)
+            if len(self._batch) >= BATCH:
+                self._flush()
+            return
+        if len(values) >= len(header):
+            cells += [values[i] if i >= 0 else "" for i in places]
+        else:  # a short row: its columns as far as it goes
+            by_name = dict(zip(header, values, strict=False))
+            cells += [by_name.get(c, "") for c in self.columns]
+        cells += values[len(header) :]
+        self._batch.append(cells)
         if len(self._batch) >= BATCH:
             self._flush()
 
     def _flush(self) -> None:
-        text = io.StringIO()
-        writer = csv.writer(text, lineterminator="\r\n")
-        # a spreadsheet runs text starting with = + - @ as a formula: never ours to run
-        writer.writerows(
-            [cell if isinstance(cell, int) else spreadsheet_safe(cell) for cell in row]
-            for row in self._batch
-        )
         try:
-            write_all(self._fd, text.getvalue().encode("utf-8"))
+            write_all(self._fd, safe_csv_text(self._batch).encode("utf-8"))
         except OSError as exc:
             error = _failed(self.path, exc)
             error.rows = list(self._unwritten())
@@ -151,6 +165,40 @@ class RejectsWriter:
         if self._temp is not None:
             self._temp.unlink(missing_ok=True)
             self._temp = None
+
+
+def safe_csv_text(rows: list[list[str | int]]) -> str:
+    """The rows as `csv.writer(..., lineterminator="\\r\\n")` writes them, each text made
+    `spreadsheet_safe` (a spreadsheet runs text starting with = + - @ as a formula: never
+    ours to run). A column at a time: made safe, or quoted, cell by cell only where some
+    cell of it needs it."""
+    width = len(rows[0]) if rows else 0
+    if width < 2 or any(len(row) != width for row in rows):
+        text = io.StringIO()  # ragged rows, or a lone cell (quoted when empty): as it does
+        csv.writer(text, lineterminator="\r\n").writerows(
+            [cell if isinstance(cell, int) else spreadsheet_safe(cell) for cell in row]
+            for row in rows
+        )
+        return text.getvalue()
+    columns: list[Sequence[str]] = []
+    for column in zip(*rows, strict=True):
+        try:
+            joined = "\0".join(column)
+            texts: Sequence[str] = column
+            if joined.startswith(FORMULA_STARTS) or _FORMULA_START.search(joined):
+                texts = [spreadsheet_safe(cell) for cell in column]
+                joined = "\0".join(texts)
+        except TypeError:  # row numbers
+            texts = [str(c) if isinstance(c, int) else spreadsheet_safe(c) for c in column]
+            joined = "\0".join(texts)
+        if any(c in joined for c in QUOTED):
+            texts = [_quote(c) if any(q in c for q in QUOTED) else c for c in texts]
+        columns.append(texts)
+    return "\r\n".join(map(",".join, zip(*columns, strict=True))) + "\r\n"
+
+
+def _quote(cell: str) -> str:
+    return '"' + cell.replace('"', '""') + '"'
 
 
 def _unsafe(cell: str) -> str:

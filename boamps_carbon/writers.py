@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+import secrets
 import shutil
 import sys
 import tempfile
@@ -61,6 +62,38 @@ def file_name(report: dict[str, Any]) -> str:
     tail = "-".join(p for p in (stage, report_id) if p)
     room = MAX_NAME - len(".json") - (len(tail) + 1 if tail else 0)
     return "-".join(p for p in (project[:room].rstrip("._-") or "x", tail) if p) + ".json"
+
+
+def report_file(report: dict[str, Any]) -> bytes:
+    """A report as its own file holds it: indented JSON and a newline, UTF-8."""
+    return (report_json(report) + "\n").encode("utf-8")
+
+
+def write_report_file(folder: Path, name: str, data: bytes) -> str:
+    """Writes a report's file in `folder` (a run's staging folder) under `name` when no
+    file has it, else under a hidden name of its own: returns where it went. The run's
+    writer gives each report its final name, in row order (`ReportWriter.placed`), so that
+    files can be written by several processes at once."""
+    try:
+        fd = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except FileExistsError:
+        name, fd = _hidden_file(folder)
+    try:
+        write_all(fd, data)
+    finally:
+        os.close(fd)
+    return name
+
+
+def _hidden_file(folder: Path) -> tuple[str, int]:
+    """A new file of `folder` named as no report is (reports' names never start with a
+    dot), made as a report's file is."""
+    while True:
+        name = f".boamps-{secrets.token_hex(8)}.json"
+        try:
+            return name, os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
 
 
 def output_kind(target: str, *, one_report: bool = False) -> str:
@@ -131,6 +164,8 @@ class ReportWriter:
         self.stdout = stdout or sys.stdout
         self.count = 0
         self._names: set[str] = set()
+        # report files moved aside, to make room for a report before them: name -> where
+        self._moved: dict[str, str] = {}
         self._staging: Path | None = None
         self._handle: IO[str] | None = None
         if target == STDOUT:
@@ -169,8 +204,48 @@ class ReportWriter:
             self._handle.write(report_json(report, None) + "\n")
         else:
             assert self._staging is not None
-            name = self._unique(file_name(report))
-            (self._staging / name).write_text(report_json(report) + "\n", encoding="utf-8")
+            name = file_name(report)
+            self._place(name, write_report_file(self._staging, name, report_file(report)))
+
+    @property
+    def folder(self) -> Path | None:
+        """The folder (a staging one) where report files go, written there by
+        `write_report_file`, then given to `placed`; None for JSON Lines and stdout."""
+        return None if self.takes_lines else self._staging
+
+    def placed(self, files: list[tuple[str, str]]) -> None:
+        """Report files written in `folder`, in row order: each report's file name (from
+        `file_name`), and the name it was written under."""
+        self.count += len(files)
+        for wanted, written in files:
+            self._place(wanted, written)
+
+    def _place(self, wanted: str, written: str) -> None:
+        """The report's final name: `wanted`, or with -2, -3... when a report before it took
+        that name. A file of a later report (written by another process) that holds it is
+        moved aside, to take its own name when its turn comes."""
+        final = self._unique(wanted)
+        if final == written:
+            return
+        staging = self._staging
+        assert staging is not None
+        source = self._moved.pop(written, written)
+        while True:
+            try:
+                publish(staging / source, staging / final, replace=False)
+                return
+            except FileExistsError:
+                aside, fd = _hidden_file(staging)
+                os.close(fd)
+                os.replace(staging / final, staging / aside)
+                self._moved[final] = aside
+
+    def _unique(self, name: str) -> str:
+        stem, number = name[:-5], 2
+        while name in self._names:
+            name, number = f"{stem}-{number}.json", number + 1
+        self._names.add(name)
+        return name
 
     @property
     def takes_lines(self) -> bool:
@@ -198,13 +273,6 @@ class ReportWriter:
             handle.write(output.data.decode("utf-8"))
         else:
             write_all(fd, output.data)
-
-    def _unique(self, name: str) -> str:
-        stem, number = name[:-5], 2
-        while name in self._names:
-            name, number = f"{stem}-{number}.json", number + 1
-        self._names.add(name)
-        return name
 
     def commit(self) -> list[Path]:
         try:
@@ -234,6 +302,16 @@ class ReportWriter:
         folder is claimed in one rename, so that of two runs racing for it one fails."""
         staging = self._staging
         assert staging is not None
+        if not (folder.exists() or folder.is_symlink()) and staging.parent != folder.resolve():
+            try:  # a new folder: nothing there to check
+                os.rename(staging, folder)
+                self._staging = None
+                return [folder / n for n in names]
+            except OSError as exc:
+                if exc.errno not in (errno.EEXIST, errno.ENOTEMPTY):
+                    raise
+                # another run made the folder meanwhile: checked, then file by file, never
+                # over its files
         for name in names:
             if (folder / name).is_dir() and not (folder / name).is_symlink():
                 self.abort()
@@ -245,15 +323,6 @@ class ReportWriter:
                 )
         if not self.force:
             self._check_names_free(folder, names)
-        if not (folder.exists() or folder.is_symlink()) and staging.parent != folder.resolve():
-            try:
-                os.rename(staging, folder)
-                self._staging = None
-                return [folder / n for n in names]
-            except OSError as exc:
-                if exc.errno not in (errno.EEXIST, errno.ENOTEMPTY):
-                    raise
-                # another run made the folder meanwhile: file by file, never over its files
         folder.mkdir(parents=True, exist_ok=True)
         placed: list[Path] = []
         for name in names:

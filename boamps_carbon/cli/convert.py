@@ -241,6 +241,10 @@ def _write(conversions: list[Conversion], writer: ReportWriter, verbose: bool) -
             for output in conversion.outputs(writer.descriptor()):
                 writer.write_output(output)
                 progress.tick(output.reports)
+        elif (folder := getattr(writer, "folder", None)) is not None:  # not a store
+            for placed in conversion.report_files(folder):
+                writer.placed(placed)
+                progress.tick(len(placed))
         else:
             for converted in conversion:
                 writer.write(converted.report)
@@ -276,30 +280,35 @@ class Rejects:
     goes to stderr instead, and the run ends with the error (exit 2)."""
 
     def __init__(self, path: str, conversions: list[Conversion], force: bool = False) -> None:
-        from ..rejects import RejectsWriter
+        from ..rejects import RejectsNotWritten, RejectsWriter
 
         self.writer: RejectsWriter | None = RejectsWriter(
             path, [c.header for c in conversions], replace=force
         )
         self.failure: RejectsNotWritten | None = None
+        self._not_written = RejectsNotWritten  # caught on each row: imported once
 
     def add(self, conversion: Conversion, rejected: Rejected) -> None:
         if self.writer is None:
             _print_rejected(str(conversion.path), rejected.row, rejected.reason)
             return
-        self._attempt(lambda writer: writer.add(str(conversion.path), conversion.header, rejected))
+        try:
+            self.writer.add(conversion.path, conversion.header, rejected)
+        except self._not_written as exc:
+            self._failed(exc)
 
     def _attempt(self, action: Callable[[RejectsWriter], None]) -> None:
-        from ..rejects import RejectsNotWritten
-
         assert self.writer is not None
         try:
             action(self.writer)
-        except RejectsNotWritten as exc:
-            self.writer, self.failure = None, exc
-            exc.hint = REJECTS_ON_STDERR
-            for label, row, reason in exc.rows:
-                _print_rejected(label, row, reason)
+        except self._not_written as exc:
+            self._failed(exc)
+
+    def _failed(self, exc: RejectsNotWritten) -> None:
+        self.writer, self.failure = None, exc
+        exc.hint = REJECTS_ON_STDERR
+        for label, row, reason in exc.rows:
+            _print_rejected(label, row, reason)
 
     def commit(self) -> None:
         if self.writer is not None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..outcomes import Rejected, RowConverter
+from ..outcomes import Rejected, RejectedRows, RowConverter
 from ..rows import RowRuns
 from ..sources.codecarbon_csv import Record
 from ..validation.problems import Problem
@@ -19,6 +19,7 @@ from .columns import Columns, SlotValues
 from .output import OutputTable
 from .plan import Plan, make_plan
 from .prepass import PlacedPieces
+from .rejection import known_rejections
 from .template import Template, make_template
 
 CANDIDATES = 4  # rows tried, per kind of row and piece, to make a template from
@@ -33,7 +34,7 @@ class FastPathMismatch(AssertionError):
 class PieceResult:
     data: bytes = b""  # the JSON Lines of the piece's reports, in row order, as UTF-8
     converted: int = 0
-    rejected: list[Rejected] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=RejectedRows)
     warnings: dict[str, RowRuns] = field(default_factory=dict)  # ordered by first row
     notes: dict[str, Problem] = field(default_factory=dict)  # each warning as a problem
     # each warning's first row and place among that row's warnings, while the piece is made
@@ -42,6 +43,9 @@ class PieceResult:
 
 
 class PieceConverter:
+    # the reports' JSON indentation: None, JSON Lines; 2, a folder's files (`fast.folder`)
+    indent: int | None = None
+
     def __init__(self, conversion: RowConverter, plan: Plan | None, layout: PlacedPieces) -> None:
         self.conversion, self.plan, self.layout = conversion, plan, layout
         self.templates: dict[Any, Template] = {}
@@ -96,7 +100,7 @@ class PieceConverter:
             return None
         assert outcome.report is not None
         result.converted += 1
-        return report_json(outcome.report, None) + "\n"
+        return report_json(outcome.report, self.indent) + "\n"
 
     def _fast(self, rows: PieceFields, first_row: int, first_line: int) -> PieceResult:
         assert self.plan is not None
@@ -117,7 +121,11 @@ class PieceConverter:
                 key_of[id(template)] = key
         cells = OutputTable(rows.size, filled, values)
         result = PieceResult()
+        known = known_rejections(self, columns, values, odd, bits, rows, first_row, first_line)
         for index in np.flatnonzero(~cells.done).tolist():
+            if index in known:
+                result.rejected.append(known[index])
+                continue
             record = Record(first_row + index + 1, first_line + index + 1, rows.row(index))
             cells.put(index, self._one(record, result) or "")
         for template, members in filled:
@@ -196,7 +204,14 @@ class PieceConverter:
         for index in members[:CANDIDATES].tolist():
             record = Record(first_row + index + 1, first_line + index + 1, rows.row(index))
             texts = [found.texts[index] for found in values]
-            made = make_template(self.conversion, self.plan, record, self.run, texts)  # type: ignore[arg-type]
+            made = make_template(
+                self.conversion,
+                self.plan,  # type: ignore[arg-type]
+                record,
+                self.run,
+                texts,
+                self.indent,
+            )
             one = np.array([index])
             if made is not None and not any(
                 np.broadcast_to(guard(values, one), (1,))[0] for guard in made.guards
@@ -218,7 +233,9 @@ class PieceConverter:
         """One row of each group also goes the ordinary way: both must agree."""
         record = Record(first_row + index + 1, first_line + index + 1, rows.row(index))
         outcome = self.conversion.outcome(record, self.run)
-        expected = None if outcome.report is None else report_json(outcome.report, None) + "\n"
+        expected = (
+            None if outcome.report is None else report_json(outcome.report, self.indent) + "\n"
+        )
         written = cells.line(index)
         if expected != written or tuple(outcome.warnings) != template.warnings:
             raise FastPathMismatch(

@@ -52,10 +52,16 @@ class Template:
 
 
 def make_template(
-    conversion: RowConverter, plan: Plan, record: Record, run: RunContext, texts: list[str]
+    conversion: RowConverter,
+    plan: Plan,
+    record: Record,
+    run: RunContext,
+    texts: list[str],
+    indent: int | None = None,
 ) -> Template | None:
     """The template of `record`'s kind of row, given its slot texts; None when the row's
-    report is not valid or its shape cannot be kept by guards."""
+    report is not valid or its shape cannot be kept by guards. `indent`: the report's
+    JSON as `report_json` indents it (None: one line)."""
     engine = conversion.field_engine
     try:
         real = conversion.assembled(record, engine, run)
@@ -72,7 +78,11 @@ def make_template(
     marked = conversion.assembled(record, engine, run, mark).report
     try:
         text = json.dumps(
-            marked, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=_hole
+            marked,
+            ensure_ascii=False,
+            allow_nan=False,
+            default=_hole,
+            **({"separators": (",", ":")} if indent is None else {"indent": indent}),
         )
     except (TypeError, ValueError):
         return None
@@ -86,7 +96,7 @@ def make_template(
         tuple(guards or ()),
         tuple(real.warning_problems),
     )
-    if guards is None or template.fill(texts) != report_json(real.report, None):
+    if guards is None or template.fill(texts) != report_json(real.report, indent):
         return None
     return template
 

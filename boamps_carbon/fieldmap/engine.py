@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import InputError
 from .conditions import Condition, Conditions, when_columns
+from .parsing import RowError
 from .row import FieldRow
 from .table import FieldTable
 from .transforms import TRANSFORMS, Apply, RunContext
@@ -194,7 +195,11 @@ class FieldEngine:
             if field.condition is not None and not field.condition(values, run):
                 continue
             sources = [values[i].strip() if 0 <= i < width else "" for i in field.indexes]
-            value = field.apply(sources or [""], run)
+            try:
+                value = field.apply(sources or [""], run)
+            except RowError as exc:
+                exc.field = field  # which field refused the row: the fast path asks
+                raise
             if value is not None:
                 field.put(report, value if mark is None else mark(field, value))
                 if field.fallback:

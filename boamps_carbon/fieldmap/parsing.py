@@ -33,6 +33,7 @@ class RowError(ValueError):
 
         super().__init__(CATALOGUE[code].template.format(column=column, **values))
         self.code, self.column, self.value = code, column, value
+        self.field: Any = None  # the engine's field that raised it, when one did
 
     def __reduce__(self) -> tuple[Any, ...]:
         # rebuilt from its parts when it crosses from a worker process
@@ -43,6 +44,7 @@ def _rebuilt(code: str, column: str, value: str, message: str) -> RowError:
     error = RowError.__new__(RowError)
     ValueError.__init__(error, message)
     error.code, error.column, error.value = code, column, value
+    error.field = None
     return error
 
 
