@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from boamps_carbon.schema import SchemaVersion
 
@@ -20,6 +21,13 @@ SHARED = Path(
 )
 
 sys.path.insert(0, str(TESTS))  # the factories module
+
+# No time limit per example for any property test: speed is measured in benchmarks/, and on
+# a loaded machine an example that spills to disk took 436 ms against hypothesis's default
+# of 200 ms, failing the run as "Unreliable test timings" (its slowness-of-generation check
+# is relaxed to match, 30 s for the first ten examples)
+settings.register_profile("suite", deadline=None)
+settings.load_profile("suite")
 
 
 def shared(*parts: str) -> Path:
