@@ -180,7 +180,7 @@ def test_a_long_run_of_rejected_rows_still_checks_the_context(tmp_path: Path) ->
     with pytest.raises(MissingFieldsError) as caught:
         list(conversion.outputs())
     assert caught.value.message == (
-        "Missing required fields at context: task, header.publisher.confidentialityLevel. "
+        "Missing required fields at context (converting <bytes>): task, header.publisher.confidentialityLevel. "
         "Add them to the context file (`boamps init-context` writes a starting one)."
     )
     with pytest.raises(MissingFieldsError):
