@@ -59,7 +59,7 @@ def test_the_environment_variable_and_bare_urls_too(
     monkeypatch.setenv("BOAMPS_DB", "mysql://root@db.example/boamps")
     assert main(["store", "stats"]) == 2
     assert capsys.readouterr().err == (
-        f"Error: Not a database URL at --db: mysql://root@db.example/boamps. mysql:// is not "
+        f"Error: Not a database URL at $BOAMPS_DB: mysql://root@db.example/boamps. mysql:// is not "
         f"supported: {HINT}\n"
     )
     with pytest.raises(StoreError) as caught:
@@ -116,3 +116,31 @@ def test_a_postgresql_url_is_named_as_given_not_with_the_driver_added(
     assert (url, url.given) == ("postgresql+psycopg://u:pw@h/db", "postgres://u:pw@h/db")  # type: ignore[attr-defined]
     again = pickle.loads(pickle.dumps(url))
     assert (again, again.given) == (url, url.given)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("url", "port"),
+    [("postgresql://u:pw@h:notaport/db", "notaport"), ("postgresql://u:pw@[::1/db", ":1")],
+)
+def test_a_url_sqlalchemy_cannot_read_is_named_too(
+    url: str,
+    port: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    shown = url.replace(":pw@", ":***@")
+    message = (
+        f"Error: Not a database URL at --db: {shown}. Use a file path, sqlite:///PATH or "
+        f"postgresql://USER@HOST/DB (ValueError: invalid literal for int() with base 10: "
+        f"'{port}').\n"
+    )
+    for command in (["store", "stats"], ["summary"]):
+        assert main([*command, "--db", url]) == 2
+        assert capsys.readouterr() == ("", message)
+    csv = str(ROOT / "examples" / "emissions.csv")
+    context = str(ROOT / "examples" / "context.json")
+    assert main(["convert", csv, "--context", context, "-o", url]) == 2
+    assert capsys.readouterr() == ("", message)
+    assert list(tmp_path.iterdir()) == []

@@ -118,3 +118,38 @@ def test_reports_that_differ_in_what_is_not_read_share_a_rating() -> None:
     fourth = {**first, "measures": [{**first["measures"][0], "powerConsumption": None}]}
     assert rating_of(fourth, today) == rate(fourth, today).rating == "unrated"
     assert len(rating_module._MEMO) == 2
+
+
+def test_an_infinite_lone_energy_is_not_remembered_as_a_finite_one() -> None:
+    """A BoAmps 1.0 measure of 1e306 GWh is an infinite energy: its band cannot be said, and
+    the report rates lower than the same report measuring 1 kWh, whichever comes first."""
+    import copy
+    import json
+
+    from conftest import ROOT
+
+    base = json.loads((ROOT / "examples" / "report.json").read_text(encoding="utf-8"))
+    base["header"]["formatVersion"] = "1.0"
+    measure = base["measures"][0]
+    measure.pop("cpuTrackingMode", None)
+    measure.update(
+        powerCalibrationMeasurement=0.0001,
+        durationCalibrationMeasurement=10,
+        measurementMethod="wattmeter",
+    )
+    base["environment"].update(
+        powerSourceCarbonIntensity=50, latitude=48.8, longitude=2.3, location="Paris"
+    )
+    for component in base["infrastructure"]["components"]:
+        component.setdefault("series", "x")
+        component.setdefault("componentName", "y")
+    finite, infinite = copy.deepcopy(base), copy.deepcopy(base)
+    finite["measures"][0].update(powerConsumption=1.0, unit="kWh")
+    infinite["measures"][0].update(powerConsumption=1e306, unit="GWh")
+    day = dt.date(2026, 11, 29)
+    expected = (rate(finite, day, explain=False).rating, rate(infinite, day, explain=False).rating)
+    assert expected == ("gold", "bronze")
+    for first, second in ((finite, infinite), (infinite, finite)):
+        rating_module._MEMO.clear()
+        found = {id(r): rating_of(r, day) for r in (first, second)}
+        assert (found[id(finite)], found[id(infinite)]) == expected

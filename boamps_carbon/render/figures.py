@@ -5,6 +5,7 @@ an intensity has no emissions, and the totals say how much energy that leaves un
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -170,6 +171,14 @@ def _hardware(components: list[Any], report: dict[str, Any]) -> list[str]:
     return [component_label(c, report) for c in components if isinstance(c, dict)]
 
 
+def _as_float(value: int | float) -> float:
+    """A JSON number as a float: an integer too big for one (10**400) is an infinite one."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
 def figures(report: dict[str, Any], memo: HardwareMemo | None = None) -> ReportFigures:
     """The figures of `report`; `memo` makes the hardware labels of repeated components once
     (the labels are the same with or without it)."""
@@ -194,7 +203,7 @@ def figures(report: dict[str, Any], memo: HardwareMemo | None = None) -> ReportF
         ),
         energy_kwh=energy,
         duration_s=duration,
-        intensity=float(intensity) if isinstance(intensity, (int, float)) else None,
+        intensity=_as_float(intensity) if isinstance(intensity, (int, float)) else None,
         country=str(env.get("country", "")),
         hardware=_hardware(components, report)
         if memo is None or not isinstance(components, list)

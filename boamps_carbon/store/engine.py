@@ -26,20 +26,33 @@ _WRITE = "boamps_write"
 def shown(url: str) -> str:
     """The URL as people may see it: a SQLite file path, or the URL as it was given
     (`location.StoreUrl`), without its password."""
-    parsed = make_url(url)
+    from .location import without_password
+
+    given = getattr(url, "given", None)
+    try:
+        parsed = make_url(url)
+    except (exc.ArgumentError, ValueError):  # a URL SQLAlchemy cannot read (port no number)
+        return without_password(given if isinstance(given, str) else str(url))
     if parsed.get_backend_name() == "sqlite":
         return parsed.database or ":memory:"
-    given = getattr(url, "given", None)
     if isinstance(given, str):
-        from .location import without_password
-
         return without_password(given)
     return parsed.render_as_string(hide_password=True)
 
 
 def sqlite_file(url: str) -> Path | None:
-    """The file of a SQLite URL; None for other databases and in-memory ones."""
-    parsed = make_url(url)
+    """The file of a SQLite URL; None for other databases and in-memory ones. Raises
+    StoreError for a URL that cannot be read (a port that is no number)."""
+    try:
+        parsed = make_url(url)
+    except (exc.ArgumentError, ValueError) as error:
+        raise StoreError(
+            "Not a database URL",
+            "--db",
+            shown(url),
+            "Use a file path, sqlite:///PATH or postgresql://USER@HOST/DB "
+            f"({type(error).__name__}: {error}).",
+        ) from None
     if parsed.get_backend_name() != "sqlite" or not parsed.database:
         return None
     if parsed.database == ":memory:" or parsed.database.startswith("file:"):

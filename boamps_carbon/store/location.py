@@ -76,9 +76,10 @@ def resolve_url(url: str | os.PathLike[str] | None = None) -> str:
     else `reports.db` in the user data folder. A bare `postgresql://` gets the psycopg driver.
     Raises StoreError for the URL of another database."""
     chosen = os.fspath(url) if url is not None else os.environ.get(ENV) or ""
+    where = "--db" if url is not None or not chosen else f"${ENV}"
     if not chosen:
         chosen = str(data_folder() / FILE_NAME)
-    check_url(chosen)
+    check_url(chosen, where)
     if not is_url(chosen):
         return "sqlite:///" + str(Path(chosen).expanduser())
     scheme, _, rest = chosen.partition("://")

@@ -55,15 +55,11 @@ class StoreWriter:
 
 
 def _new_sqlite_file(url: str) -> str | None:
-    """The SQLite file `url` names when it does not exist yet (this run will make it)."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
+    """The SQLite file `url` names when it does not exist yet (this run will make it).
+    Raises StoreError for a URL that cannot be read."""
+    from .engine import sqlite_file
 
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
+    database = sqlite_file(url)
+    if database is None:
         return None
-    database = parsed.database
-    if not parsed.drivername.startswith("sqlite") or not database or database == ":memory:":
-        return None
-    return None if os.path.lexists(database) else database
+    return None if os.path.lexists(database) else str(database)

@@ -11,6 +11,7 @@ report's band is its measures' bands weighted by their energy; the scope gaps of
 from __future__ import annotations
 
 import csv
+import math
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -166,6 +167,8 @@ def energy_with_band(kwh: float, band: str) -> str:
 
 
 def _percent(value: float) -> str:
+    if not math.isfinite(value):
+        return "?%"  # an infinite energy's share: no band can be said
     return f"{'+' if value >= 0 else '-'}{round(abs(value) * 100):d}%"
 
 

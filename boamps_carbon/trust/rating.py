@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -397,6 +398,9 @@ def _rating_key(report: dict[str, Any]) -> bytes | None:
         if "measurementDateTime" in part:
             part["measurementDateTime"] = str(part["measurementDateTime"])[:10]
         if lone:
+            energy = energy_kwh(measure)
+            if energy is not None and not math.isfinite(energy):
+                return None  # its share of the energy is NaN, not the whole: rated as is
             part["powerConsumption"] = _energy_given(measure)
             part.pop("unit", None)
         reduced.append(part)
